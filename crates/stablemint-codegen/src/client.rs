@@ -1,0 +1,200 @@
+//! progenitor's client, with the validation attributes added, as formatted Rust source.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::{format_ident, quote};
+use schemars::schema::{InstanceType, SchemaObject};
+use syn::visit_mut::VisitMut;
+
+use crate::HEADER;
+use crate::rules::{FieldRules, Rule};
+
+/// Generates, annotates and formats the client.
+pub(crate) fn generate(spec: &openapiv3::OpenAPI, rules: &FieldRules) -> Result<String, String> {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // `format: date` stays a String: the `date` rule checks it, and users need no chrono.
+        .with_conversion(
+            SchemaObject {
+                instance_type: Some(InstanceType::String.into()),
+                format: Some("date".to_owned()),
+                ..SchemaObject::default()
+            },
+            "::std::string::String",
+            [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
+        );
+    let tokens = run_progenitor(&settings, spec)?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    add_validation(&mut file, rules)?;
+    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// progenitor reports most problems as errors, but a few inputs make it panic; both
+/// become one message instead of a backtrace.
+fn run_progenitor(
+    settings: &GenerationSettings,
+    spec: &openapiv3::OpenAPI,
+) -> Result<TokenStream, String> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Generator::new(settings).generate_tokens(spec)
+    }));
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(format!("progenitor cannot generate a client: {e}")),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            Err(format!("progenitor failed on this spec: {why}"))
+        }
+    }
+}
+
+/// Adds `::stablemint_validate::Validate` to the derives of every schema type with
+/// validated fields, and `#[validate(...)]` to those fields.
+fn add_validation(file: &mut syn::File, rules: &FieldRules) -> Result<(), String> {
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("progenitor produced no `types` module")?;
+
+    let mut pass = ValidationPass {
+        rules,
+        pending: rules.schemas().map(|(name, _)| name.to_owned()).collect(),
+        error: None,
+    };
+    for item in types.iter_mut() {
+        pass.visit_item_mut(item);
+    }
+    if let Some(error) = pass.error {
+        return Err(error);
+    }
+    if let Some(missing) = pass.pending.first() {
+        return Err(format!(
+            "schema `{missing}` has validated fields, but progenitor generated no struct \
+             named `{missing}` to put them on"
+        ));
+    }
+    Ok(())
+}
+
+struct ValidationPass<'a> {
+    rules: &'a FieldRules,
+    /// Validated schemas not yet found among the generated structs.
+    pending: Vec<String>,
+    error: Option<String>,
+}
+
+impl VisitMut for ValidationPass<'_> {
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        // Only the schema types themselves: the `builder` module inside `types` holds
+        // structs of the same names that are not sent on the wire.
+        if let syn::Item::Struct(item) = item {
+            let name = item.ident.to_string();
+            if let Some(index) = self.pending.iter().position(|p| *p == name) {
+                self.pending.remove(index);
+                if let Err(e) = annotate(item, self.rules)
+                    && self.error.is_none()
+                {
+                    self.error = Some(e);
+                }
+            }
+        }
+    }
+}
+
+fn annotate(item: &mut syn::ItemStruct, rules: &FieldRules) -> Result<(), String> {
+    let schema = item.ident.to_string();
+    let syn::Fields::Named(fields) = &mut item.fields else {
+        return Err(format!(
+            "schema `{schema}` was not generated as a struct with named fields"
+        ));
+    };
+    let idents: BTreeMap<String, syn::Ident> = fields
+        .named
+        .iter()
+        .filter_map(|f| Some((wire_name(f), f.ident.clone()?)))
+        .collect();
+
+    let mut found = 0;
+    for field in fields.named.iter_mut() {
+        let field_rules = rules.field(&schema, &wire_name(field));
+        if field_rules.is_empty() {
+            continue;
+        }
+        found += 1;
+        let mut parts = Vec::new();
+        for rule in field_rules {
+            parts.push(match rule {
+                Rule::Format(name) => {
+                    let name = format_ident!("{name}");
+                    quote!(#name)
+                }
+                Rule::Positive => quote!(positive),
+                Rule::Nested => quote!(nested),
+                Rule::Precision(currency) => {
+                    let ident = idents.get(currency).ok_or_else(|| {
+                        format!("`{schema}` has no generated field for `{currency}`")
+                    })?;
+                    quote!(precision = #ident)
+                }
+            });
+        }
+        field
+            .attrs
+            .push(syn::parse_quote!(#[validate(#(#parts),*)]));
+    }
+    let expected = rules
+        .schemas()
+        .find(|(name, _)| *name == schema)
+        .map_or(0, |(_, fields)| fields.len());
+    if found != expected {
+        return Err(format!(
+            "`{schema}`: {expected} properties have rules but only {found} matching fields \
+             were generated"
+        ));
+    }
+
+    let derive = item
+        .attrs
+        .iter_mut()
+        .find(|a| a.path().is_ident("derive"))
+        .ok_or_else(|| format!("`{schema}` has no #[derive(...)]"))?;
+    let syn::Meta::List(list) = &mut derive.meta else {
+        return Err(format!("`{schema}` has a #[derive] without a list"));
+    };
+    // Last, so it comes after serde's derives.
+    let existing = &list.tokens;
+    list.tokens = quote!(#existing, ::stablemint_validate::Validate);
+    Ok(())
+}
+
+/// The property name on the wire: serde's `rename`, or the field's own name.
+fn wire_name(field: &syn::Field) -> String {
+    let mut name = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                name = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                // Skip the value of other `key = value` options.
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    name.or_else(|| field.ident.as_ref().map(|i| i.to_string()))
+        .unwrap_or_default()
+}

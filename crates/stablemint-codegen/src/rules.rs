@@ -1,0 +1,229 @@
+//! Which `#[validate(...)]` rules each generated field gets, read from the spec.
+//!
+//! - A property's `format` gives its rule through [`FORMATS`], the one table that maps
+//!   formats to rules. A format missing from the table fails generation; it is never
+//!   silently ignored.
+//! - A `number` property named `amount` is a money amount: it gets `positive`, and when its
+//!   schema has a property with `format: iso4217`, also `precision = <that property>`.
+//! - A property that is a `$ref` (or an array of `$ref`s) to a schema with validated
+//!   fields gets `nested`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::spec::{schema_ref_name, walk_objects};
+
+/// Every `format` the generator understands, with the validation rule it implies.
+///
+/// `None` means the format is known and typify's Rust type already states it (`uuid`
+/// becomes `uuid::Uuid`, `int64` becomes `i64`), so there is nothing more to check.
+pub const FORMATS: &[(&str, Option<&str>)] = &[
+    ("email", Some("email")),
+    ("iso3166-alpha2", Some("alpha2")),
+    ("iso4217", Some("currency")),
+    ("date", Some("date")),
+    ("uuid", None),
+    ("int32", None),
+    ("int64", None),
+    ("float", None),
+    ("double", None),
+];
+
+/// The format whose field an `amount` is measured in.
+const CURRENCY_FORMAT: &str = "iso4217";
+
+/// One rule on one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// A rule named by [`FORMATS`], such as `email`.
+    Format(&'static str),
+    /// The amount is finite and greater than zero.
+    Positive,
+    /// The amount has no more decimals than the currency in the named sibling property
+    /// (its wire name) allows.
+    Precision(String),
+    /// The field's own type is validated, at the field's pointer.
+    Nested,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Format(name) => f.write_str(name),
+            Rule::Positive => f.write_str("positive"),
+            Rule::Precision(currency) => write!(f, "precision({currency})"),
+            Rule::Nested => f.write_str("nested"),
+        }
+    }
+}
+
+/// The rules of every validated property, by schema name and then wire name.
+#[derive(Debug, Clone, Default)]
+pub struct FieldRules {
+    schemas: BTreeMap<String, BTreeMap<String, Vec<Rule>>>,
+}
+
+impl FieldRules {
+    /// Reads the rules from a spec that already passed the `$ref` checks.
+    pub fn from_spec(document: &Value) -> Result<Self, String> {
+        check_formats(document)?;
+        let empty = serde_json::Map::new();
+        let schemas = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+
+        let mut direct = BTreeMap::new();
+        for (name, schema) in schemas {
+            let fields = direct_rules(name, schema)?;
+            direct.insert(name.clone(), fields);
+        }
+
+        // `nested` goes on a reference to any schema that validates something, however
+        // deep; repeat until no schema gains a rule.
+        let mut rules = direct;
+        loop {
+            let validated: Vec<String> = rules
+                .iter()
+                .filter(|(_, fields)| !fields.is_empty())
+                .map(|(name, _)| name.clone())
+                .collect();
+            let mut changed = false;
+            for (name, schema) in schemas {
+                let Some(Value::Object(properties)) = schema.get("properties") else {
+                    continue;
+                };
+                for (wire, property) in properties {
+                    let target = schema_ref_name(property).or_else(|| {
+                        property
+                            .get("items")
+                            .and_then(schema_ref_name)
+                            .filter(|_| property.get("type") == Some(&"array".into()))
+                    });
+                    let Some(target) = target else { continue };
+                    if !validated.iter().any(|v| v == target) {
+                        continue;
+                    }
+                    let entry = rules
+                        .entry(name.clone())
+                        .or_default()
+                        .entry(wire.clone())
+                        .or_default();
+                    if !entry.contains(&Rule::Nested) {
+                        entry.push(Rule::Nested);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        rules.retain(|_, fields| !fields.is_empty());
+        Ok(Self { schemas: rules })
+    }
+
+    /// The rules of one property; empty when it has none.
+    pub fn field(&self, schema: &str, wire_name: &str) -> &[Rule] {
+        self.schemas
+            .get(schema)
+            .and_then(|fields| fields.get(wire_name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Each validated schema with its validated properties, sorted by name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&str, &BTreeMap<String, Vec<Rule>>)> {
+        self.schemas
+            .iter()
+            .map(|(name, fields)| (name.as_str(), fields))
+    }
+}
+
+/// The rule a known format implies; an error for a format the table does not know.
+fn format_rule(format: &str, at: &str) -> Result<Option<&'static str>, String> {
+    FORMATS
+        .iter()
+        .find(|(known, _)| *known == format)
+        .map(|(_, rule)| *rule)
+        .ok_or_else(|| {
+            format!(
+                "{at} has `format: {format}`, which the generator does not know; add it to \
+                 FORMATS in crates/stablemint-codegen/src/rules.rs with its rule, or `None` \
+                 if the Rust type already states it"
+            )
+        })
+}
+
+/// The rules a schema's own properties carry, before `nested`.
+fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>>, String> {
+    let mut fields = BTreeMap::new();
+    let Some(Value::Object(properties)) = schema.get("properties") else {
+        return Ok(fields);
+    };
+    let currencies: Vec<&String> = properties
+        .iter()
+        .filter(|(_, p)| p.get("format").and_then(Value::as_str) == Some(CURRENCY_FORMAT))
+        .map(|(wire, _)| wire)
+        .collect();
+    for (wire, property) in properties {
+        let at = format!("components.schemas.{name}.properties.{wire}");
+        let mut rules = Vec::new();
+        let ty = property.get("type").and_then(Value::as_str);
+        if let Some(format) = property.get("format").and_then(Value::as_str)
+            && let Some(rule) = format_rule(format, &at)?
+        {
+            if ty != Some("string") {
+                return Err(format!(
+                    "{at} has `format: {format}` (rule `{rule}`) but is not `type: string`"
+                ));
+            }
+            rules.push(Rule::Format(rule));
+        }
+        if wire == "amount" && ty == Some("number") {
+            rules.push(Rule::Positive);
+            match currencies.as_slice() {
+                [] => {}
+                [currency] => rules.push(Rule::Precision((*currency).clone())),
+                _ => {
+                    return Err(format!(
+                        "{at}: cannot tell which currency the amount is in, because \
+                         components.schemas.{name} has several `format: {CURRENCY_FORMAT}` \
+                         properties"
+                    ));
+                }
+            }
+        }
+        if !rules.is_empty() {
+            fields.insert(wire.clone(), rules);
+        }
+    }
+    Ok(fields)
+}
+
+/// Every `format` anywhere in the document must be known, and a format with a rule may
+/// stand only where a rule can be attached: directly on a component schema's property.
+fn check_formats(document: &Value) -> Result<(), String> {
+    walk_objects(document, &mut |map, at| {
+        let Some(Value::String(format)) = map.get("format") else {
+            return Ok(());
+        };
+        let Some(rule) = format_rule(format, at)? else {
+            return Ok(());
+        };
+        let parts: Vec<&str> = at.split('/').collect();
+        if matches!(
+            parts.as_slice(),
+            ["", "components", "schemas", _, "properties", _]
+        ) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{at} has `format: {format}` (rule `{rule}`), but rules are applied only to \
+                 properties of schemas under components.schemas; move it into a named \
+                 schema's property"
+            ))
+        }
+    })
+}

@@ -1,0 +1,171 @@
+//! Loading the spec, and the checks that turn a broken spec into one clear sentence
+//! before progenitor sees it.
+
+use serde_json::Value;
+
+/// HTTP methods an OpenAPI 3.0 path item may hold, in the order the spec lists them.
+pub(crate) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A parsed spec that passed every check.
+pub(crate) struct Spec {
+    /// The document as plain JSON, for walking schemas by name.
+    pub document: Value,
+    /// The same document as openapiv3 types, for progenitor.
+    pub openapi: openapiv3::OpenAPI,
+}
+
+impl Spec {
+    pub fn parse(source: &str) -> Result<Self, String> {
+        let document: Value =
+            serde_yaml::from_str(source).map_err(|e| format!("not valid YAML: {e}"))?;
+        check_version(&document)?;
+        check_refs(&document)?;
+        check_operation_ids(&document)?;
+        let openapi = serde_json::from_value(document.clone())
+            .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+        Ok(Self { document, openapi })
+    }
+}
+
+fn check_version(document: &Value) -> Result<(), String> {
+    let version = match document.get("openapi") {
+        Some(Value::String(v)) => v.as_str(),
+        Some(other) => {
+            return Err(format!(
+                "`openapi: {other}` must be a string such as \"3.0.3\""
+            ));
+        }
+        None => {
+            return Err("no `openapi` field: the document must start with `openapi: 3.0.3`".into());
+        }
+    };
+    if version.starts_with("3.0.") {
+        Ok(())
+    } else {
+        Err(format!(
+            "`openapi: {version}` is not supported: progenitor reads OpenAPI 3.0.x only; \
+             write `openapi: 3.0.3`"
+        ))
+    }
+}
+
+/// Every `$ref` must point inside this document at something that exists.
+fn check_refs(root: &Value) -> Result<(), String> {
+    walk_objects(root, &mut |map, at| {
+        let Some(reference) = map.get("$ref") else {
+            return Ok(());
+        };
+        let Value::String(reference) = reference else {
+            return Err(format!("`$ref` at {at} is not a string"));
+        };
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(format!(
+                "`$ref: {reference}` at {at} points outside this file; \
+                 only local references (`#/components/...`) are supported"
+            ));
+        };
+        if root.pointer(pointer).is_none() {
+            return Err(format!(
+                "unresolvable `$ref: {reference}` at {at}: nothing is defined there"
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// Calls `visit` on every JSON object in the document with its JSON Pointer (`/` for the
+/// root), depth first, stopping at the first error.
+pub(crate) fn walk_objects(
+    root: &Value,
+    visit: &mut dyn FnMut(&serde_json::Map<String, Value>, &str) -> Result<(), String>,
+) -> Result<(), String> {
+    fn walk(
+        node: &Value,
+        at: &mut String,
+        visit: &mut dyn FnMut(&serde_json::Map<String, Value>, &str) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let children: Box<dyn Iterator<Item = (String, &Value)>> = match node {
+            Value::Object(map) => {
+                visit(map, if at.is_empty() { "/" } else { at })?;
+                Box::new(
+                    map.iter()
+                        .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v)),
+                )
+            }
+            Value::Array(items) => {
+                Box::new(items.iter().enumerate().map(|(i, v)| (i.to_string(), v)))
+            }
+            _ => return Ok(()),
+        };
+        for (segment, child) in children {
+            let len = at.len();
+            at.push('/');
+            at.push_str(&segment);
+            walk(child, at, visit)?;
+            at.truncate(len);
+        }
+        Ok(())
+    }
+    walk(root, &mut String::new(), visit)
+}
+
+/// progenitor names each client method after its operationId, so every operation needs
+/// one, and no two may share it.
+fn check_operation_ids(document: &Value) -> Result<(), String> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, method, operation) in operations(document) {
+        let here = format!("{} {path}", method.to_uppercase());
+        match operation.get("operationId").and_then(Value::as_str) {
+            None | Some("") => {
+                return Err(format!(
+                    "{here} has no `operationId`; add one, it names the client method"
+                ));
+            }
+            Some(id) => {
+                if let Some(first) = seen.insert(id.to_owned(), here.clone()) {
+                    return Err(format!(
+                        "{here} and {first} share the operationId `{id}`; make them unique"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `(path, method, operation)` for every operation, in document order.
+pub(crate) fn operations(document: &Value) -> Vec<(&str, &'static str, &Value)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(paths)) = document.get("paths") {
+        for (path, item) in paths {
+            for method in METHODS {
+                if let Some(operation) = item.get(method) {
+                    out.push((path.as_str(), method, operation));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Follows a local `$ref` (already checked to resolve); other values are returned as-is.
+pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(pointer) => document.pointer(pointer).unwrap_or(value),
+        None => value,
+    }
+}
+
+/// The component name a `$ref: '#/components/schemas/Name'` points at.
+pub(crate) fn schema_ref_name(value: &Value) -> Option<&str> {
+    value
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}

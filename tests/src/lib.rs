@@ -1,0 +1,25 @@
+//! Helpers shared by the workspace-level tests in `tests/tests/`.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives one level below the workspace root")
+}
+
+/// `openapi/stablemint.yaml`.
+pub fn spec_path() -> PathBuf {
+    workspace_root().join("openapi/stablemint.yaml")
+}
+
+/// The committed generated client, `crates/stablemint-raw/src/generated.rs`.
+pub fn generated_path() -> PathBuf {
+    workspace_root().join("crates/stablemint-raw/src/generated.rs")
+}
+
+/// Generates from the committed spec, panicking with the generator's message on failure.
+pub fn generate() -> stablemint_codegen::Output {
+    stablemint_codegen::generate(&spec_path()).unwrap_or_else(|e| panic!("{e}"))
+}

@@ -1,0 +1,44 @@
+//! Writing generated files, and `--check`'s comparison with what is committed.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+/// Fails with a unified diff when `path` does not hold exactly `expected`.
+/// `fix` is the command that regenerates the file.
+pub fn check_file(path: &Path, expected: &str, fix: &str) -> anyhow::Result<()> {
+    let committed = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if committed == expected {
+        return Ok(());
+    }
+    let shown = path.display().to_string();
+    let unified = stablemint_codegen::unified_diff(&shown, &committed, expected);
+    eprintln!("{unified}");
+    bail!("{shown} is out of date; run `{fix}` and commit the result")
+}
+
+/// Writes `contents` to `path` unless it already holds them; true when it wrote.
+///
+/// The text goes to a temporary file beside `path` first and is renamed over it, so a
+/// failure never leaves a half-written file behind.
+pub fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<bool> {
+    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
+        return Ok(false);
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = Path::new(&temporary);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(temporary, contents)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(temporary, path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(true)
+}

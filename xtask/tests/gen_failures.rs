@@ -1,0 +1,200 @@
+//! A broken spec gives one clear message naming the file and the problem, exits non-zero,
+//! and leaves the output file untouched.
+
+use std::path::Path;
+use std::process::Command;
+
+const GOOD_SPEC: &str = include_str!("../../openapi/stablemint.yaml");
+const EXISTING: &str = "// the committed file, which a failed run must not touch\n";
+
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    output_after: String,
+}
+
+/// Runs `xtask gen` on `spec_text` with a pre-existing output file.
+fn gen_with(spec_text: &str, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("broken.yaml");
+    let out = dir.path().join("generated.rs");
+    std::fs::write(&spec, spec_text).unwrap();
+    std::fs::write(&out, EXISTING).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("gen")
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "broken.yaml" && n != "generated.rs")
+        .collect();
+    assert!(leftovers.is_empty(), "stray files: {leftovers:?}");
+    Run {
+        code: output.status.code(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+        output_after: std::fs::read_to_string(&out).unwrap(),
+    }
+}
+
+fn assert_fails(spec_text: &str, problem: &str) {
+    for extra in [&[][..], &["--check"][..]] {
+        let run = gen_with(spec_text, extra);
+        assert_eq!(run.code, Some(1), "{extra:?}: {}", run.stderr);
+        assert_eq!(
+            run.output_after, EXISTING,
+            "{extra:?}: the output file was touched"
+        );
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{extra:?}: expected one line:\n{}",
+            run.stderr
+        );
+        assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+        assert!(
+            lines[0].contains("broken.yaml"),
+            "names the file: {}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains(problem),
+            "expected {problem:?} in: {}",
+            lines[0]
+        );
+    }
+}
+
+fn edit(from: &str, to: &str) -> String {
+    assert_eq!(
+        GOOD_SPEC.matches(from).count(),
+        1,
+        "{from:?} is not unique in the spec"
+    );
+    GOOD_SPEC.replace(from, to)
+}
+
+#[test]
+fn yaml_syntax_error() {
+    assert_fails(&edit("paths:\n", "paths: [\n"), "not valid YAML");
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    assert_fails(
+        &edit("openapi: 3.0.3", "openapi: 3.1.0"),
+        "`openapi: 3.1.0` is not supported",
+    );
+}
+
+#[test]
+fn missing_operation_id() {
+    assert_fails(
+        &edit("      operationId: createEmbeddedSession\n", ""),
+        "POST /session/embedded has no `operationId`",
+    );
+}
+
+#[test]
+fn unresolvable_ref() {
+    assert_fails(
+        &edit(
+            "$ref: \"#/components/schemas/UserKyc\"",
+            "$ref: \"#/components/schemas/UserKYC\"",
+        ),
+        "unresolvable `$ref: #/components/schemas/UserKYC`",
+    );
+}
+
+#[test]
+fn unknown_format() {
+    assert_fails(
+        &edit("format: iso4217", "format: iso4217-currency"),
+        "`format: iso4217-currency`, which the generator does not know",
+    );
+}
+
+#[test]
+fn missing_spec_file() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--check", "--spec", "/nonexistent/stablemint.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("/nonexistent/stablemint.yaml: cannot read the file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn good_spec_writes_then_checks_clean_then_detects_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated.rs");
+    let run = |spec: &Path, check: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("gen")
+            .arg("--spec")
+            .arg(spec)
+            .arg("--out")
+            .arg(&out);
+        if check {
+            command.arg("--check");
+        }
+        command.output().unwrap()
+    };
+    let spec = dir.path().join("stablemint.yaml");
+    std::fs::write(&spec, GOOD_SPEC).unwrap();
+
+    let first = run(&spec, false);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("wrote "));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with(
+        "// @generated by `cargo xtask gen` from openapi/stablemint.yaml. Do not edit.\n"
+    ));
+
+    let second = run(&spec, false);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("unchanged "));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    assert!(run(&spec, true).status.success());
+
+    // Edit the spec without regenerating: --check fails with a diff naming the change.
+    std::fs::write(
+        &spec,
+        edit(
+            "Reference returned in notifications.",
+            "Reference echoed in webhooks.",
+        ),
+    )
+    .unwrap();
+    let stale = run(&spec, true);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8(stale.stderr).unwrap();
+    assert!(
+        stderr.contains("-        ///Reference returned in notifications."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("+        ///Reference echoed in webhooks."),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `cargo xtask gen`"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        written,
+        "--check wrote"
+    );
+}
