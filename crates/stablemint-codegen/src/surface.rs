@@ -3,7 +3,7 @@
 //! One block per operation (method, path, operationId, each parameter with where it goes,
 //! its type and whether it is required; the body; the responses) and one block per
 //! component schema (each property's wire name, type, required or optional, format and
-//! validation rules). Columns are aligned so a changed field is a one-line diff.
+//! validation rules).
 
 use std::fmt::Write;
 
@@ -46,11 +46,15 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
         let place = param.get("in").and_then(Value::as_str).unwrap_or("?");
         let required = param.get("required").and_then(Value::as_bool) == Some(true);
+        let schema = param.get("schema");
         rows.push([
             format!("{place} {name}"),
-            param.get("schema").map_or("any".into(), type_of),
+            schema.map_or("any".into(), type_of),
             presence(required).into(),
-            String::new(),
+            schema
+                .and_then(|s| s.get("format"))
+                .and_then(Value::as_str)
+                .map_or(String::new(), |f| format!("format={f}")),
         ]);
     }
     if let Some(body) = op.get("requestBody") {
@@ -180,17 +184,15 @@ fn type_of(schema: &Value) -> String {
     format!("{ty}{nullable}")
 }
 
-/// Writes rows as aligned, two-space indented columns without trailing spaces.
+/// Column widths. Fixed, not fitted to the longest cell, so that adding or changing one
+/// field changes one line of the listing and nothing else.
+const WIDTHS: [usize; 3] = [30, 28, 8];
+
+/// Writes rows as two-space indented columns without trailing spaces.
 fn write_rows(out: &mut String, rows: &[[String; 4]]) {
-    let mut widths = [0; 4];
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.len());
-        }
-    }
     for row in rows {
         let mut line = String::from(" ");
-        for (width, cell) in widths.iter().zip(row) {
+        for (width, cell) in WIDTHS.iter().chain([&0]).zip(row) {
             let _ = write!(line, " {cell:width$}");
         }
         let _ = writeln!(out, "{}", line.trim_end());

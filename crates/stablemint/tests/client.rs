@@ -1,0 +1,292 @@
+//! The client against a real HTTP server on 127.0.0.1.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use stablemint::{Client, Credentials, Error, RetryPolicy};
+use support::{API_KEY, API_SECRET, Reply, Server, client, request};
+
+/// Every request carries the three headers, and the signature matches the userId of the
+/// body the server received.
+fn assert_signed(seen: &support::Seen) {
+    assert_eq!(seen.header("api_key"), API_KEY);
+    let timestamp: u64 = seen.header("timestamp").parse().unwrap();
+    let user_id = seen.body["userId"].as_str().unwrap();
+    assert_eq!(
+        seen.header("signature"),
+        stablemint::signature(timestamp, API_SECRET, user_id)
+    );
+}
+
+#[tokio::test]
+async fn sends_signed_headers_and_decodes_the_session() {
+    let server = Server::start(vec![Reply::ok()]).await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    let session = client.create_embedded_session(&request()).await.unwrap();
+    assert_eq!(session.reference, "SM-2026-000123");
+    assert_eq!(
+        session.expires_at(),
+        std::time::UNIX_EPOCH + Duration::from_secs(1_764_150_000)
+    );
+    assert!(session.is_expired_at(std::time::UNIX_EPOCH + Duration::from_secs(1_764_150_000)));
+    assert!(!session.is_expired_at(std::time::UNIX_EPOCH + Duration::from_secs(1_764_149_999)));
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert_signed(&seen[0]);
+    assert_eq!(seen[0].header("timestamp"), "1700000000");
+    assert_eq!(seen[0].body["userId"], "user-8c1f");
+    assert!(sleeper.delays().is_empty());
+}
+
+#[tokio::test]
+async fn a_503_then_200_succeeds_with_one_idempotency_key_and_fresh_signatures() {
+    let server = Server::start(vec![
+        Reply::json(503, json!({"error": "unavailable"})),
+        Reply::ok(),
+    ])
+    .await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    client.create_embedded_session(&request()).await.unwrap();
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    let keys: Vec<&str> = seen
+        .iter()
+        .map(|s| s.body["idempotencyKey"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys[0], keys[1]);
+    let key = uuid::Uuid::parse_str(keys[0]).unwrap();
+    assert_eq!(key.get_version_num(), 4);
+    // Each attempt reads the clock again and is signed again.
+    assert_eq!(seen[0].header("timestamp"), "1700000000");
+    assert_eq!(seen[1].header("timestamp"), "1700000007");
+    assert_ne!(seen[0].header("signature"), seen[1].header("signature"));
+    seen.iter().for_each(assert_signed);
+    assert_eq!(sleeper.delays().len(), 1);
+    assert!(sleeper.delays()[0] <= Duration::from_millis(250));
+}
+
+#[tokio::test]
+async fn the_callers_own_idempotency_key_is_kept() {
+    let server = Server::start(vec![Reply::json(500, json!({})), Reply::ok()]).await;
+    let (client, _) = client(&server.url, RetryPolicy::default());
+    let mut request = request();
+    request.idempotency_key = Some("order-42-attempt".into());
+    client.create_embedded_session(&request).await.unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    for s in &seen {
+        assert_eq!(s.body["idempotencyKey"], "order-42-attempt");
+    }
+}
+
+#[tokio::test]
+async fn retries_give_up_after_the_policy_and_return_the_last_answer() {
+    let server = Server::start(vec![Reply::json(502, json!({"message": "bad gateway"}))]).await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(502));
+    assert_eq!(server.seen().len(), 3, "one attempt and two retries");
+    let delays = sleeper.delays();
+    assert_eq!(delays.len(), 2);
+    assert!(delays[0] <= Duration::from_millis(250));
+    assert!(delays[1] <= Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn a_400_is_not_retried_and_keeps_status_and_body() {
+    let body = json!({"error": "invalid_request", "message": "currency not enabled"});
+    let server = Server::start(vec![
+        Reply::json(400, body.clone()).with_header("x-request-id", "req-123"),
+    ])
+    .await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 1);
+    assert!(sleeper.delays().is_empty());
+    assert_eq!(error.status(), Some(400));
+    let Error::Api {
+        status,
+        body: received,
+        request_id,
+        ..
+    } = &error
+    else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(*status, 400);
+    assert_eq!(received.json(), Some(&body));
+    assert_eq!(received.text(), body.to_string());
+    assert_eq!(request_id.as_deref(), Some("req-123"));
+    let message = error.to_string();
+    assert!(message.contains("currency not enabled"), "{message}");
+    assert!(message.contains("req-123"), "{message}");
+}
+
+#[tokio::test]
+async fn a_401_names_the_likely_causes_and_the_timestamp_sent() {
+    let server = Server::start(vec![Reply::json(401, json!({"message": "bad signature"}))]).await;
+    let (client, _) = client(&server.url, RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 1);
+    let message = error.to_string();
+    for needle in [
+        "API key or secret",
+        "clock",
+        "1700000000",
+        "bad signature",
+        "401",
+    ] {
+        assert!(
+            message.contains(needle),
+            "{needle:?} missing from: {message}"
+        );
+    }
+    assert!(!message.contains(API_SECRET));
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_capped() {
+    let server = Server::start(vec![
+        Reply::json(429, json!({})).with_header("retry-after", "3"),
+        Reply::json(503, json!({})).with_header("retry-after", "120"),
+        Reply::ok(),
+    ])
+    .await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    client.create_embedded_session(&request()).await.unwrap();
+    assert_eq!(
+        sleeper.delays(),
+        [Duration::from_secs(3), Duration::from_secs(5)]
+    );
+}
+
+#[tokio::test]
+async fn without_retries_no_key_is_added_and_nothing_is_retried() {
+    let server = Server::start(vec![Reply::json(503, json!({})), Reply::ok()]).await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::none());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].body.get("idempotencyKey").is_none());
+    assert!(sleeper.delays().is_empty());
+}
+
+#[tokio::test]
+async fn an_invalid_request_sends_nothing() {
+    let server = Server::start(vec![Reply::ok()]).await;
+    let (client, _) = client(&server.url, RetryPolicy::default());
+    let mut request = request();
+    request.user_country_code = "de".into();
+    request.currency = "EURO".into();
+    request.user_kyc.as_mut().unwrap().date_of_birth = Some("1990-02-30".into());
+    let error = client.create_embedded_session(&request).await.unwrap_err();
+    let Error::Validation(errors) = &error else {
+        panic!("expected Error::Validation, got {error:?}");
+    };
+    let pointers: Vec<&str> = errors.iter().map(|e| e.pointer()).collect();
+    assert_eq!(
+        pointers,
+        ["/currency", "/userCountryCode", "/userKyc/dateOfBirth"]
+    );
+    assert_eq!(error.status(), None);
+    assert!(!error.to_string().contains("1990-02-30"));
+    assert!(server.seen().is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn a_200_that_does_not_decode_keeps_the_body() {
+    let server = Server::start(vec![Reply::json(200, json!({"sessionId": "not-a-uuid"}))]).await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    let Error::Decode { status, body, .. } = &error else {
+        panic!("expected Error::Decode, got {error:?}");
+    };
+    assert_eq!(*status, 200);
+    assert_eq!(body, r#"{"sessionId":"not-a-uuid"}"#);
+    assert!(sleeper.delays().is_empty(), "decode errors are not retried");
+}
+
+#[tokio::test]
+async fn connection_errors_are_retried_then_reported() {
+    // Bind and drop a listener to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (client, sleeper) = client(&format!("http://127.0.0.1:{port}"), RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(sleeper.delays().len(), 2);
+    assert!(error.to_string().contains("could not reach StableMint"));
+}
+
+#[test]
+fn non_loopback_http_is_refused() {
+    let error = Client::builder(Credentials::new(API_KEY, API_SECRET))
+        .base_url("http://payments.example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)));
+    let message = error.to_string();
+    assert!(message.contains("use https"), "{message}");
+    assert!(message.contains("loopback"), "{message}");
+}
+
+#[test]
+fn the_default_base_url_is_production_over_https() {
+    let client = Client::builder(Credentials::new(API_KEY, API_SECRET))
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.base_url(),
+        "https://paymentinitiationservice-rest.stablemint.io"
+    );
+}
+
+#[test]
+fn debug_output_never_shows_the_secret_or_the_whole_key() {
+    let credentials = Credentials::new(API_KEY, API_SECRET);
+    let shown = format!("{credentials:?}");
+    assert!(!shown.contains(API_SECRET), "{shown}");
+    assert!(!shown.contains(API_KEY), "{shown}");
+    assert!(
+        shown.contains("7f3a"),
+        "the last four characters help tell keys apart"
+    );
+    let client = Client::builder(credentials.clone())
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    for shown in [
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{:?}", Client::builder(credentials)),
+    ] {
+        assert!(!shown.contains(API_SECRET), "{shown}");
+        assert!(!shown.contains(API_KEY), "{shown}");
+    }
+}
