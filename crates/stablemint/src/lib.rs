@@ -62,6 +62,7 @@ mod client;
 mod clock;
 mod credentials;
 mod error;
+mod json;
 mod retry;
 mod session;
 mod signing;
@@ -71,6 +72,7 @@ pub use client::{Client, ClientBuilder, PRODUCTION_URL};
 pub use clock::{Clock, SleepFuture, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::Credentials;
 pub use error::{ApiBody, Error};
+pub use json::request_from_json;
 pub use retry::RetryPolicy;
 pub use session::EmbeddedSession;
 pub use signing::signature;
@@ -81,3 +83,8 @@ pub use stablemint_validate::{Validate, ValidationError, ValidationErrors};
 pub mod types {
     pub use stablemint_raw::types::*;
 }
+
+/// The README's Rust examples compile as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
