@@ -7,18 +7,26 @@ use anyhow::{Context, bail};
 /// Fails with a unified diff when `path` does not hold exactly `expected`.
 /// `fix` is the command that regenerates the file.
 pub fn check_file(path: &Path, expected: &str, fix: &str) -> anyhow::Result<()> {
+    if let Some(diff) = stale_diff(path, expected)? {
+        eprintln!("{diff}");
+        bail!(
+            "{} is out of date; run `{fix}` and commit the result",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The unified diff from the file at `path` (empty if missing) to `expected`, or `None`
+/// when they are equal.
+pub fn stale_diff(path: &Path, expected: &str) -> anyhow::Result<Option<String>> {
     let committed = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    if committed == expected {
-        return Ok(());
-    }
-    let shown = path.display().to_string();
-    let unified = stablemint_codegen::unified_diff(&shown, &committed, expected);
-    eprintln!("{unified}");
-    bail!("{shown} is out of date; run `{fix}` and commit the result")
+    let diff = stablemint_codegen::unified_diff(&path.display().to_string(), &committed, expected);
+    Ok((!diff.is_empty()).then_some(diff))
 }
 
 /// Writes `contents` to `path` unless it already holds them; true when it wrote.

@@ -8,7 +8,6 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
@@ -39,12 +38,17 @@ pub fn run(workspace_root: &Path, check: bool) -> Result<()> {
         let path = crate_dir.join(relative);
         let shown = format!("{CRATE_DIR}/{relative}");
         if check {
-            stale.push_str(&stale_diff(&path, &shown, contents)?);
+            if let Some(diff) = crate::diff::stale_diff(&path, contents)? {
+                stale.push_str(&diff);
+            }
         } else if crate::diff::write_if_changed(&path, contents)? {
             println!("wrote {shown}");
         } else {
             println!("unchanged {shown}");
         }
+    }
+    if check && stale.is_empty() {
+        println!("{CRATE_DIR} tables are up to date");
     }
     if !stale.is_empty() {
         bail!(
@@ -53,23 +57,6 @@ pub fn run(workspace_root: &Path, check: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// A unified diff from the committed `path` to `expected`; empty when they are equal.
-fn stale_diff(path: &Path, shown: &str, expected: &str) -> Result<String> {
-    let committed = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => String::new(),
-        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
-    };
-    if committed == expected {
-        return Ok(String::new());
-    }
-    Ok(similar::TextDiff::from_lines(committed.as_str(), expected)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{shown}"), &format!("b/{shown}"))
-        .to_string())
 }
 
 /// Every generated file as (path relative to the crate, contents).
@@ -256,11 +243,7 @@ fn render_countries(codes: &[String]) -> String {
         "{CRATE_DIR}/{COUNTRIES_TSV} plus {}",
         EXTRA_ALPHA2.join(", ")
     ));
-    let _ = write!(
-        out,
-        "\npub(crate) const ALPHA2_COUNT: usize = {};\n\npub(crate) static ALPHA2: [u32; 26] = [\n",
-        codes.len()
-    );
+    out.push_str("\npub(crate) static ALPHA2: [u32; 26] = [\n");
     for row in rows {
         let _ = writeln!(out, "    0x{:04x}_{:04x},", row >> 16, row & 0xffff);
     }

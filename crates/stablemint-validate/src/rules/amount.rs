@@ -1,0 +1,315 @@
+//! Amounts: positive, and no more precise than their currency allows.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+use crate::{Invalid, MinorUnits, currency_minor_units};
+
+const POSITIVE: &str = "positive";
+const PRECISION: &str = "precision";
+
+const NOT_POSITIVE: &str = "the amount must be a finite number greater than 0";
+
+/// Whether `amount` is finite and greater than zero.
+///
+/// `NaN`, both infinities, `0.0` and `-0.0` are rejected; the smallest subnormal is
+/// accepted.
+///
+/// ```
+/// use stablemint_validate::is_positive;
+///
+/// assert!(is_positive(0.01));
+/// assert!(!is_positive(0.0));
+/// assert!(!is_positive(f64::NAN));
+/// assert!(!is_positive(f64::INFINITY));
+/// ```
+pub fn is_positive(amount: f64) -> bool {
+    amount.is_finite() && amount > 0.0
+}
+
+/// The number of digits after the decimal point in the shortest decimal that reads back
+/// as `amount` (what Rust's `{}` prints: `0.1` has 1, `0.1 + 0.2` has 17, `100.0` has
+/// 0); `None` if `amount` is not finite.
+///
+/// Counts the digits as they are formatted, so it never allocates.
+///
+/// ```
+/// use stablemint_validate::fraction_digits;
+///
+/// assert_eq!(fraction_digits(10.25), Some(2));
+/// assert_eq!(fraction_digits(0.1 + 0.2), Some(17));
+/// assert_eq!(fraction_digits(1e21), Some(0));
+/// assert_eq!(fraction_digits(f64::NAN), None);
+/// ```
+pub fn fraction_digits(amount: f64) -> Option<u32> {
+    if !amount.is_finite() {
+        return None;
+    }
+    let mut counter = FractionDigits::default();
+    write!(counter, "{amount}").ok()?;
+    Some(counter.digits)
+}
+
+/// Whether `amount` is finite, `currency` is an active ISO 4217 code, and `amount` has
+/// no more fractional digits than the currency's minor unit (any number when ISO 4217
+/// gives none, as for XAU).
+///
+/// ```
+/// use stablemint_validate::fits_precision;
+///
+/// assert!(fits_precision(10.12, "EUR"));
+/// assert!(!fits_precision(10.123, "EUR"));
+/// assert!(!fits_precision(100.5, "JPY"));
+/// assert!(fits_precision(1.234, "BHD"));
+/// assert!(!fits_precision(0.1 + 0.2, "EUR"));
+/// ```
+pub fn fits_precision(amount: f64, currency: &str) -> bool {
+    match (fraction_digits(amount), currency_minor_units(currency)) {
+        (Some(digits), Some(MinorUnits::Digits(allowed))) => digits <= u32::from(allowed),
+        (Some(_), Some(MinorUnits::NotApplicable)) => true,
+        (None, _) | (_, None) => false,
+    }
+}
+
+/// The `positive` rule: [`is_positive`], with a message.
+pub(crate) fn check_positive(amount: f64) -> Result<(), Invalid> {
+    if is_positive(amount) {
+        Ok(())
+    } else {
+        Err(Invalid::new(POSITIVE, NOT_POSITIVE))
+    }
+}
+
+/// The `precision` rule. Passes when the amount is not finite or the currency is not an
+/// active code: the `positive` and `currency` rules report those.
+pub(crate) fn check_precision(amount: f64, currency: &str) -> Result<(), Invalid> {
+    let (Some(digits), Some(table_entry)) = (
+        fraction_digits(amount),
+        crate::tables::active_currency(currency),
+    ) else {
+        return Ok(());
+    };
+    let MinorUnits::Digits(allowed) = table_entry.minor_units else {
+        return Ok(());
+    };
+    if digits <= u32::from(allowed) {
+        return Ok(());
+    }
+    // The code comes from the table, not from the input; the amount is never shown.
+    let code = table_entry.code;
+    let message = match allowed {
+        0 => format!("{code} has no minor unit: use a whole amount"),
+        1 => format!("{code} allows at most 1 decimal place"),
+        n => format!("{code} allows at most {n} decimal places"),
+    };
+    Err(Invalid::new(PRECISION, Cow::Owned(message)))
+}
+
+/// A formatter sink that only counts the digits after the first `.`.
+#[derive(Default)]
+struct FractionDigits {
+    after_point: bool,
+    digits: u32,
+}
+
+impl fmt::Write for FractionDigits {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for byte in s.bytes() {
+            if self.after_point {
+                if byte.is_ascii_digit() {
+                    self.digits = self.digits.saturating_add(1);
+                }
+            } else if byte == b'.' {
+                self.after_point = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `x` as the `f64` nearest its own shortest decimal, so that `0.1_f32` becomes `0.1`
+/// rather than `0.10000000149011612` (which would fail every precision check).
+///
+/// Formats into a stack buffer and parses it back; neither step allocates.
+pub(crate) fn widen_f32(x: f32) -> f64 {
+    let exact = f64::from(x);
+    if !x.is_finite() {
+        return exact;
+    }
+    let mut buffer = StackBuffer::default();
+    if write!(buffer, "{x}").is_err() {
+        return exact;
+    }
+    buffer.as_str().parse().unwrap_or(exact)
+}
+
+/// A small fixed-size UTF-8 buffer; writing more than fits is an error, not a panic.
+struct StackBuffer {
+    // The longest `f32` written with `{}` is under 50 bytes (`-0.000…1` has 46 zeros).
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackBuffer {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackBuffer {
+    fn as_str(&self) -> &str {
+        let written = self.bytes.get(..self.len).unwrap_or_default();
+        std::str::from_utf8(written).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackBuffer {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positive_is_finite_and_above_zero() {
+        for x in [0.01, 1.0, 1e300, f64::MAX, f64::MIN_POSITIVE, 5e-324] {
+            assert!(is_positive(x), "{x}");
+            assert_eq!(check_positive(x), Ok(()));
+        }
+        for x in [
+            0.0,
+            -0.0,
+            -0.01,
+            -5e-324,
+            f64::MIN,
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert!(!is_positive(x), "{x}");
+            assert_eq!(check_positive(x).err().map(|e| e.code()), Some("positive"));
+        }
+    }
+
+    #[test]
+    fn fraction_digits_of_the_shortest_decimal() {
+        let cases = [
+            (0.0, 0),
+            (-0.0, 0),
+            (1.0, 0),
+            (100.0, 0),
+            (10.5, 1),
+            (10.25, 2),
+            (10.123, 3),
+            (0.1, 1),
+            (0.30000000000000004, 17),
+            (0.1 + 0.2, 17),
+            (1e21, 0),
+            (1e-7, 7),
+            (-1.25, 2),
+            (f64::MAX, 0),
+            (f64::MIN_POSITIVE, 324),
+            // The smallest subnormal, 5e-324, prints as 323 zeros and a 5.
+            (5e-324, 324),
+        ];
+        for (x, digits) in cases {
+            assert_eq!(fraction_digits(x), Some(digits), "{x}");
+        }
+        assert_eq!(fraction_digits(f64::NAN), None);
+        assert_eq!(fraction_digits(f64::INFINITY), None);
+        assert_eq!(fraction_digits(f64::NEG_INFINITY), None);
+    }
+
+    #[test]
+    fn precision_outcomes_required_by_the_policy() {
+        assert!(!fits_precision(10.123, "EUR"));
+        assert!(fits_precision(10.12, "EUR"));
+        assert!(!fits_precision(100.5, "JPY"));
+        assert!(fits_precision(100.0, "JPY"));
+        assert!(!fits_precision(0.30000000000000004, "EUR"));
+        assert!(!fits_precision(0.1 + 0.2, "USD"));
+        assert!(fits_precision(1.234, "BHD"));
+        assert!(!fits_precision(1.2345, "BHD"));
+        assert!(fits_precision(1.2345, "CLF"));
+        assert!(!fits_precision(1.23456, "CLF"));
+        assert!(fits_precision(1.0 / 3.0, "XAU"));
+        assert!(!fits_precision(1.0, "HRK"));
+        assert!(!fits_precision(f64::NAN, "EUR"));
+        assert!(!fits_precision(f64::INFINITY, "XAU"));
+    }
+
+    #[test]
+    fn precision_rule_leaves_other_failures_to_other_rules() {
+        assert_eq!(check_precision(f64::NAN, "EUR"), Ok(()));
+        assert_eq!(check_precision(f64::INFINITY, "EUR"), Ok(()));
+        assert_eq!(check_precision(10.123, "eur"), Ok(()));
+        assert_eq!(check_precision(10.123, "HRK"), Ok(()));
+        assert_eq!(check_precision(0.123_456_789, "XDR"), Ok(()));
+        assert_eq!(check_precision(10.12, "EUR"), Ok(()));
+        assert_eq!(check_precision(-10.12, "EUR"), Ok(()));
+    }
+
+    #[test]
+    fn precision_messages_name_the_currency_not_the_amount() {
+        let message = |x, c| check_precision(x, c).err().map(|e| e.message().to_owned());
+        assert_eq!(
+            message(10.123, "EUR").as_deref(),
+            Some("EUR allows at most 2 decimal places")
+        );
+        assert_eq!(
+            message(100.5, "JPY").as_deref(),
+            Some("JPY has no minor unit: use a whole amount")
+        );
+        assert_eq!(
+            message(1.23456, "CLF").as_deref(),
+            Some("CLF allows at most 4 decimal places")
+        );
+        assert_eq!(
+            check_precision(10.123, "EUR").err().map(|e| e.code()),
+            Some("precision")
+        );
+    }
+
+    #[test]
+    fn f32_widens_to_its_own_shortest_decimal() {
+        assert_eq!(widen_f32(0.1), 0.1);
+        assert_eq!(widen_f32(10.12), 10.12);
+        assert_eq!(widen_f32(-2.5), -2.5);
+        assert_eq!(
+            widen_f32(f32::MAX),
+            340_282_350_000_000_000_000_000_000_000_000_000_000.0
+        );
+        assert_eq!(widen_f32(f32::MIN_POSITIVE), 1.1754944e-38);
+        assert_eq!(widen_f32(f32::from_bits(1)), 1e-45);
+        assert!(widen_f32(f32::NAN).is_nan());
+        assert_eq!(widen_f32(f32::INFINITY), f64::INFINITY);
+        assert_eq!(widen_f32(f32::NEG_INFINITY), f64::NEG_INFINITY);
+        assert!(widen_f32(-0.0).is_sign_negative());
+        // Every f32 round-trips: widening loses nothing.
+        for bits in (0..u32::MAX).step_by(9_973) {
+            let x = f32::from_bits(bits);
+            if x.is_finite() {
+                assert_eq!(widen_f32(x) as f32, x, "{bits:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn stack_buffer_refuses_overflow() {
+        let mut buffer = StackBuffer::default();
+        assert!(write!(buffer, "{}", "x".repeat(64)).is_ok());
+        assert!(write!(buffer, "y").is_err());
+        assert_eq!(buffer.as_str().len(), 64);
+    }
+}
