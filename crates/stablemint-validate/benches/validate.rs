@@ -3,9 +3,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use stablemint_raw::types::EmbeddedSessionRequest;
 use stablemint_validate::{
-    Path, fits_precision, fraction_digits, is_alpha2, is_currency, is_date, is_email, is_positive,
-    rules,
+    Path, Validate, fits_precision, fraction_digits, is_alpha2, is_currency, is_date, is_email,
+    is_positive, rules,
 };
 
 /// (name, rule, a valid input, an invalid input).
@@ -68,7 +69,57 @@ fn rule_errors(c: &mut Criterion) {
     group.finish();
 }
 
-// The lead adds a whole-request bench here (validating the generated request types of
-// stablemint-raw) once they exist: a `fn request(c: &mut Criterion)` in this group.
-criterion_group!(benches, string_rules, rule_errors);
+/// A full request of the generated type, every field set and valid.
+fn valid_request() -> EmbeddedSessionRequest {
+    serde_json::from_value(serde_json::json!({
+        "userId": "user-8c1f",
+        "userEmail": "jane.doe@example.com",
+        "userCountryCode": "DE",
+        "currency": "EUR",
+        "amount": 125.5,
+        "idempotencyKey": "0b7e0a6e-3f53-4b5e-9a53-0f6a7c1d2e3f",
+        "websiteReference": "checkout-17",
+        "userKyc": {
+            "fullName": "Jane Doe",
+            "citizenshipCountryCode": "AT",
+            "residenceAddress": "Hauptstrasse 1, 10115 Berlin",
+            "dateOfBirth": "1990-02-28",
+            "placeOfBirth": "Vienna",
+            "gender": "female",
+            "mobilePhone": "+49 30 1234567",
+            "personalIdentificationNumber": "ID-000000"
+        },
+        "customFields": {"orderId": "order-2026-0042"}
+    }))
+    .expect("the bench request matches the generated type")
+}
+
+/// The same request with every validated field wrong.
+fn invalid_request() -> EmbeddedSessionRequest {
+    let mut request = valid_request();
+    request.user_email = "jane.doe@@example.com".into();
+    request.user_country_code = "de".into();
+    request.currency = "HRK".into();
+    request.amount = Some(-10.123);
+    if let Some(kyc) = request.user_kyc.as_mut() {
+        kyc.citizenship_country_code = Some("UK".into());
+        kyc.date_of_birth = Some("1990-02-30".into());
+    }
+    request
+}
+
+/// Validating the generated request type of stablemint-raw, as the client does before
+/// every call.
+fn request(c: &mut Criterion) {
+    let mut group = c.benchmark_group("request");
+    let valid = valid_request();
+    assert!(valid.validate().is_ok());
+    group.bench_function("valid", |b| b.iter(|| black_box(&valid).validate()));
+    let invalid = invalid_request();
+    assert_eq!(invalid.validate().map_err(|e| e.len()), Err(6));
+    group.bench_function("invalid", |b| b.iter(|| black_box(&invalid).validate()));
+    group.finish();
+}
+
+criterion_group!(benches, string_rules, rule_errors, request);
 criterion_main!(benches);

@@ -1,0 +1,403 @@
+//! Parse phase: read the struct's shape, its `#[validate(...)]` attributes and the serde
+//! attributes that decide wire names into a [`model::Input`](crate::model::Input).
+//!
+//! Mistakes inside attributes are recorded and parsing goes on with the next rule, so one
+//! compile shows them all. Only a wrong item shape (enum, union, tuple or unit struct) stops
+//! here, since there are no named fields to look at.
+
+use proc_macro2::TokenTree;
+use syn::parse::ParseStream;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Data, DeriveInput, Error, Expr, Fields, LitStr, MacroDelimiter, Meta, Token};
+
+use crate::case::RenameRule;
+use crate::diagnostics::{Errors, Origin, closest, display_tokens};
+use crate::model::{Field, Input, Rule, RuleKind};
+
+/// Reads `input`; attribute mistakes go to `errors`, a wrong item shape is returned as `Err`.
+pub fn parse(input: DeriveInput, errors: &mut Errors) -> syn::Result<Input> {
+    let named = match input.data {
+        Data::Struct(data) => match data.fields {
+            Fields::Named(named) => named.named,
+            Fields::Unnamed(unnamed) => {
+                return Err(Error::new(
+                    unnamed.paren_token.span.join(),
+                    "`Validate` can only be derived for structs with named fields: a tuple \
+                     struct has no field names to put in error pointers; use named fields \
+                     or implement `Validate` by hand",
+                ));
+            }
+            Fields::Unit => {
+                return Err(Error::new(
+                    input.ident.span(),
+                    "`Validate` can only be derived for structs with named fields: a unit \
+                     struct has nothing to validate",
+                ));
+            }
+        },
+        Data::Enum(data) => {
+            return Err(Error::new(
+                data.enum_token.span,
+                "`Validate` cannot be derived for enums: derive it on the structs the \
+                 variants hold, or implement `Validate` by hand",
+            ));
+        }
+        Data::Union(data) => {
+            return Err(Error::new(
+                data.union_token.span,
+                "`Validate` cannot be derived for unions: implement `Validate` by hand",
+            ));
+        }
+    };
+
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("validate"))
+    {
+        errors.push(
+            Origin::Container,
+            Error::new_spanned(attr, "`#[validate(...)]` goes on fields, not on the struct"),
+        );
+    }
+
+    let mut fields = Vec::with_capacity(named.len());
+    for field in named {
+        // Named fields always have an ident; a missing one is skipped, not unwrapped.
+        let Some(ident) = field.ident else {
+            continue;
+        };
+        let origin = Origin::Field(fields.len());
+        let (rename, flatten) = serde_field(&field.attrs);
+        let mut rules = Vec::new();
+        for attr in &field.attrs {
+            if attr.path().is_ident("validate") {
+                parse_validate_attr(attr, &mut rules, &mut |error| errors.push(origin, error));
+            }
+        }
+        fields.push(Field {
+            ident,
+            ty: field.ty,
+            rename,
+            flatten,
+            rules,
+        });
+    }
+
+    Ok(Input {
+        ident: input.ident,
+        generics: input.generics,
+        rename_all: serde_rename_all(&input.attrs),
+        fields,
+    })
+}
+
+/// Appends the rules in one `#[validate(rule, rule = value, ...)]` to `rules`.
+fn parse_validate_attr(attr: &Attribute, rules: &mut Vec<Rule>, report: &mut impl FnMut(Error)) {
+    let list = match &attr.meta {
+        Meta::List(list) => list,
+        Meta::Path(_) => {
+            return report(Error::new_spanned(
+                attr,
+                "`#[validate]` needs a list of rules, e.g. `#[validate(email)]`",
+            ));
+        }
+        Meta::NameValue(_) => {
+            return report(Error::new_spanned(
+                attr,
+                "expected `#[validate(...)]`: write the rules in parentheses, e.g. \
+                 `#[validate(email)]`",
+            ));
+        }
+    };
+    if !matches!(list.delimiter, MacroDelimiter::Paren(_)) {
+        return report(Error::new(
+            list.delimiter.span().join(),
+            "expected `#[validate(...)]`: write the rules in parentheses",
+        ));
+    }
+    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+        Ok(metas) => metas,
+        Err(error) => {
+            return report(Error::new(
+                error.span(),
+                format!(
+                    "{error}: `#[validate(...)]` lists rules separated by commas, e.g. \
+                     `#[validate(positive, precision = currency)]`"
+                ),
+            ));
+        }
+    };
+    if metas.is_empty() {
+        report(Error::new(
+            list.delimiter.span().join(),
+            "`#[validate()]` lists no rules: add one, e.g. `#[validate(email)]`, or remove \
+             the attribute",
+        ));
+    }
+    for meta in metas {
+        match parse_rule(meta) {
+            Ok(rule) => rules.push(rule),
+            Err(error) => report(error),
+        }
+    }
+}
+
+/// One rule: a bare name, or `name = value` for `precision` and `custom`.
+fn parse_rule(meta: Meta) -> syn::Result<Rule> {
+    let Some(name) = meta.path().get_ident() else {
+        return Err(unknown_rule(meta.path(), &display_tokens(meta.path())));
+    };
+    let span = name.span();
+    let name = name.to_string();
+    let kind = match name.as_str() {
+        "alpha2" | "date" | "email" | "currency" | "positive" | "nested" => {
+            if !matches!(meta, Meta::Path(_)) {
+                return Err(Error::new_spanned(
+                    &meta,
+                    format!("rule `{name}` takes no value: write `{name}`"),
+                ));
+            }
+            match name.as_str() {
+                "alpha2" => RuleKind::Alpha2,
+                "date" => RuleKind::Date,
+                "email" => RuleKind::Email,
+                "currency" => RuleKind::Currency,
+                "positive" => RuleKind::Positive,
+                _ => RuleKind::Nested,
+            }
+        }
+        "precision" => {
+            let hint = "rule `precision` names the field holding the currency code: \
+                        `precision = currency`";
+            let Meta::NameValue(name_value) = &meta else {
+                return Err(Error::new_spanned(&meta, hint));
+            };
+            match &name_value.value {
+                Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+                    match path.path.get_ident() {
+                        Some(currency) => RuleKind::Precision {
+                            currency: currency.clone(),
+                        },
+                        None => return Err(Error::new_spanned(&name_value.value, hint)),
+                    }
+                }
+                Expr::Lit(lit) => {
+                    return Err(Error::new_spanned(
+                        lit,
+                        format!("{hint} (a field name, without quotes)"),
+                    ));
+                }
+                other => return Err(Error::new_spanned(other, hint)),
+            }
+        }
+        "custom" => {
+            let hint = "rule `custom` needs the path of a function \
+                        `fn(&FieldType) -> Result<(), Invalid>`: `custom = path::to::check`";
+            let Meta::NameValue(name_value) = &meta else {
+                return Err(Error::new_spanned(&meta, hint));
+            };
+            match &name_value.value {
+                Expr::Path(path) if path.attrs.is_empty() => RuleKind::Custom {
+                    check: path.clone(),
+                },
+                Expr::Lit(lit) => {
+                    return Err(Error::new_spanned(
+                        lit,
+                        format!("{hint} (a path, without quotes)"),
+                    ));
+                }
+                other => return Err(Error::new_spanned(other, hint)),
+            }
+        }
+        _ => return Err(unknown_rule(meta.path(), &name)),
+    };
+    Ok(Rule { span, kind })
+}
+
+fn unknown_rule(path: &syn::Path, name: &str) -> Error {
+    // Names other validation crates use for the same thing.
+    let alias = match name {
+        "dive" | "inner" | "validate" => Some("nested"),
+        "country" | "country_code" => Some("alpha2"),
+        _ => None,
+    };
+    let message = match alias.or_else(|| closest(name, RuleKind::NAMES)) {
+        Some(suggestion) => {
+            format!("unknown validation rule `{name}`: did you mean `{suggestion}`?")
+        }
+        None => format!(
+            "unknown validation rule `{name}`: expected one of {}",
+            RuleKind::NAMES.map(|name| format!("`{name}`")).join(", ")
+        ),
+    };
+    Error::new_spanned(path, message)
+}
+
+// ---------------------------------------------------------------------------------------
+// serde attributes. serde_derive validates them and reports their mistakes; here anything
+// unexpected is skipped silently so that each mistake is reported once, by serde.
+// ---------------------------------------------------------------------------------------
+
+/// The container's serialize-side `rename_all`, if any.
+fn serde_rename_all(attrs: &[Attribute]) -> Option<RenameRule> {
+    let mut rename_all = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        // Errors are serde's to report (see above).
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename_all") {
+                if let Some(name) = serialize_name(&meta)? {
+                    rename_all = RenameRule::from_serde_name(&name);
+                }
+            } else {
+                skip_value(meta.input)?;
+            }
+            Ok(())
+        });
+    }
+    rename_all
+}
+
+/// A field's serialize-side `rename`, and whether it is `flatten`ed.
+fn serde_field(attrs: &[Attribute]) -> (Option<String>, bool) {
+    let mut rename = None;
+    let mut flatten = false;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        // Errors are serde's to report (see above).
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                if let Some(name) = serialize_name(&meta)? {
+                    rename = Some(name);
+                }
+            } else if meta.path.is_ident("flatten") {
+                flatten = true;
+            } else {
+                skip_value(meta.input)?;
+            }
+            Ok(())
+        });
+    }
+    (rename, flatten)
+}
+
+/// The value of `key = "value"` or the `serialize` half of
+/// `key(serialize = "value", deserialize = "...")`.
+fn serialize_name(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Option<String>> {
+    if meta.input.peek(Token![=]) {
+        let value: LitStr = meta.value()?.parse()?;
+        return Ok(Some(value.value()));
+    }
+    let mut name = None;
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("serialize") {
+            let value: LitStr = inner.value()?.parse()?;
+            name = Some(value.value());
+        } else {
+            skip_value(inner.input)?;
+        }
+        Ok(())
+    })?;
+    Ok(name)
+}
+
+/// Consumes whatever follows a serde key up to the next `,` at this level: `= "..."`,
+/// `(...)` or nothing.
+fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn parse_ok(tokens: proc_macro2::TokenStream) -> (Input, syn::Result<()>) {
+        let input: DeriveInput = syn::parse2(tokens).expect("test input is a valid item");
+        let mut errors = Errors::default();
+        let parsed = match parse(input, &mut errors) {
+            Ok(parsed) => parsed,
+            Err(error) => panic!("unexpected shape error: {error}"),
+        };
+        (parsed, errors.finish())
+    }
+
+    #[test]
+    fn reads_serde_names_and_skips_other_serde_keys() {
+        let (input, errors) = parse_ok(quote! {
+            #[serde(deny_unknown_fields, rename_all = "camelCase")]
+            struct Request {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", rename = "userKyc")]
+                #[validate(nested)]
+                kyc: ::std::option::Option<UserKyc>,
+                #[serde(rename(deserialize = "in", serialize = "out"), with = "x")]
+                a: u8,
+                #[serde(rename(deserialize = "only_in"))]
+                b: u8,
+                #[serde(flatten, bound(serialize = "T: Serialize"))]
+                extra: Extra,
+            }
+        });
+        errors.expect("no errors");
+        assert_eq!(input.rename_all, Some(RenameRule::Camel));
+        let renames: Vec<_> = input.fields.iter().map(|f| f.rename.clone()).collect();
+        assert_eq!(
+            renames,
+            [
+                Some("userKyc".to_owned()),
+                Some("out".to_owned()),
+                None,
+                None
+            ]
+        );
+        let flattened: Vec<_> = input.fields.iter().map(|f| f.flatten).collect();
+        assert_eq!(flattened, [false, false, false, true]);
+        assert_eq!(input.fields[0].rules.len(), 1);
+    }
+
+    #[test]
+    fn rename_all_serialize_side_and_unknown_casing() {
+        let (input, _) = parse_ok(quote! {
+            #[serde(rename_all(deserialize = "snake_case", serialize = "kebab-case"))]
+            struct A { a: u8 }
+        });
+        assert_eq!(input.rename_all, Some(RenameRule::Kebab));
+        let (input, _) = parse_ok(quote! {
+            #[serde(rename_all = "Train-Case")]
+            struct A { a: u8 }
+        });
+        assert_eq!(input.rename_all, None);
+    }
+
+    #[test]
+    fn collects_every_rule_mistake() {
+        let (input, errors) = parse_ok(quote! {
+            struct A {
+                #[validate(emial, postive, email = 1, custom, precision)]
+                a: u8,
+                #[validate(alpha2)]
+                #[validate(date, nested)]
+                b: u8,
+            }
+        });
+        let messages: Vec<String> = errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 5, "{messages:#?}");
+        assert!(messages[0].contains("did you mean `email`?"));
+        assert!(messages[1].contains("did you mean `positive`?"));
+        assert!(messages[2].contains("takes no value"));
+        assert!(messages[3].contains("`custom = path::to::check`"));
+        assert!(messages[4].contains("`precision = currency`"));
+        let names: Vec<_> = input.fields[1]
+            .rules
+            .iter()
+            .map(|r| r.kind.name())
+            .collect();
+        assert_eq!(names, ["alpha2", "date", "nested"]);
+    }
+}

@@ -1,0 +1,6 @@
+use stablemint_validate::Validate;
+
+#[derive(Validate)]
+struct Email(#[validate(email)] String);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use stablemint_validate::Validate;
+
+#[derive(Validate)]
+struct Marker;
+
+fn main() {}

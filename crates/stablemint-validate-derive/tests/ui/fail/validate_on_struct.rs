@@ -1,0 +1,10 @@
+use stablemint_validate::Validate;
+
+#[derive(Validate)]
+#[validate(nested)]
+struct Request {
+    #[validate(email)]
+    email: String,
+}
+
+fn main() {}
