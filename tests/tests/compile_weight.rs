@@ -22,7 +22,15 @@ const FORBIDDEN: [&str; 8] = [
 fn tree(extra: &[&str]) -> BTreeSet<String> {
     let output = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
-        .args(["tree", "-p", "stablemint", "-e", "normal", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "stablemint",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
         .args(["--format", "{p}"])
         .args(extra)
         .output()
@@ -42,16 +50,25 @@ fn tree(extra: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn stablemint_does_not_pull_in_the_generator_or_openssl() {
-    for features in [&[][..], &["--no-default-features", "--features", "aws-lc-rs"][..]] {
+    for features in [
+        &[][..],
+        &["--no-default-features", "--features", "aws-lc-rs"][..],
+    ] {
         let packages = tree(features);
-        assert!(packages.contains("reqwest"), "the tree looks wrong: {packages:?}");
+        assert!(
+            packages.contains("reqwest"),
+            "the tree looks wrong: {packages:?}"
+        );
         assert!(packages.contains("rustls"), "{packages:?}");
         let found: Vec<&str> = FORBIDDEN
             .iter()
             .copied()
             .filter(|name| packages.contains(*name) || packages.contains(&format!("{name}-sys")))
             .collect();
-        assert!(found.is_empty(), "{features:?}: stablemint depends on {found:?}");
+        assert!(
+            found.is_empty(),
+            "{features:?}: stablemint depends on {found:?}"
+        );
     }
 }
 

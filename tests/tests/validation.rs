@@ -22,7 +22,10 @@ fn bad_date_of_birth_and_lowercase_country_give_exactly_two_errors() {
     let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
     assert_eq!(
         found,
-        [("/userCountryCode", "alpha2"), ("/userKyc/dateOfBirth", "date")]
+        [
+            ("/userCountryCode", "alpha2"),
+            ("/userKyc/dateOfBirth", "date")
+        ]
     );
 }
 
@@ -58,8 +61,7 @@ fn amounts_are_checked_against_the_currency() {
         let result = request.validate();
         assert_eq!(result.is_ok(), ok, "{amount} {currency}: {result:?}");
         if let Err(errors) = result {
-            let found: Vec<(&str, &str)> =
-                errors.iter().map(|e| (e.pointer(), e.code())).collect();
+            let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
             assert_eq!(found, [("/amount", "precision")]);
         }
     }

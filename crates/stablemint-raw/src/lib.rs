@@ -23,8 +23,9 @@
 //! [`Client::new_with_client`] and a `reqwest::Client` whose TLS is configured, or
 //! install a process-wide provider first; [`Client::new`] panics when neither is done.
 
-// The generated code is what progenitor emits; lints are silenced here, never by
-// editing the file.
+// The generated code is what progenitor emits, formatted by prettyplease; lints and
+// rustfmt are turned off here, never by editing the file.
+#[rustfmt::skip]
 #[allow(
     missing_docs,
     clippy::all,

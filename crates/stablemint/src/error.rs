@@ -66,35 +66,37 @@ impl Error {
 /// JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiBody {
-    text: String,
-    json: Option<serde_json::Value>,
+    // Boxed so that `Result<_, Error>` stays small on the success path.
+    inner: Box<(String, Option<serde_json::Value>)>,
 }
 
 impl ApiBody {
     pub(crate) fn new(text: String) -> Self {
         let json = serde_json::from_str(&text).ok();
-        Self { text, json }
+        Self {
+            inner: Box::new((text, json)),
+        }
     }
 
     /// The body exactly as received.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.inner.0
     }
 
     /// The body parsed as JSON, if it is JSON.
     pub fn json(&self) -> Option<&serde_json::Value> {
-        self.json.as_ref()
+        self.inner.1.as_ref()
     }
 
     /// The server's own explanation: the JSON `message` (or `error`) string when there
     /// is one, else the text, shortened to 300 characters.
     pub fn message(&self) -> String {
-        let from_json = self.json.as_ref().and_then(|json| {
+        let from_json = self.json().and_then(|json| {
             ["message", "error", "detail", "title"]
                 .iter()
                 .find_map(|key| json.get(key)?.as_str())
         });
-        let text = from_json.unwrap_or(&self.text).trim();
+        let text = from_json.unwrap_or(self.text()).trim();
         match text.char_indices().nth(300) {
             Some((cut, _)) => format!("{}…", &text[..cut]),
             None => text.to_owned(),
@@ -104,7 +106,7 @@ impl ApiBody {
 
 impl fmt::Display for ApiBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text())
     }
 }
 
