@@ -1,0 +1,261 @@
+//! The real `stablemint` binary, run as a user would.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use stablemint_mock::{MockConfig, MockServer};
+
+const KEY: &str = "cli-test-key-0001";
+const SECRET: &str = "cli-made-up-secret";
+
+const VALID: &str = r#"{"userId": "user-1", "userEmail": "jane@example.com",
+    "userCountryCode": "DE", "currency": "EUR", "amount": 12.5}"#;
+
+fn stablemint() -> Command {
+    let mut command = Command::cargo_bin("stablemint").unwrap();
+    for name in [
+        "STABLEMINT_API_KEY",
+        "STABLEMINT_API_SECRET",
+        "STABLEMINT_BASE_URL",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(mut command: Command, stdin: Option<&str>) -> Run {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            pipe.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn file_with(text: &str) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), text).unwrap();
+    file
+}
+
+#[test]
+fn sign_prints_the_signature_from_the_env_secret() {
+    let mut command = stablemint();
+    command
+        .args(["sign", "--timestamp", "1700000000", "--user-id", "user-1"])
+        .env("STABLEMINT_API_SECRET", "secret");
+    let run = run(command, None);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // printf '%s' '1700000000,secret,user-1' | sha256sum
+    assert_eq!(
+        run.stdout,
+        "a93e5b22473241dd283fd094db9a119a179cd00360faa5a81a7465d54813b7c0\n"
+    );
+}
+
+#[test]
+fn sign_without_the_secret_is_a_usage_error() {
+    let mut command = stablemint();
+    command.args(["sign", "--timestamp", "1", "--user-id", "u"]);
+    let run = run(command, None);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("STABLEMINT_API_SECRET"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn validate_accepts_a_valid_file() {
+    let file = file_with(VALID);
+    let mut command = stablemint();
+    command.arg("validate").arg(file.path());
+    let run = run(command, None);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout, "valid\n");
+}
+
+#[test]
+fn validate_lists_every_error_from_stdin_without_values() {
+    let body = r#"{"userId": "user-1", "userEmail": "jane.doe@@example.com",
+        "userCountryCode": "de", "currency": "EUR", "amount": 10.123,
+        "userKyc": {"dateOfBirth": "1990-02-30"}}"#;
+    let mut command = stablemint();
+    command.args(["validate", "-"]);
+    let run = run(command, Some(body));
+    assert_eq!(run.code, Some(1));
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", run.stderr);
+    let pointers: Vec<&str> = lines.iter().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/amount",
+            "/userCountryCode",
+            "/userEmail",
+            "/userKyc/dateOfBirth"
+        ]
+    );
+    for line in &lines {
+        assert!(line.ends_with(')'), "pointer: message (code): {line}");
+    }
+    for value in ["jane.doe", "1990-02-30", "10.123"] {
+        assert!(
+            !run.stderr.contains(value),
+            "{value} leaked: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn validate_reports_a_missing_file_as_a_usage_error() {
+    let mut command = stablemint();
+    command.args(["validate", "/nonexistent/request.json"]);
+    let run = run(command, None);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("/nonexistent/request.json"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_subcommand_has_help_with_exit_codes() {
+    for args in [
+        &["--help"][..],
+        &["sign", "--help"],
+        &["validate", "--help"],
+        &["session", "create", "--help"],
+        &["mock", "--help"],
+    ] {
+        let mut command = stablemint();
+        command.args(args);
+        let run = run(command, None);
+        assert_eq!(run.code, Some(0), "{args:?}");
+        assert!(
+            run.stdout.contains("Exit codes:"),
+            "{args:?}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+async fn create_against(server: &MockServer, secret: &str) -> Run {
+    let file = file_with(VALID);
+    let mut command = stablemint();
+    command
+        .args(["session", "create"])
+        .arg(file.path())
+        .args(["--base-url", &server.base_url()])
+        .env("STABLEMINT_API_KEY", KEY)
+        .env("STABLEMINT_API_SECRET", secret);
+    tokio::task::spawn_blocking(move || run(command, None))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_create_against_the_mock_prints_the_session() {
+    let server = MockServer::start(MockConfig::new(KEY, SECRET))
+        .await
+        .unwrap();
+    let run = create_against(&server, SECRET).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let response: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(response["sessionId"].is_string(), "{response}");
+    assert!(response["expiresAt"].is_i64(), "{response}");
+    assert_eq!(server.sessions_created(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_create_with_a_wrong_secret_keeps_status_and_message() {
+    let server = MockServer::start(MockConfig::new(KEY, SECRET))
+        .await
+        .unwrap();
+    let run = create_against(&server, "wrong-secret").await;
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains("HTTP 401"), "{}", run.stderr);
+    assert!(run.stderr.contains("the server said:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("wrong-secret"), "{}", run.stderr);
+    assert_eq!(server.sessions_created(), 0);
+}
+
+#[test]
+fn session_create_refuses_plain_http_to_a_remote_host() {
+    let file = file_with(VALID);
+    let mut command = stablemint();
+    command
+        .args(["session", "create"])
+        .arg(file.path())
+        .env("STABLEMINT_BASE_URL", "http://payments.example.com")
+        .env("STABLEMINT_API_KEY", KEY)
+        .env("STABLEMINT_API_SECRET", SECRET);
+    let run = run(command, None);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("use https"), "{}", run.stderr);
+}
+
+#[test]
+fn mock_prints_its_url_and_serves_until_killed() {
+    let mut child = stablemint()
+        .args([
+            "mock",
+            "--port",
+            "0",
+            "--api-key",
+            KEY,
+            "--api-secret",
+            SECRET,
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("StableMint mock listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    // The CLI's own `session create` against it.
+    let file = file_with(VALID);
+    let mut command = stablemint();
+    command
+        .args(["session", "create"])
+        .arg(file.path())
+        .env("STABLEMINT_BASE_URL", &url)
+        .env("STABLEMINT_API_KEY", KEY)
+        .env("STABLEMINT_API_SECRET", SECRET);
+    let created = run(command, None);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    assert!(
+        created.stdout.contains("\"sessionId\""),
+        "{}",
+        created.stdout
+    );
+}

@@ -1,0 +1,150 @@
+//! Reading the request body: its media type, a size limit, a time limit, and draining
+//! what is left when the server answers early.
+
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use hyper::HeaderMap;
+use hyper::body::{Body, Bytes, Incoming};
+use hyper::header;
+
+use crate::api_error::{ApiError, Code};
+
+/// How long a client may take to send the body once the headers are in.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How much of an unwanted body is read and thrown away before answering. Many clients
+/// (Python's http.client among them) write the whole body before they read anything; if
+/// the server closed instead, they would meet a broken pipe instead of the answer.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How long draining may take.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether the `Content-Type` is `application/json`, with any parameters
+/// (`; charset=utf-8`) and in any case.
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+/// The whole body, if it has at most `limit` bytes and arrives in time.
+///
+/// A body that declares a larger `Content-Length` is refused before any of it is read.
+pub(crate) async fn read(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(BODY_TIMEOUT, read_limited(body, limit)).await {
+        Ok(result) => result,
+        Err(_elapsed) => Err(ApiError::new(
+            Code::RequestTimeout,
+            format!(
+                "the request body did not arrive within {} s; send it again",
+                BODY_TIMEOUT.as_secs()
+            ),
+        )),
+    }
+}
+
+async fn read_limited(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            Code::BodyTooLarge,
+            format!(
+                "the request body is larger than the {limit} bytes this server accepts; \
+                 send a smaller body"
+            ),
+        )
+    };
+    let declared = body.size_hint().lower();
+    if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large());
+    }
+    // `declared` fits in `limit` now, so this allocation is bounded.
+    let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            tracing::debug!(%error, "the request body could not be read");
+            ApiError::new(
+                Code::UnreadableBody,
+                "the request body could not be read (broken framing or a closed \
+                 connection); send the request again",
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit - bytes.len() {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Reads and discards what is left of `body`, up to a limit in size and time.
+///
+/// Returns whether the body was read to its end; if not, the connection must close
+/// after the answer.
+pub(crate) async fn drain(body: &mut Incoming) -> bool {
+    if body.is_end_stream() {
+        return true;
+    }
+    let discard = async {
+        let mut read = 0usize;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else { return false };
+            if let Ok(data) = frame.into_data() {
+                read = read.saturating_add(data.len());
+                if read > DRAIN_LIMIT {
+                    return false;
+                }
+            }
+        }
+        true
+    };
+    tokio::time::timeout(DRAIN_TIMEOUT, discard)
+        .await
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::header::HeaderValue;
+
+    fn with_content_type(value: &[u8]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn json_media_types() {
+        for ok in [
+            &b"application/json"[..],
+            b"application/json; charset=utf-8",
+            b"Application/JSON;charset=UTF-8",
+            b"application/json ; foo=bar",
+        ] {
+            assert!(is_json(&with_content_type(ok)), "{ok:?}");
+        }
+        for bad in [
+            &b"text/plain"[..],
+            b"application/jsonx",
+            b"application/problem+json",
+            b"application/x-www-form-urlencoded",
+            b"",
+            b"application/json\xff",
+        ] {
+            assert!(!is_json(&with_content_type(bad)), "{bad:?}");
+        }
+        assert!(!is_json(&HeaderMap::new()));
+    }
+}

@@ -1,0 +1,222 @@
+//! The listener, the connections, and stopping them.
+//!
+//! Each connection is served by hyper directly (not by a framework's `serve`), so that
+//! an injected [`Fault::DropConnection`](crate::Fault::DropConnection) can close it
+//! without writing anything: the handler fires the connection's kill signal, and the
+//! connection task drops the socket.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::config::{Fault, MockConfig};
+use crate::handler::{self, Reply};
+use crate::state::Shared;
+
+/// How long a client may take to send the request line and headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long [`MockServer::shutdown`] waits for requests in flight before it closes
+/// their connections anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A running mock of the StableMint API, serving `POST /session/embedded` over plain
+/// HTTP/1.1 (no TLS, no HTTP/2) on a local address.
+///
+/// It runs as tasks on the Tokio runtime that started it, so it serves requests only
+/// while that runtime runs (in a `#[tokio::test]`, while the test awaits). Stop it with
+/// [`shutdown`](Self::shutdown) to wait until the port is free; dropping it stops it
+/// too, and the port is released as soon as the runtime next polls the server task.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<watch::Sender<bool>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts a server on `127.0.0.1` with a port the operating system picks.
+    pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::start_on(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Starts a server on `addr` (port 0 picks a free port).
+    ///
+    /// Fails when the address cannot be bound, e.g. because the port is in use.
+    pub async fn start_on(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(accept(listener, shared.clone(), stopped));
+        tracing::debug!(%addr, "stablemint mock listening");
+        Ok(MockServer {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The URL to give the client as its base URL: `http://127.0.0.1:PORT` for a server
+    /// from [`start`](Self::start), `http://` and the bound address in general.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Answers the next `count` requests to `POST /session/embedded` with `fault`
+    /// instead of processing them, after any faults already armed. Requests to other
+    /// routes or with other methods neither see nor use faults.
+    ///
+    /// # Panics
+    ///
+    /// If `fault` is [`Fault::Status`] with a code outside `200..=599`.
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        self.shared.arm(count, fault);
+    }
+
+    /// How many distinct sessions were created. Idempotent replays do not count.
+    pub fn sessions_created(&self) -> usize {
+        self.shared.sessions.created()
+    }
+
+    /// How many HTTP requests reached the server, on any route and whatever the answer
+    /// (faults included). Requests hyper rejects as malformed HTTP are not counted.
+    pub fn requests_received(&self) -> usize {
+        self.shared.requests()
+    }
+
+    /// Stops the server: stops accepting, lets requests in flight finish (for up to
+    /// 5 seconds), closes every connection, and returns once the port is free.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(task) = self.task.take()
+            && let Err(error) = task.await
+        {
+            tracing::warn!(%error, "the stablemint mock's server task failed");
+        }
+        tracing::debug!(addr = %self.addr, "stablemint mock stopped");
+    }
+}
+
+/// Stops the server without waiting: see [`MockServer::shutdown`].
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("config", &self.shared.config)
+            .field("sessions_created", &self.sessions_created())
+            .field("requests_received", &self.requests_received())
+            .finish()
+    }
+}
+
+/// Accepts connections until told to stop, then winds them down.
+async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(serve(stream, http.clone(), shared.clone(), stopped.clone()));
+                }
+                Err(error) => {
+                    // Such as running out of file descriptors: back off instead of spinning.
+                    tracing::warn!(%error, "the stablemint mock cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            // A value or a dropped sender both mean stop.
+            _ = stopped.changed() => break,
+            Some(finished) = connections.join_next(), if !connections.is_empty() => {
+                if let Err(error) = finished {
+                    tracing::warn!(%error, "a stablemint mock connection task failed");
+                }
+            }
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::debug!("closing connections still busy after the shutdown grace period");
+    }
+    connections.shutdown().await;
+}
+
+/// Serves one connection until the client closes it, the handler asks to drop it, or the
+/// server stops (then in-flight requests finish first).
+async fn serve(
+    stream: TcpStream,
+    http: http1::Builder,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    let service = {
+        let kill = kill.clone();
+        service_fn(move |request| {
+            let shared = shared.clone();
+            let kill = kill.clone();
+            async move {
+                match handler::handle(&shared, request).await {
+                    Reply::Respond(response) => Ok::<_, Infallible>(response),
+                    Reply::DropConnection => {
+                        // `notify_one` keeps the permit if the select below is not
+                        // waiting yet; the connection is dropped before this resumes.
+                        kill.notify_one();
+                        std::future::pending().await
+                    }
+                }
+            }
+        })
+    };
+    let connection = http.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                break;
+            }
+            () = kill.notified() => break,
+            _ = stopped.changed(), if !stopping => {
+                connection.as_mut().graceful_shutdown();
+                stopping = true;
+            }
+        }
+    }
+}

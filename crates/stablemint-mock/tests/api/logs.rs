@@ -1,0 +1,109 @@
+//! One debug line per request, and nothing secret or personal in any log output.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use stablemint_mock::Fault;
+use tracing_subscriber::layer::SubscriberExt;
+
+use crate::support::*;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// A current-thread runtime, so the server's tasks log on this thread's subscriber.
+#[tokio::test]
+async fn requests_are_logged_without_secrets_or_personal_data() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(move || writer.clone())
+        .with_ansi(false);
+    // Every level, from every crate.
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+
+    let server = start().await;
+    let mut body = valid_body();
+    body["idempotencyKey"] = json!("order-log-1");
+    body["userKyc"] = json!({"fullName": "Jane Doe", "dateOfBirth": "1990-02-28"});
+    success(Call::signed(&body).send(&server).await).await;
+    success(Call::signed(&body).send(&server).await).await;
+    let bad = Call::signed(&body).header("signature", "ab".repeat(32));
+    error(bad.send(&server).await, 401, "bad_signature").await;
+    let mut invalid = body.clone();
+    invalid["userEmail"] = json!("jane.doe@@example.com");
+    error(
+        Call::signed(&invalid).send(&server).await,
+        400,
+        "invalid_body",
+    )
+    .await;
+    server.fail_next(1, Fault::DropConnection);
+    Call::signed(&body).try_send(&server).await.unwrap_err();
+    let query = Call::signed(&body)
+        .path("/other?token=query-secret")
+        .send(&server)
+        .await;
+    error(query, 404, "not_found").await;
+    server.shutdown().await;
+
+    let output = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let requests: Vec<&str> = output.lines().filter(|l| l.contains(" request ")).collect();
+    assert_eq!(requests.len(), 6, "{output}");
+    assert!(requests[0].contains("DEBUG"), "{output}");
+    assert!(requests[0].contains("method=POST"), "{output}");
+    assert!(
+        requests[0].contains("path=\"/session/embedded\""),
+        "{output}"
+    );
+    assert!(requests[0].contains("status=200"), "{output}");
+    assert!(output.contains("idempotent replay"), "{output}");
+    assert!(
+        requests[2].contains("status=401 code=\"bad_signature\""),
+        "{output}"
+    );
+    assert!(
+        requests[3].contains("status=400 code=\"invalid_body\""),
+        "{output}"
+    );
+    assert!(
+        requests[4].contains("fault=\"drop_connection\""),
+        "{output}"
+    );
+    assert!(
+        requests[5].contains("path=\"/other\" status=404"),
+        "{output}"
+    );
+
+    let signature = stablemint::signature(NOW, SECRET, "user-1");
+    for forbidden in [
+        SECRET,
+        KEY,
+        &signature,
+        "abababab",
+        "jane.doe",
+        "example.com",
+        "Jane Doe",
+        "1990-02-28",
+        "order-log-1",
+        "user-1",
+        "query-secret",
+        "1700000000",
+    ] {
+        assert!(
+            !output.contains(forbidden),
+            "{forbidden:?} logged:\n{output}"
+        );
+    }
+}
