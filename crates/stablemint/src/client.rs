@@ -1,5 +1,6 @@
 //! The client: configuration, and what one call does.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -259,10 +260,14 @@ impl Client {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
             return Err(Error::Validation(errors));
         }
-        let mut body = request.clone();
-        if self.retry.enabled() && body.idempotency_key.is_none() {
-            body.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
-        }
+        // Copy the request only to add a key; each attempt clones it for the raw client.
+        let body = if self.retry.enabled() && request.idempotency_key.is_none() {
+            let mut keyed = request.clone();
+            keyed.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
+            Cow::Owned(keyed)
+        } else {
+            Cow::Borrowed(request)
+        };
         let retries = if body.idempotency_key.is_some() {
             self.retry.max_retries()
         } else {
