@@ -14,6 +14,8 @@
 //!
 //! Both are pure functions of the spec's text: the same spec gives byte-identical output.
 
+#![warn(missing_docs)]
+
 mod client;
 mod error;
 pub mod rules;

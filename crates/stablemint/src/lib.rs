@@ -58,6 +58,8 @@
 //! process default when it builds its HTTP client, unless the application installed one
 //! first. OpenSSL is never used.
 
+#![warn(missing_docs)]
+
 mod client;
 mod clock;
 mod credentials;
