@@ -1,6 +1,5 @@
 //! The client: configuration, and what one call does.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -260,24 +259,17 @@ impl Client {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
             return Err(Error::Validation(errors));
         }
-        // Copy the request only to add a key; each attempt clones it for the raw client.
-        let body = if self.retry.enabled() && request.idempotency_key.is_none() {
-            let mut keyed = request.clone();
-            keyed.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
-            Cow::Owned(keyed)
-        } else {
-            Cow::Borrowed(request)
-        };
-        let retries = if body.idempotency_key.is_some() {
-            self.retry.max_retries()
-        } else {
-            0
-        };
+        // A key of our own when the caller gave none and retries may happen, the same on
+        // every attempt. So every retried call carries a key: with retries off, a request
+        // without one makes exactly one attempt.
+        let added_key = (self.retry.enabled() && request.idempotency_key.is_none())
+            .then(|| uuid::Uuid::new_v4().to_string());
+        let retries = self.retry.max_retries();
 
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
-            let outcome = self.attempt(&body).await;
+            let outcome = self.attempt(request, added_key.as_deref()).await;
             let latency = started.elapsed().as_millis() as u64;
             span.record("latency_ms", latency);
             let failure = match outcome {
@@ -305,8 +297,17 @@ impl Client {
         }
     }
 
-    /// One signed attempt.
-    async fn attempt(&self, body: &EmbeddedSessionRequest) -> Result<EmbeddedSession, Failure> {
+    /// One signed attempt, with `added_key` as the idempotency key if there is one.
+    async fn attempt(
+        &self,
+        request: &EmbeddedSessionRequest,
+        added_key: Option<&str>,
+    ) -> Result<EmbeddedSession, Failure> {
+        // progenitor's builder takes the body by value: one copy per attempt.
+        let mut body = request.clone();
+        if let Some(key) = added_key {
+            body.idempotency_key = Some(key.to_owned());
+        }
         let timestamp = unix_seconds(self.clock.now());
         let signed = signature(timestamp, self.credentials.api_secret(), &body.user_id);
         let result = self
@@ -315,7 +316,7 @@ impl Client {
             .api_key(self.credentials.api_key())
             .timestamp(i64::try_from(timestamp).unwrap_or(i64::MAX))
             .signature(signed)
-            .body(body.clone())
+            .body(body)
             .send()
             .await;
         match result {
