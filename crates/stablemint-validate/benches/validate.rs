@@ -69,29 +69,11 @@ fn rule_errors(c: &mut Criterion) {
     group.finish();
 }
 
-/// A full request of the generated type, every field set and valid.
+/// A full request of the generated type, every field set and valid (the workspace's
+/// shared fixture).
 fn valid_request() -> EmbeddedSessionRequest {
-    serde_json::from_value(serde_json::json!({
-        "userId": "user-8c1f",
-        "userEmail": "jane.doe@example.com",
-        "userCountryCode": "DE",
-        "currency": "EUR",
-        "amount": 125.5,
-        "idempotencyKey": "0b7e0a6e-3f53-4b5e-9a53-0f6a7c1d2e3f",
-        "websiteReference": "checkout-17",
-        "userKyc": {
-            "fullName": "Jane Doe",
-            "citizenshipCountryCode": "AT",
-            "residenceAddress": "Hauptstrasse 1, 10115 Berlin",
-            "dateOfBirth": "1990-02-28",
-            "placeOfBirth": "Vienna",
-            "gender": "female",
-            "mobilePhone": "+49 30 1234567",
-            "personalIdentificationNumber": "ID-000000"
-        },
-        "customFields": {"orderId": "order-2026-0042"}
-    }))
-    .expect("the bench request matches the generated type")
+    serde_json::from_str(include_str!("../../../tests/fixtures/full_request.json"))
+        .expect("the fixture matches the generated type")
 }
 
 /// The same request with every validated field wrong.

@@ -4,32 +4,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::json;
 use stablemint::Validate;
 use stablemint::types::EmbeddedSessionRequest;
 
+/// Every field set and valid: the workspace's shared fixture.
 fn full_request() -> EmbeddedSessionRequest {
-    serde_json::from_value(json!({
-        "userId": "user-8c1f",
-        "userEmail": "jane.doe@example.com",
-        "userCountryCode": "DE",
-        "currency": "EUR",
-        "amount": 125.5,
-        "idempotencyKey": "0b7e0a6e-3f53-4b5e-9a53-0f6a7c1d2e3f",
-        "websiteReference": "checkout-17",
-        "userKyc": {
-            "fullName": "Jane Doe",
-            "citizenshipCountryCode": "AT",
-            "residenceAddress": "Hauptstrasse 1, 10115 Berlin",
-            "dateOfBirth": "1990-02-28",
-            "placeOfBirth": "Vienna",
-            "gender": "female",
-            "mobilePhone": "+49 30 1234567",
-            "personalIdentificationNumber": "ID-000000"
-        },
-        "customFields": {"orderId": "order-2026-0042"}
-    }))
-    .unwrap()
+    serde_json::from_str(include_str!("../../../tests/fixtures/full_request.json"))
+        .expect("the fixture matches the generated type")
 }
 
 fn bench(c: &mut Criterion) {
