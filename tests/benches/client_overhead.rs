@@ -56,6 +56,22 @@ async fn handwritten(
     response.json().await.expect("a session")
 }
 
+/// The two ways of making the same call.
+#[derive(Clone, Copy)]
+enum Side {
+    Handwritten,
+    Client,
+}
+
+impl Side {
+    fn other(self) -> Self {
+        match self {
+            Side::Handwritten => Side::Client,
+            Side::Client => Side::Handwritten,
+        }
+    }
+}
+
 /// Everything both sides share: one mock, one runtime, one connection pool.
 struct Setup {
     runtime: tokio::runtime::Runtime,
@@ -94,6 +110,16 @@ impl Setup {
         }
     }
 
+    /// Runs one call of `side` and returns how long it took.
+    async fn time(&self, side: Side) -> Duration {
+        let start = Instant::now();
+        match side {
+            Side::Handwritten => self.handwritten().await,
+            Side::Client => self.client().await,
+        }
+        start.elapsed()
+    }
+
     async fn handwritten(&self) {
         black_box(handwritten(&self.http, &self.url, &self.request).await);
     }
@@ -115,36 +141,24 @@ fn bench(c: &mut Criterion) {
     let setup = Setup::new();
     let mut group = c.benchmark_group("client_overhead");
     group.measurement_time(Duration::from_secs(10));
-    group.bench_function("handwritten_reqwest", |b| {
-        b.to_async(&setup.runtime).iter_custom(|iters| {
-            let setup = &setup;
-            async move {
-                let mut timed = Duration::ZERO;
-                for _ in 0..iters {
-                    let start = Instant::now();
-                    setup.handwritten().await;
-                    timed += start.elapsed();
-                    setup.client().await;
+    for (name, side) in [
+        ("handwritten_reqwest", Side::Handwritten),
+        ("stablemint_client", Side::Client),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&setup.runtime).iter_custom(|iters| {
+                let setup = &setup;
+                async move {
+                    let mut timed = Duration::ZERO;
+                    for _ in 0..iters {
+                        timed += setup.time(side).await;
+                        setup.time(side.other()).await;
+                    }
+                    timed
                 }
-                timed
-            }
-        })
-    });
-    group.bench_function("stablemint_client", |b| {
-        b.to_async(&setup.runtime).iter_custom(|iters| {
-            let setup = &setup;
-            async move {
-                let mut timed = Duration::ZERO;
-                for _ in 0..iters {
-                    setup.handwritten().await;
-                    let start = Instant::now();
-                    setup.client().await;
-                    timed += start.elapsed();
-                }
-                timed
-            }
-        })
-    });
+            })
+        });
+    }
     group.finish();
     paired_ratio(&setup);
 }
@@ -158,22 +172,12 @@ fn paired_ratio(setup: &Setup) {
     let (mut hand, mut ours) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
     setup.runtime.block_on(async {
         for round in 0..ROUNDS {
-            let time_hand = || async {
-                let start = Instant::now();
-                setup.handwritten().await;
-                start.elapsed()
-            };
-            let time_ours = || async {
-                let start = Instant::now();
-                setup.client().await;
-                start.elapsed()
-            };
             if round % 2 == 0 {
-                hand.push(time_hand().await);
-                ours.push(time_ours().await);
+                hand.push(setup.time(Side::Handwritten).await);
+                ours.push(setup.time(Side::Client).await);
             } else {
-                ours.push(time_ours().await);
-                hand.push(time_hand().await);
+                ours.push(setup.time(Side::Client).await);
+                hand.push(setup.time(Side::Handwritten).await);
             }
         }
     });
