@@ -10,6 +10,18 @@ use stablemint_validate::{
 
 const COUNTRIES: &str = include_str!("../data/iso3166-1.tsv");
 
+/// A currency for each number of minor-unit digits in the table.
+const PRECISION_CASES: [(&str, u32); 4] = [("JPY", 0), ("EUR", 2), ("BHD", 3), ("CLF", 4)];
+
+/// The oracle for the precision rule: at most `allowed` digits after the point in what
+/// `{}` prints.
+fn display_fits(x: f64, allowed: u32) -> bool {
+    x.is_finite()
+        && format!("{x}")
+            .split_once('.')
+            .is_none_or(|(_, fraction)| fraction.len() as u32 <= allowed)
+}
+
 /// The accepted alpha-2 codes according to the data file, plus XK.
 fn alpha2_table() -> Vec<&'static str> {
     let mut codes: Vec<&str> = COUNTRIES
@@ -146,6 +158,34 @@ proptest! {
             text.split_once('.').map_or(0, |(_, fraction)| fraction.len() as u32)
         });
         prop_assert_eq!(fraction_digits(x), expected);
+    }
+
+    #[test]
+    fn precision_agrees_with_the_display_form(x in proptest::num::f64::ANY) {
+        for (currency, allowed) in PRECISION_CASES {
+            prop_assert_eq!(fits_precision(x, currency), display_fits(x, allowed), "{} {}", x, currency);
+            prop_assert_eq!(rules::precision(x, currency).is_ok(), !x.is_finite() || display_fits(x, allowed), "{} {}", x, currency);
+        }
+    }
+
+    /// Decimals with 0 to 6 fraction digits, and their neighbours one ulp away: where a
+    /// shortcut that does not format would go wrong, if anywhere.
+    #[test]
+    fn precision_agrees_with_the_display_form_near_decimals(
+        m in -100_000_000_000_000i64..100_000_000_000_000,
+        places in 0i32..=6,
+        nudge in -1i32..=1,
+    ) {
+        let exact = m as f64 / 10f64.powi(places);
+        let x = match nudge {
+            -1 => exact.next_down(),
+            1 => exact.next_up(),
+            _ => exact,
+        };
+        for (currency, allowed) in PRECISION_CASES {
+            prop_assert_eq!(fits_precision(x, currency), display_fits(x, allowed), "{} {}", x, currency);
+            prop_assert_eq!(rules::precision(x, currency).is_ok(), display_fits(x, allowed), "{} {}", x, currency);
+        }
     }
 
     #[test]

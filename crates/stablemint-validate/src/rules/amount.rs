@@ -64,11 +64,38 @@ pub fn fraction_digits(amount: f64) -> Option<u32> {
 /// assert!(!fits_precision(0.1 + 0.2, "EUR"));
 /// ```
 pub fn fits_precision(amount: f64, currency: &str) -> bool {
-    match (fraction_digits(amount), currency_minor_units(currency)) {
-        (Some(digits), Some(MinorUnits::Digits(allowed))) => digits <= u32::from(allowed),
-        (Some(_), Some(MinorUnits::NotApplicable)) => true,
-        (None, _) | (_, None) => false,
+    if !amount.is_finite() {
+        return false;
     }
+    match currency_minor_units(currency) {
+        Some(MinorUnits::Digits(allowed)) => has_at_most(amount, allowed),
+        Some(MinorUnits::NotApplicable) => true,
+        None => false,
+    }
+}
+
+/// Whether the finite `amount` has at most `allowed` digits after the point, as
+/// [`fraction_digits`] counts them.
+///
+/// Amounts of an everyday size that fit are answered without formatting: scaling by
+/// `10^allowed` and rounding gives an integer `n` below 2^53, and `n / 10^allowed`
+/// (one correctly rounded division) reads back as `amount` exactly when the decimal
+/// `n / 10^allowed` does. That decimal then has at most `allowed` fraction digits and
+/// at most 13 significant digits, so the shortest decimal of `amount`, which has no
+/// more significant digits and the same leading digit, has no more fraction digits.
+/// Everything else (too precise, very large, or more than 4 digits allowed) is decided
+/// by counting the formatted digits.
+fn has_at_most(amount: f64, allowed: u8) -> bool {
+    /// Below this magnitude the fast answer is exact (see above).
+    const FAST_LIMIT: f64 = 1e9;
+    const SCALES: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
+    if let Some(&scale) = SCALES.get(usize::from(allowed))
+        && amount.abs() < FAST_LIMIT
+        && (amount * scale).round() / scale == amount
+    {
+        return true;
+    }
+    fraction_digits(amount).is_some_and(|digits| digits <= u32::from(allowed))
 }
 
 /// The `positive` rule: [`is_positive`], with a message.
@@ -83,16 +110,13 @@ pub(crate) fn check_positive(amount: f64) -> Result<(), Invalid> {
 /// The `precision` rule. Passes when the amount is not finite or the currency is not an
 /// active code: the `positive` and `currency` rules report those.
 pub(crate) fn check_precision(amount: f64, currency: &str) -> Result<(), Invalid> {
-    let (Some(digits), Some(table_entry)) = (
-        fraction_digits(amount),
-        crate::tables::active_currency(currency),
-    ) else {
+    let Some(table_entry) = crate::tables::active_currency(currency) else {
         return Ok(());
     };
     let MinorUnits::Digits(allowed) = table_entry.minor_units else {
         return Ok(());
     };
-    if digits <= u32::from(allowed) {
+    if !amount.is_finite() || has_at_most(amount, allowed) {
         return Ok(());
     }
     // The code comes from the table, not from the input; the amount is never shown.
