@@ -2,15 +2,34 @@
 //! sends the same signed JSON to the same mock, over the same loopback connection pool,
 //! in one run. `cargo bench -p stablemint-tests --bench client_overhead`.
 //!
-//! Both sides send the same JSON, with the same `idempotencyKey`, sign it with a fresh
+//! Three ways of making the same call are compared:
+//! - `handwritten_reqwest`: what a careful user would write with reqwest alone;
+//! - `raw_builder`: progenitor's generated builder in `stablemint-raw`, signed, with the
+//!   copy of the request its builder takes by value, and nothing else (no validation,
+//!   no retry loop, no tracing). The `stablemint` client sends through this builder, so
+//!   this is the floor under the client;
+//! - `stablemint_client`: `Client::create_embedded_session`.
+//!
+//! All three send the same JSON, with the same `idempotencyKey`, sign it with a fresh
 //! timestamp, and decode the response into the generated type, so the mock does the same
 //! work for each: after the first call it replays the stored session. (With a new key per
 //! call the mock would store every session, and its growing memory made whichever side
 //! ran second look 10-20% slower; the key keeps the comparison about the client.) The
 //! client runs with its default retry policy; it adds no key of its own because the
 //! request has one.
+//!
+//! Three measures, all interleaved so that every side sees the same machine:
+//! 1. criterion, one call at a time, each timed call followed by an untimed call of the
+//!    next side;
+//! 2. sequential throughput: rounds of 10 consecutive calls per side, the sides in
+//!    rotating order, and the ratio of total calls per second;
+//! 3. CPU-bound throughput: 8 concurrent callers per side, on the same single worker
+//!    thread that serves the mock, in alternating blocks. No thread ever waits for
+//!    another, so this measures the CPU each call costs, client and server together;
+//!    it is the steadiest of the three on this 2-core machine.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -33,57 +52,118 @@ fn request() -> EmbeddedSessionRequest {
     .expect("the bench request matches the generated type")
 }
 
-/// What a careful user would write by hand with reqwest alone.
-async fn handwritten(
-    http: &reqwest::Client,
-    url: &str,
-    request: &EmbeddedSessionRequest,
-) -> EmbeddedSessionResponse {
-    let timestamp = SystemTime::now()
+fn now_unix() -> u64 {
+    SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let signature = stablemint::signature(timestamp, API_SECRET, &request.user_id);
-    let response = http
-        .post(url)
-        .header("api_key", API_KEY)
-        .header("timestamp", timestamp.to_string())
-        .header("signature", signature)
-        .json(request)
-        .send()
-        .await
-        .expect("the mock answers");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("a session")
+        .map_or(0, |d| d.as_secs())
 }
 
-/// The two ways of making the same call.
-#[derive(Clone, Copy)]
+/// The three ways of making the same call.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Handwritten,
+    RawBuilder,
     Client,
 }
 
 impl Side {
-    fn other(self) -> Self {
+    const ALL: [Side; 3] = [Side::Handwritten, Side::RawBuilder, Side::Client];
+
+    fn name(self) -> &'static str {
         match self {
-            Side::Handwritten => Side::Client,
-            Side::Client => Side::Handwritten,
+            Side::Handwritten => "handwritten_reqwest",
+            Side::RawBuilder => "raw_builder",
+            Side::Client => "stablemint_client",
         }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The side after this one, round the three.
+    fn next(self) -> Self {
+        Side::ALL[(self.index() + 1) % Side::ALL.len()]
     }
 }
 
-/// Everything both sides share: one mock, one runtime, one connection pool.
+/// What every call needs; cheap to clone, so concurrent callers each hold one.
+#[derive(Clone)]
+struct Callers {
+    http: reqwest::Client,
+    raw: stablemint_raw::Client,
+    client: Client,
+    url: Arc<str>,
+    request: Arc<EmbeddedSessionRequest>,
+}
+
+impl Callers {
+    /// Makes one call of `side`.
+    async fn call(&self, side: Side) {
+        match side {
+            Side::Handwritten => {
+                black_box(self.handwritten().await);
+            }
+            Side::RawBuilder => {
+                black_box(self.raw_builder().await);
+            }
+            Side::Client => {
+                black_box(
+                    self.client
+                        .create_embedded_session(&self.request)
+                        .await
+                        .expect("a session"),
+                );
+            }
+        }
+    }
+
+    /// What a careful user would write by hand with reqwest alone.
+    async fn handwritten(&self) -> EmbeddedSessionResponse {
+        let timestamp = now_unix();
+        let signature = stablemint::signature(timestamp, API_SECRET, &self.request.user_id);
+        let response = self
+            .http
+            .post(&*self.url)
+            .header("api_key", API_KEY)
+            .header("timestamp", timestamp.to_string())
+            .header("signature", signature)
+            .json(&*self.request)
+            .send()
+            .await
+            .expect("the mock answers");
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("a session")
+    }
+
+    /// progenitor's builder alone, as the client uses it.
+    async fn raw_builder(&self) -> EmbeddedSessionResponse {
+        let timestamp = now_unix();
+        let signature = stablemint::signature(timestamp, API_SECRET, &self.request.user_id);
+        self.raw
+            .create_embedded_session()
+            .api_key(API_KEY)
+            .timestamp(i64::try_from(timestamp).unwrap_or(i64::MAX))
+            .signature(signature)
+            .body((*self.request).clone())
+            .send()
+            .await
+            .expect("a session")
+            .into_inner()
+    }
+}
+
+/// Everything the sides share: one mock, one runtime, one connection pool.
 struct Setup {
     runtime: tokio::runtime::Runtime,
     server: MockServer,
-    http: reqwest::Client,
-    client: Client,
-    url: String,
-    request: EmbeddedSessionRequest,
+    callers: Callers,
 }
 
 impl Setup {
     fn new() -> Self {
+        // One worker thread: the mock and reqwest's connection tasks run on it, the
+        // timed calls on the bench thread (except in the CPU-bound measure).
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -94,65 +174,60 @@ impl Setup {
             .expect("the mock starts");
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
+        let base_url = server.base_url();
         let client = Client::builder(Credentials::new(API_KEY, API_SECRET))
-            .base_url(&server.base_url())
+            .base_url(&base_url)
             .http_client(http.clone())
             .build()
             .expect("the client builds");
-        let url = format!("{}/session/embedded", server.base_url());
+        let callers = Callers {
+            raw: stablemint_raw::Client::new_with_client(&base_url, http.clone()),
+            http,
+            client,
+            url: format!("{base_url}/session/embedded").into(),
+            request: Arc::new(request()),
+        };
         Self {
             runtime,
             server,
-            http,
-            client,
-            url,
-            request: request(),
+            callers,
         }
-    }
-
-    /// Runs one call of `side` and returns how long it took.
-    async fn time(&self, side: Side) -> Duration {
-        let start = Instant::now();
-        match side {
-            Side::Handwritten => self.handwritten().await,
-            Side::Client => self.client().await,
-        }
-        start.elapsed()
-    }
-
-    async fn handwritten(&self) {
-        black_box(handwritten(&self.http, &self.url, &self.request).await);
-    }
-
-    async fn client(&self) {
-        black_box(
-            self.client
-                .create_embedded_session(&self.request)
-                .await
-                .expect("a session"),
-        );
     }
 }
 
-/// Each side is timed while the other runs between its calls, untimed, so that both
-/// see the same machine and the same server state. Loopback latency on a 2-core machine
-/// drifts by more than the 5% being measured between two back-to-back criterion runs.
 fn bench(c: &mut Criterion) {
     let setup = Setup::new();
+    per_call(c, &setup);
+    let sequential = sequential_throughput(&setup);
+    let cpu_bound = cpu_bound_throughput(&setup);
+    for (measure, rates) in [("sequential", sequential), ("cpu-bound", cpu_bound)] {
+        println!("{}", report(measure, &rates));
+    }
+    assert_eq!(
+        setup.server.sessions_created(),
+        1,
+        "the fixed key makes every call a replay"
+    );
+}
+
+/// criterion: each timed call of a side is followed by one untimed call of the next
+/// side, so that every side sees the same machine and the same server state. Loopback
+/// latency on a 2-core machine drifts between back-to-back runs by more than the
+/// difference being measured.
+fn per_call(c: &mut Criterion, setup: &Setup) {
     let mut group = c.benchmark_group("client_overhead");
     group.measurement_time(Duration::from_secs(10));
-    for (name, side) in [
-        ("handwritten_reqwest", Side::Handwritten),
-        ("stablemint_client", Side::Client),
-    ] {
-        group.bench_function(name, |b| {
+    for side in Side::ALL {
+        group.bench_function(side.name(), |b| {
             b.to_async(&setup.runtime).iter_custom(|iters| {
-                let setup = &setup;
+                let callers = &setup.callers;
                 async move {
                     let mut timed = Duration::ZERO;
                     for _ in 0..iters {
-                        timed += setup.time(side).await;
-                        setup.time(side.other()).await;
+                        let start = Instant::now();
+                        callers.call(side).await;
+                        timed += start.elapsed();
+                        callers.call(side.next()).await;
                     }
                     timed
                 }
@@ -160,43 +235,94 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
-    paired_ratio(&setup);
 }
 
-/// A paired summary: 20,000 rounds of one call each, in alternating order, and the
-/// ratio of the median latencies (throughput of the client relative to the hand-written
-/// call; 1.0 means no overhead). Medians, because loopback latency here has a long tail
-/// that moves the criterion means by more than the difference being measured.
-fn paired_ratio(setup: &Setup) {
-    const ROUNDS: usize = 20_000;
-    let (mut hand, mut ours) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
+/// Calls per second of each side, one sample per round, sides indexed by `Side::index`.
+type Rates = [Vec<f64>; 3];
+
+/// One call at a time from the bench thread: 1,500 rounds of 10 consecutive calls per
+/// side, the order of the sides rotating from round to round.
+fn sequential_throughput(setup: &Setup) -> Rates {
+    const ROUNDS: usize = 1_500;
+    const CALLS: usize = 10;
+    let mut rates: Rates = Default::default();
     setup.runtime.block_on(async {
         for round in 0..ROUNDS {
-            if round % 2 == 0 {
-                hand.push(setup.time(Side::Handwritten).await);
-                ours.push(setup.time(Side::Client).await);
-            } else {
-                ours.push(setup.time(Side::Client).await);
-                hand.push(setup.time(Side::Handwritten).await);
+            for offset in 0..Side::ALL.len() {
+                let side = Side::ALL[(round + offset) % Side::ALL.len()];
+                let start = Instant::now();
+                for _ in 0..CALLS {
+                    setup.callers.call(side).await;
+                }
+                rates[side.index()].push(CALLS as f64 / start.elapsed().as_secs_f64());
             }
         }
     });
-    hand.sort_unstable();
-    ours.sort_unstable();
-    let at = |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q) as usize];
-    println!(
-        "client_overhead/paired: {ROUNDS} alternating rounds; handwritten p50 {:?} p90 {:?}; \
-         stablemint p50 {:?} p90 {:?}; throughput ratio (p50) {:.3}",
-        at(&hand, 0.5),
-        at(&hand, 0.9),
-        at(&ours, 0.5),
-        at(&ours, 0.9),
-        at(&hand, 0.5).as_secs_f64() / at(&ours, 0.5).as_secs_f64()
-    );
-    assert!(
-        setup.server.sessions_created() == 1,
-        "the fixed key makes every call a replay"
-    );
+    rates
+}
+
+/// 8 concurrent callers per side, spawned on the worker thread that also runs the mock
+/// and the connections: 40 rounds of 1,600 calls per side, the order of the sides
+/// rotating from round to round.
+fn cpu_bound_throughput(setup: &Setup) -> Rates {
+    const ROUNDS: usize = 40;
+    const CALLERS: usize = 8;
+    const CALLS_EACH: usize = 200;
+    let mut rates: Rates = Default::default();
+    setup.runtime.block_on(async {
+        for round in 0..ROUNDS {
+            for offset in 0..Side::ALL.len() {
+                let side = Side::ALL[(round + offset) % Side::ALL.len()];
+                let start = Instant::now();
+                let mut callers = tokio::task::JoinSet::new();
+                for _ in 0..CALLERS {
+                    let these = setup.callers.clone();
+                    callers.spawn(async move {
+                        for _ in 0..CALLS_EACH {
+                            these.call(side).await;
+                        }
+                    });
+                }
+                while let Some(done) = callers.join_next().await {
+                    done.expect("a caller finishes");
+                }
+                let calls = (CALLERS * CALLS_EACH) as f64;
+                rates[side.index()].push(calls / start.elapsed().as_secs_f64());
+            }
+        }
+    });
+    rates
+}
+
+/// One line per side: calls per second over the whole measure, and its throughput
+/// relative to the hand-written call, both over the whole run (total calls over total
+/// time) and as the median and quartiles of the round-by-round ratios.
+fn report(measure: &str, rates: &Rates) -> String {
+    let hand = &rates[Side::Handwritten.index()];
+    let overall = |r: &[f64]| r.len() as f64 / r.iter().map(|x| 1.0 / x).sum::<f64>();
+    let mut lines = vec![format!(
+        "client_overhead/{measure}: {} rounds; {} {:.0} calls/s",
+        hand.len(),
+        Side::Handwritten.name(),
+        overall(hand)
+    )];
+    for side in [Side::RawBuilder, Side::Client] {
+        let ours = &rates[side.index()];
+        let mut ratios: Vec<f64> = ours.iter().zip(hand).map(|(o, h)| o / h).collect();
+        ratios.sort_unstable_by(f64::total_cmp);
+        let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q) as usize];
+        lines.push(format!(
+            "  {} {:.0} calls/s: throughput ratio {:.3} (round by round: median {:.3}, \
+             quartiles {:.3}-{:.3})",
+            side.name(),
+            overall(ours),
+            overall(ours) / overall(hand),
+            at(0.5),
+            at(0.25),
+            at(0.75)
+        ));
+    }
+    lines.join("\n")
 }
 
 criterion_group!(benches, bench);
