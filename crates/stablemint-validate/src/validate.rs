@@ -9,6 +9,11 @@ use crate::{Path, ValidationErrors};
 /// types the derive does not cover.
 ///
 /// [`validate_at`]: Validate::validate_at
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Validate`, so it cannot be validated",
+    label = "`{Self}` does not implement `Validate`",
+    note = "add `#[derive(Validate)]` to `{Self}`, implement `Validate` for it by hand, or remove `#[validate(nested)]` from the field"
+)]
 pub trait Validate {
     /// Validates the whole value, collecting every error.
     ///
