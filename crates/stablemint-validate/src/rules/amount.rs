@@ -81,8 +81,10 @@ pub fn fits_precision(amount: f64, currency: &str) -> bool {
 /// `10^allowed` and rounding gives an integer `n` below 2^53, and `n / 10^allowed`
 /// (one correctly rounded division) reads back as `amount` exactly when the decimal
 /// `n / 10^allowed` does. That decimal then has at most `allowed` fraction digits and
-/// at most 13 significant digits, so the shortest decimal of `amount`, which has no
-/// more significant digits and the same leading digit, has no more fraction digits.
+/// at most 13 significant digits. The shortest decimal of `amount` has no more
+/// significant digits, and its leading digit is in the same place (two decimals this
+/// close with leading digits in different places, like 0.99… and 1.00…, need at least
+/// 16 significant digits), so it has no more fraction digits.
 /// Everything else (too precise, very large, or more than 4 digits allowed) is decided
 /// by counting the formatted digits.
 fn has_at_most(amount: f64, allowed: u8) -> bool {
