@@ -240,58 +240,59 @@ fn per_call(c: &mut Criterion, setup: &Setup) {
 /// Calls per second of each side, one sample per round, sides indexed by `Side::index`.
 type Rates = [Vec<f64>; 3];
 
-/// One call at a time from the bench thread: 1,500 rounds of 10 consecutive calls per
-/// side, the order of the sides rotating from round to round.
-fn sequential_throughput(setup: &Setup) -> Rates {
-    const ROUNDS: usize = 1_500;
-    const CALLS: usize = 10;
+/// Runs `rounds` rounds in which each side in turn makes `calls` calls through `run`,
+/// the order of the sides rotating from round to round, and returns each side's calls
+/// per second in every round.
+fn in_rotating_rounds(
+    setup: &Setup,
+    rounds: usize,
+    calls: usize,
+    mut run: impl AsyncFnMut(Side),
+) -> Rates {
     let mut rates: Rates = Default::default();
     setup.runtime.block_on(async {
-        for round in 0..ROUNDS {
+        for round in 0..rounds {
             for offset in 0..Side::ALL.len() {
                 let side = Side::ALL[(round + offset) % Side::ALL.len()];
                 let start = Instant::now();
-                for _ in 0..CALLS {
-                    setup.callers.call(side).await;
-                }
-                rates[side.index()].push(CALLS as f64 / start.elapsed().as_secs_f64());
+                run(side).await;
+                rates[side.index()].push(calls as f64 / start.elapsed().as_secs_f64());
             }
         }
     });
     rates
 }
 
+/// One call at a time from the bench thread: 1,500 rounds of 10 consecutive calls per
+/// side.
+fn sequential_throughput(setup: &Setup) -> Rates {
+    const CALLS: usize = 10;
+    in_rotating_rounds(setup, 1_500, CALLS, async |side| {
+        for _ in 0..CALLS {
+            setup.callers.call(side).await;
+        }
+    })
+}
+
 /// 8 concurrent callers per side, spawned on the worker thread that also runs the mock
-/// and the connections: 40 rounds of 1,600 calls per side, the order of the sides
-/// rotating from round to round.
+/// and the connections: 40 rounds of 1,600 calls per side.
 fn cpu_bound_throughput(setup: &Setup) -> Rates {
-    const ROUNDS: usize = 40;
     const CALLERS: usize = 8;
     const CALLS_EACH: usize = 200;
-    let mut rates: Rates = Default::default();
-    setup.runtime.block_on(async {
-        for round in 0..ROUNDS {
-            for offset in 0..Side::ALL.len() {
-                let side = Side::ALL[(round + offset) % Side::ALL.len()];
-                let start = Instant::now();
-                let mut callers = tokio::task::JoinSet::new();
-                for _ in 0..CALLERS {
-                    let these = setup.callers.clone();
-                    callers.spawn(async move {
-                        for _ in 0..CALLS_EACH {
-                            these.call(side).await;
-                        }
-                    });
+    in_rotating_rounds(setup, 40, CALLERS * CALLS_EACH, async |side| {
+        let mut callers = tokio::task::JoinSet::new();
+        for _ in 0..CALLERS {
+            let these = setup.callers.clone();
+            callers.spawn(async move {
+                for _ in 0..CALLS_EACH {
+                    these.call(side).await;
                 }
-                while let Some(done) = callers.join_next().await {
-                    done.expect("a caller finishes");
-                }
-                let calls = (CALLERS * CALLS_EACH) as f64;
-                rates[side.index()].push(calls / start.elapsed().as_secs_f64());
-            }
+            });
         }
-    });
-    rates
+        while let Some(done) = callers.join_next().await {
+            done.expect("a caller finishes");
+        }
+    })
 }
 
 /// One line per side: calls per second over the whole measure, and its throughput
