@@ -23,3 +23,12 @@ pub fn generated_path() -> PathBuf {
 pub fn generate() -> stablemint_codegen::Output {
     stablemint_codegen::generate(&spec_path()).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// `tests/fixtures/full_request.json`: the workspace's one request with every field set,
+/// shared by the wire snapshots, the end-to-end tests and the benches.
+pub const FULL_REQUEST_JSON: &str = include_str!("../fixtures/full_request.json");
+
+/// [`FULL_REQUEST_JSON`], deserialised.
+pub fn full_request() -> stablemint_raw::types::EmbeddedSessionRequest {
+    serde_json::from_str(FULL_REQUEST_JSON).expect("tests/fixtures/full_request.json parses")
+}

@@ -3,44 +3,58 @@
 use serde_json::json;
 use stablemint_raw::types::{EmbeddedSessionRequest, EmbeddedSessionResponse, UserKyc};
 
+/// The workspace's one full request: every field set.
 fn full_request() -> EmbeddedSessionRequest {
+    stablemint_tests::full_request()
+}
+
+/// The same request as the fixture, built the way users build requests: with the
+/// builders, which keep compiling when the spec gains optional properties.
+fn full_request_from_builders() -> EmbeddedSessionRequest {
     let mut custom_fields = serde_json::Map::new();
     custom_fields.insert("orderId".into(), json!("order-2026-0042"));
     custom_fields.insert("items".into(), json!([{"sku": "SKU-1", "qty": 2}]));
-    EmbeddedSessionRequest {
-        user_id: "user-8c1f".into(),
-        user_email: "jane.doe@example.com".into(),
-        user_country_code: "DE".into(),
-        currency: "EUR".into(),
-        amount: Some(125.5),
-        idempotency_key: Some("0b7e0a6e-3f53-4b5e-9a53-0f6a7c1d2e3f".into()),
-        website_reference: Some("checkout-17".into()),
-        user_kyc: Some(UserKyc {
-            full_name: Some("Jane Doe".into()),
-            citizenship_country_code: Some("AT".into()),
-            residence_address: Some("Hauptstrasse 1, 10115 Berlin".into()),
-            date_of_birth: Some("1990-02-28".into()),
-            place_of_birth: Some("Vienna".into()),
-            gender: Some("female".into()),
-            mobile_phone: Some("+49 30 1234567".into()),
-            personal_identification_number: Some("ID-000000".into()),
-        }),
-        custom_fields,
-    }
+    let kyc: UserKyc = UserKyc::builder()
+        .full_name(Some("Jane Doe".to_owned()))
+        .citizenship_country_code(Some("AT".to_owned()))
+        .residence_address(Some("Hauptstrasse 1, 10115 Berlin".to_owned()))
+        .date_of_birth(Some("1990-02-28".to_owned()))
+        .place_of_birth(Some("Vienna".to_owned()))
+        .gender(Some("female".to_owned()))
+        .mobile_phone(Some("+49 30 1234567".to_owned()))
+        .personal_identification_number(Some("ID-000000".to_owned()))
+        .try_into()
+        .unwrap();
+    EmbeddedSessionRequest::builder()
+        .user_id("user-8c1f")
+        .user_email("jane.doe@example.com")
+        .user_country_code("DE")
+        .currency("EUR")
+        .amount(Some(125.5))
+        .idempotency_key(Some("0b7e0a6e-3f53-4b5e-9a53-0f6a7c1d2e3f".to_owned()))
+        .website_reference(Some("checkout-17".to_owned()))
+        .user_kyc(Some(kyc))
+        .custom_fields(custom_fields)
+        .try_into()
+        .unwrap()
 }
 
 fn minimal_request() -> EmbeddedSessionRequest {
-    EmbeddedSessionRequest {
-        user_id: "user-8c1f".into(),
-        user_email: "jane.doe@example.com".into(),
-        user_country_code: "DE".into(),
-        currency: "EUR".into(),
-        amount: None,
-        idempotency_key: None,
-        website_reference: None,
-        user_kyc: None,
-        custom_fields: serde_json::Map::new(),
-    }
+    EmbeddedSessionRequest::builder()
+        .user_id("user-8c1f")
+        .user_email("jane.doe@example.com")
+        .user_country_code("DE")
+        .currency("EUR")
+        .try_into()
+        .unwrap()
+}
+
+#[test]
+fn the_builders_make_the_fixture() {
+    assert_eq!(
+        serde_json::to_value(full_request_from_builders()).unwrap(),
+        serde_json::to_value(full_request()).unwrap()
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub(crate) fn generate(spec: &openapiv3::OpenAPI, rules: &FieldRules) -> Result<
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     add_validation(&mut file, rules)?;
+    mark_non_exhaustive(&mut file)?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
@@ -57,18 +58,42 @@ fn run_progenitor(
     }
 }
 
-/// Adds `::stablemint_validate::Validate` to the derives of every schema type with
-/// validated fields, and `#[validate(...)]` to those fields.
-fn add_validation(file: &mut syn::File, rules: &FieldRules) -> Result<(), String> {
-    let types = file
-        .items
+/// Marks every schema type `#[non_exhaustive]`: outside `stablemint-raw` they can then
+/// be built only with their builders or by deserialising, so a property the spec gains
+/// later breaks no caller's struct literal.
+fn mark_non_exhaustive(file: &mut syn::File) -> Result<(), String> {
+    let types = types_module(file)?;
+    for item in types.iter_mut() {
+        let attrs = match item {
+            syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
+                &mut item.attrs
+            }
+            syn::Item::Enum(item) => &mut item.attrs,
+            _ => continue,
+        };
+        if !attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+            attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
+    Ok(())
+}
+
+/// The items of progenitor's `types` module (the schema types; their builders are in a
+/// module nested inside it).
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
+    file.items
         .iter_mut()
         .find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
             _ => None,
         })
-        .ok_or("progenitor produced no `types` module")?;
+        .ok_or_else(|| "progenitor produced no `types` module".to_owned())
+}
 
+/// Adds `::stablemint_validate::Validate` to the derives of every schema type with
+/// validated fields, and `#[validate(...)]` to those fields.
+fn add_validation(file: &mut syn::File, rules: &FieldRules) -> Result<(), String> {
+    let types = types_module(file)?;
     let mut pass = ValidationPass {
         rules,
         pending: rules.schemas().map(|(name, _)| name.to_owned()).collect(),

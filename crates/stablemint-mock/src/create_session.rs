@@ -113,21 +113,28 @@ fn new_session(
     shared: &Shared,
     request: &EmbeddedSessionRequest,
     now: i64,
-) -> Result<Bytes, serde_json::Error> {
+) -> Result<Bytes, String> {
     let config = &shared.config;
     let ttl = i64::try_from(config.session_ttl.as_secs()).unwrap_or(i64::MAX);
-    let response = EmbeddedSessionResponse {
-        session_id: Uuid::new_v4(),
-        expires_at: now.saturating_add(ttl),
-        allowed_payment_methods: fixtures::allowed_payment_methods(&request.user_country_code),
-        saved_banks: config
-            .saved_banks
-            .get(&request.user_id)
-            .cloned()
-            .unwrap_or_default(),
-        reference: new_reference(),
-    };
-    serde_json::to_vec(&response).map(Bytes::from)
+    let response: EmbeddedSessionResponse = EmbeddedSessionResponse::builder()
+        .session_id(Uuid::new_v4())
+        .expires_at(now.saturating_add(ttl))
+        .allowed_payment_methods(fixtures::allowed_payment_methods(
+            &request.user_country_code,
+        ))
+        .saved_banks(
+            config
+                .saved_banks
+                .get(&request.user_id)
+                .cloned()
+                .unwrap_or_default(),
+        )
+        .reference(new_reference())
+        .try_into()
+        .map_err(|e: stablemint_raw::types::error::ConversionError| e.to_string())?;
+    serde_json::to_vec(&response)
+        .map(Bytes::from)
+        .map_err(|e| e.to_string())
 }
 
 /// `SM-` and 16 uppercase hex digits from a fresh random UUID.

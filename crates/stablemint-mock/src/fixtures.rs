@@ -93,18 +93,20 @@ pub fn allowed_payment_methods(country_code: &str) -> Vec<AllowedPaymentMethod> 
     }
 }
 
+// The generated types are `#[non_exhaustive]`: every field of these two is optional, so
+// they start from `Default` and set what they need.
 fn method(id: i32, country_codes: Vec<PaymentMethodCountry>) -> AllowedPaymentMethod {
-    AllowedPaymentMethod {
-        payment_method: Some(id),
-        country_codes,
-    }
+    let mut method = AllowedPaymentMethod::default();
+    method.payment_method = Some(id);
+    method.country_codes = country_codes;
+    method
 }
 
 fn country(code: &str, name: &str) -> PaymentMethodCountry {
-    PaymentMethodCountry {
-        code: Some(code.to_owned()),
-        name: Some(name.to_owned()),
-    }
+    let mut country = PaymentMethodCountry::default();
+    country.code = Some(code.to_owned());
+    country.name = Some(name.to_owned());
+    country
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A payment method the user may pay with.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct AllowedPaymentMethod {
         ///List of supported countries.
         #[serde(
@@ -37,6 +38,7 @@ pub mod types {
         Debug,
         ::stablemint_validate::Validate
     )]
+    #[non_exhaustive]
     pub struct EmbeddedSessionRequest {
         ///Payment amount.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -95,6 +97,7 @@ is not sent. Open question for StableMint: is a string also accepted?
     }
     ///A successful response of `POST /session/embedded`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct EmbeddedSessionResponse {
         ///The payment methods the user may pay with.
         #[serde(rename = "allowedPaymentMethods")]
@@ -122,6 +125,7 @@ is not sent. Open question for StableMint: is a string also accepted?
     }
     ///A country in which a payment method is supported.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PaymentMethodCountry {
         ///Country code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -137,6 +141,7 @@ is not sent. Open question for StableMint: is a string also accepted?
     }
     ///A bank the user has paid with before.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SavedBank {
         ///Bank's identifier.
         #[serde(
@@ -180,6 +185,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         Default,
         ::stablemint_validate::Validate
     )]
+    #[non_exhaustive]
     pub struct UserKyc {
         ///Citizenship country code.
         #[serde(

@@ -102,14 +102,15 @@ async fn payment_methods_depend_on_the_country() {
 
 #[tokio::test]
 async fn saved_banks_are_returned_for_a_configured_user() {
-    let bank = SavedBank {
-        bank_id: Some(4021),
-        bank_name: Some("Sparkasse Berlin".into()),
-        country: Some("DE".into()),
-        last_used: Some("2026-01-15T10:30:00Z".into()),
-        logo: Some("https://example.com/logos/sparkasse.png".into()),
-        validated: Some(true),
-    };
+    let bank: SavedBank = SavedBank::builder()
+        .bank_id(Some(4021))
+        .bank_name(Some("Sparkasse Berlin".to_owned()))
+        .country(Some("DE".to_owned()))
+        .last_used(Some("2026-01-15T10:30:00Z".to_owned()))
+        .logo(Some("https://example.com/logos/sparkasse.png".to_owned()))
+        .validated(Some(true))
+        .try_into()
+        .unwrap();
     let config = config()
         .saved_banks("user-1", vec![bank.clone(), SavedBank::default()])
         .saved_banks("user-3", vec![]);
@@ -178,10 +179,12 @@ fn request(country: &str) -> EmbeddedSessionRequest {
         .user_country_code(country)
         .currency("EUR")
         .amount(Some(25.0))
-        .user_kyc(Some(UserKyc {
-            date_of_birth: Some("1990-02-28".into()),
-            ..UserKyc::default()
-        }))
+        .user_kyc(Some(
+            UserKyc::builder()
+                .date_of_birth(Some("1990-02-28".to_owned()))
+                .try_into()
+                .unwrap(),
+        ))
         .try_into()
         .unwrap()
 }
