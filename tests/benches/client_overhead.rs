@@ -1,14 +1,18 @@
 //! Client overhead: the `stablemint` client against a hand-written `reqwest` call that
-//! sends the same signed JSON to the same mock, over the same loopback connection pool,
-//! in one run. `cargo bench -p stablemint-tests --bench client_overhead`.
+//! sends the same signed JSON to the same mock, in one run.
+//! `cargo bench -p stablemint-tests --bench client_overhead`.
 //!
 //! Three ways of making the same call are compared:
 //! - `handwritten_reqwest`: what a careful user would write with reqwest alone;
-//! - `raw_builder`: progenitor's generated builder in `stablemint-raw`, signed, with the
-//!   copy of the request its builder takes by value, and nothing else (no validation,
-//!   no retry loop, no tracing). The `stablemint` client sends through this builder, so
-//!   this is the floor under the client;
+//! - `raw_positional`: the generated positional method of `stablemint-raw`, signed, and
+//!   nothing else (no validation, no retry loop, no tracing). The `stablemint` client
+//!   sends through this method, so this is the floor under the client;
 //! - `stablemint_client`: `Client::create_embedded_session`.
+//!
+//! The first two share one `reqwest::Client`; the client builds its own from a default
+//! `reqwest::ClientBuilder` (it always sets its own redirect policy, so it cannot share
+//! a pool). Each pool keeps its connections to the mock alive, so after warm-up every
+//! side reuses one connection per concurrent caller.
 //!
 //! All three send the same JSON, with the same `idempotencyKey`, sign it with a fresh
 //! timestamp, and decode the response into the generated type, so the mock does the same
@@ -62,17 +66,17 @@ fn now_unix() -> u64 {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Handwritten,
-    RawBuilder,
+    RawPositional,
     Client,
 }
 
 impl Side {
-    const ALL: [Side; 3] = [Side::Handwritten, Side::RawBuilder, Side::Client];
+    const ALL: [Side; 3] = [Side::Handwritten, Side::RawPositional, Side::Client];
 
     fn name(self) -> &'static str {
         match self {
             Side::Handwritten => "handwritten_reqwest",
-            Side::RawBuilder => "raw_builder",
+            Side::RawPositional => "raw_positional",
             Side::Client => "stablemint_client",
         }
     }
@@ -104,8 +108,8 @@ impl Callers {
             Side::Handwritten => {
                 black_box(self.handwritten().await);
             }
-            Side::RawBuilder => {
-                black_box(self.raw_builder().await);
+            Side::RawPositional => {
+                black_box(self.raw_positional().await);
             }
             Side::Client => {
                 black_box(
@@ -136,17 +140,17 @@ impl Callers {
         response.json().await.expect("a session")
     }
 
-    /// progenitor's builder alone, as the client uses it.
-    async fn raw_builder(&self) -> EmbeddedSessionResponse {
+    /// The generated positional method alone, as the client uses it.
+    async fn raw_positional(&self) -> EmbeddedSessionResponse {
         let timestamp = now_unix();
         let signature = stablemint::signature(timestamp, API_SECRET, &self.request.user_id);
         self.raw
-            .create_embedded_session()
-            .api_key(API_KEY)
-            .timestamp(i64::try_from(timestamp).unwrap_or(i64::MAX))
-            .signature(signature)
-            .body((*self.request).clone())
-            .send()
+            .create_embedded_session(
+                API_KEY,
+                &signature,
+                i64::try_from(timestamp).unwrap_or(i64::MAX),
+                &self.request,
+            )
             .await
             .expect("a session")
             .into_inner()
@@ -177,11 +181,15 @@ impl Setup {
         let base_url = server.base_url();
         let client = Client::builder(Credentials::new(API_KEY, API_SECRET))
             .base_url(&base_url)
-            .http_client(http.clone())
+            .http_client(reqwest::Client::builder())
             .build()
             .expect("the client builds");
         let callers = Callers {
-            raw: stablemint_raw::Client::new_with_client(&base_url, http.clone()),
+            raw: stablemint_raw::Client::new_with_client(
+                &base_url,
+                http.clone(),
+                stablemint_raw::Limits::default(),
+            ),
             http,
             client,
             url: format!("{base_url}/session/embedded").into(),
@@ -307,7 +315,7 @@ fn report(measure: &str, rates: &Rates) -> String {
         Side::Handwritten.name(),
         overall(hand)
     )];
-    for side in [Side::RawBuilder, Side::Client] {
+    for side in [Side::RawPositional, Side::Client] {
         let ours = &rates[side.index()];
         let mut ratios: Vec<f64> = ours.iter().zip(hand).map(|(o, h)| o / h).collect();
         ratios.sort_unstable_by(f64::total_cmp);

@@ -49,7 +49,7 @@ fn client(base_url: &str) -> stablemint_raw::Client {
     // reqwest is built without a default crypto provider; the `stablemint` crate picks
     // one, and so must anyone who uses the raw client directly.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    stablemint_raw::Client::new(base_url)
+    stablemint_raw::Client::new(base_url, stablemint_raw::Limits::default())
 }
 
 fn request() -> EmbeddedSessionRequest {
@@ -73,13 +73,9 @@ const OK_BODY: &str = r#"{
 #[tokio::test]
 async fn sends_the_headers_and_body_and_parses_a_200() {
     let (url, seen) = serve(200, OK_BODY).await;
+    let signature = "ab".repeat(32);
     let response = client(&url)
-        .create_embedded_session()
-        .api_key("test-key-0001")
-        .timestamp(1_700_000_000_i64)
-        .signature("ab".repeat(32))
-        .body(request())
-        .send()
+        .create_embedded_session("test-key-0001", &signature, 1_700_000_000, &request())
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
@@ -111,12 +107,7 @@ async fn sends_the_headers_and_body_and_parses_a_200() {
 async fn error_status_and_body(status: u16, body: &'static str) -> (u16, String) {
     let (url, _) = serve(status, body).await;
     let error = client(&url)
-        .create_embedded_session()
-        .api_key("test-key-0001")
-        .timestamp(1_700_000_000_i64)
-        .signature("00")
-        .body(request())
-        .send()
+        .create_embedded_session("test-key-0001", "00", 1_700_000_000, &request())
         .await
         .unwrap_err();
     match error {

@@ -2,20 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
-
-/// Fails with a unified diff when `path` does not hold exactly `expected`.
-/// `fix` is the command that regenerates the file.
-pub fn check_file(path: &Path, expected: &str, fix: &str) -> anyhow::Result<()> {
-    if let Some(diff) = stale_diff(path, expected)? {
-        eprintln!("{diff}");
-        bail!(
-            "{} is out of date; run `{fix}` and commit the result",
-            path.display()
-        );
-    }
-    Ok(())
-}
+use anyhow::Context;
 
 /// The unified diff from the file at `path` (empty if missing) to `expected`, or `None`
 /// when they are equal.

@@ -197,7 +197,12 @@ async fn session_create_with_a_wrong_secret_keeps_status_and_message() {
     let run = create_against(&server, "wrong-secret").await;
     assert_eq!(run.code, Some(3), "{}", run.stderr);
     assert!(run.stderr.contains("HTTP 401"), "{}", run.stderr);
-    assert!(run.stderr.contains("the server said:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("HTTP 401: the `signature` header does not match"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("wrong-secret"), "{}", run.stderr);
     assert_eq!(server.sessions_created(), 0);
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject};
 use syn::visit_mut::VisitMut;
@@ -11,12 +11,39 @@ use syn::visit_mut::VisitMut;
 use crate::HEADER;
 use crate::rules::{FieldRules, Rule};
 
-/// Generates, annotates and formats the client.
-pub(crate) fn generate(spec: &openapiv3::OpenAPI, rules: &FieldRules) -> Result<String, String> {
+/// Generates, annotates and formats the client; also returns its syntax tree, which the
+/// per-operation glue is generated from.
+pub(crate) fn generate(
+    spec: &openapiv3::OpenAPI,
+    rules: &FieldRules,
+) -> Result<(String, syn::File), String> {
+    // The client comes from the positional interface: its methods borrow the body and
+    // build no placeholder values. progenitor gives typify's struct builders only to
+    // the builder interface, so the `types` module (the same types, plus their
+    // builders, which keep callers compiling when the spec gains optional properties)
+    // comes from a second run with that interface.
+    let client = run_progenitor(&settings(InterfaceStyle::Positional), spec)?;
+    let with_builders = run_progenitor(&settings(InterfaceStyle::Builder), spec)?;
+    let mut file: syn::File = syn::parse2(client)
+        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    let with_builders: syn::File = syn::parse2(with_builders)
+        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    splice_types(&mut file, with_builders)?;
+    add_validation(&mut file, rules)?;
+    mark_non_exhaustive(&mut file)?;
+    let text = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    Ok((text, file))
+}
+
+fn settings(interface: InterfaceStyle) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
-        .with_interface(InterfaceStyle::Builder)
+        .with_interface(interface)
         .with_tag(TagStyle::Merged)
+        // The raw crate's own `ClientHooks` impl caps response bodies; `Limits` carries
+        // the cap, and `Expected` makes a missing impl a compile error.
+        .with_inner_type(quote!(crate::Limits))
+        .with_hooks(HooksMode::Expected)
         // `format: date` stays a String: the `date` rule checks it, and users need no chrono.
         .with_conversion(
             SchemaObject {
@@ -27,12 +54,48 @@ pub(crate) fn generate(spec: &openapiv3::OpenAPI, rules: &FieldRules) -> Result<
             "::std::string::String",
             [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
         );
-    let tokens = run_progenitor(&settings, spec)?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
-    add_validation(&mut file, rules)?;
-    mark_non_exhaustive(&mut file)?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    settings
+}
+
+/// Replaces the positional client's `types` module with the builder run's, after
+/// checking that the two hold the same types once the builders are set aside.
+fn splice_types(file: &mut syn::File, with_builders: syn::File) -> Result<(), String> {
+    let mut builder_types = with_builders
+        .items
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("progenitor produced no `types` module")?;
+    let types = types_module(file)?;
+    let without_builders: Vec<&syn::Item> = builder_types
+        .iter()
+        .filter(|item| !is_builder_item(item))
+        .collect();
+    if quote!(#(#without_builders)*).to_string() != quote!(#(#types)*).to_string() {
+        return Err(
+            "progenitor generated different types for the positional and the builder \
+             interface; the builders cannot be added"
+                .into(),
+        );
+    }
+    std::mem::swap(types, &mut builder_types);
+    Ok(())
+}
+
+/// The items typify adds for struct builders: the `builder` module and each type's
+/// `impl X { pub fn builder() }`.
+fn is_builder_item(item: &syn::Item) -> bool {
+    match item {
+        syn::Item::Mod(m) => m.ident == "builder",
+        syn::Item::Impl(block) => {
+            block.trait_.is_none()
+                && block.items.len() == 1
+                && matches!(&block.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder")
+        }
+        _ => false,
+    }
 }
 
 /// progenitor reports most problems as errors, but a few inputs make it panic; both
@@ -206,7 +269,7 @@ fn annotate(item: &mut syn::ItemStruct, rules: &FieldRules) -> Result<(), String
 }
 
 /// The property name on the wire: serde's `rename`, or the field's own name.
-fn wire_name(field: &syn::Field) -> String {
+pub(crate) fn wire_name(field: &syn::Field) -> String {
     let mut name = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

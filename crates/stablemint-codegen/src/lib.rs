@@ -4,11 +4,14 @@
 //! `stablemint` or `stablemint-raw`, so their users do not compile progenitor, typify,
 //! openapiv3 or prettyplease.
 //!
-//! From one OpenAPI 3.0 document it produces two texts:
+//! From one OpenAPI 3.0 document it produces three texts:
 //!
-//! - the client ([`Output::client`]): progenitor's builder-style client and typify's types,
+//! - the client ([`Output::client`]): progenitor's positional client and typify's types,
 //!   with `#[derive(Validate)]` and `#[validate(...)]` attributes added from the spec's
-//!   `format`s (see [`rules`]), formatted with prettyplease;
+//!   `format`s (see [`rules`]) and every type `#[non_exhaustive]`, formatted with
+//!   prettyplease;
+//! - the per-operation methods of `stablemint::Client` ([`Output::operations`]), from each
+//!   operation's `x-stablemint` declaration (see [`operations`]);
 //! - the API surface ([`Output::surface`]): a compact listing of every operation and schema
 //!   that reviewers read, as an insta snapshot, when the API changes.
 //!
@@ -18,6 +21,7 @@
 
 mod client;
 mod error;
+pub mod operations;
 pub mod rules;
 mod spec;
 mod surface;
@@ -35,6 +39,8 @@ pub const HEADER: &str =
 pub struct Output {
     /// The Rust source of `crates/stablemint-raw/src/generated.rs`, header included.
     pub client: String,
+    /// The Rust source of `crates/stablemint/src/operations.rs`, header included.
+    pub operations: String,
     /// The human-readable API-surface listing.
     pub surface: String,
 }
@@ -55,9 +61,15 @@ pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenE
     let fail = |problem: String| CodegenError::new(origin, problem);
     let spec = spec::Spec::parse(source).map_err(fail)?;
     let field_rules = rules::FieldRules::from_spec(&spec.document).map_err(fail)?;
-    let client = client::generate(&spec.openapi, &field_rules).map_err(fail)?;
+    let declarations = operations::declarations(&spec.document).map_err(fail)?;
+    let (client, tree) = client::generate(&spec.openapi, &field_rules).map_err(fail)?;
+    let operations = operations::generate(&spec.document, &declarations, &tree).map_err(fail)?;
     let surface = surface::render(&spec.document, &field_rules);
-    Ok(Output { client, surface })
+    Ok(Output {
+        client,
+        operations,
+        surface,
+    })
 }
 
 /// A unified diff from `committed` to `generated`, labelled with `name`; empty when equal.

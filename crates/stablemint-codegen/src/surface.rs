@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::operations::EXTENSION;
 use crate::rules::FieldRules;
 use crate::spec::{operations, resolve, schema_ref_name};
 
@@ -29,6 +30,24 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
     let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
     let _ = writeln!(out, "operation {id}: {} {path}", method.to_uppercase());
     let mut rows = Vec::new();
+    if let Some(declared) = op.get(EXTENSION) {
+        let field = |key: &str| declared.get(key).and_then(Value::as_str);
+        rows.push([
+            "signed field".into(),
+            field("signedField").map_or("?".into(), |f| format!("body {f}")),
+            String::new(),
+            String::new(),
+        ]);
+        rows.push([
+            "idempotency key".into(),
+            field("idempotencyKeyField")
+                .map_or("none: retried on connect errors only".into(), |f| {
+                    format!("body {f}")
+                }),
+            String::new(),
+            String::new(),
+        ]);
+    }
     let path_params = document
         .pointer(&format!(
             "/paths/{}/parameters",

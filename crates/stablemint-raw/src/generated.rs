@@ -1081,6 +1081,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::Limits,
 }
 impl Client {
     /// Create a new client.
@@ -1088,7 +1089,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Limits) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1096,7 +1097,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -1104,14 +1105,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Limits,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::Limits> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1121,11 +1127,18 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::Limits {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::Limits>,
+    {}
+};
+#[allow(clippy::all)]
 impl Client {
     /**Create an embedded session
 
@@ -1144,159 +1157,50 @@ request body's `userId`, joined with commas.
 
 - `timestamp`: The current Unix timestamp, in seconds.
 - `body`
-```ignore
-let response = client.create_embedded_session()
-    .api_key(api_key)
-    .signature(signature)
-    .timestamp(timestamp)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_embedded_session(&self) -> builder::CreateEmbeddedSession<'_> {
-        builder::CreateEmbeddedSession::new(self)
-    }
-}
-/// Types for composing operation parameters.
-#[allow(clippy::all)]
-pub mod builder {
-    use super::types;
-    #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
-    /**Builder for [`Client::create_embedded_session`]
-
-[`Client::create_embedded_session`]: super::Client::create_embedded_session*/
-    #[derive(Debug, Clone)]
-    pub struct CreateEmbeddedSession<'a> {
-        client: &'a super::Client,
-        api_key: Result<::std::string::String, String>,
-        signature: Result<::std::string::String, String>,
-        timestamp: Result<i64, String>,
-        body: Result<types::builder::EmbeddedSessionRequest, String>,
-    }
-    impl<'a> CreateEmbeddedSession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                api_key: Err("api_key was not initialized".to_string()),
-                signature: Err("signature was not initialized".to_string()),
-                timestamp: Err("timestamp was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn api_key<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.api_key = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for api_key failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn signature<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.signature = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for signature failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn timestamp<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.timestamp = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for timestamp failed".to_string());
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmbeddedSessionRequest>,
-            <V as std::convert::TryInto<
-                types::EmbeddedSessionRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmbeddedSessionRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::EmbeddedSessionRequest,
-            ) -> types::builder::EmbeddedSessionRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/session/embedded`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::EmbeddedSessionResponse>, Error<()>> {
-            let Self { client, api_key, signature, timestamp, body } = self;
-            let api_key = api_key.map_err(Error::InvalidRequest)?;
-            let signature = signature.map_err(Error::InvalidRequest)?;
-            let timestamp = timestamp.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::EmbeddedSessionRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/session/embedded", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map.append("api_key", api_key.to_string().try_into()?);
-            header_map.append("signature", signature.to_string().try_into()?);
-            header_map.append("timestamp", timestamp.to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_embedded_session",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+*/
+    pub async fn create_embedded_session<'a>(
+        &'a self,
+        api_key: &'a str,
+        signature: &'a str,
+        timestamp: i64,
+        body: &'a types::EmbeddedSessionRequest,
+    ) -> Result<ResponseValue<types::EmbeddedSessionResponse>, Error<()>> {
+        let url = format!("{}/session/embedded", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("api_key", api_key.to_string().try_into()?);
+        header_map.append("signature", signature.to_string().try_into()?);
+        header_map.append("timestamp", timestamp.to_string().try_into()?);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "create_embedded_session",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    pub use self::super::Client;
+    #[allow(unused_imports)]
+    pub use super::Client;
 }

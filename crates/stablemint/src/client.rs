@@ -1,20 +1,16 @@
-//! The client: configuration, and what one call does.
+//! The client and its configuration. What one call does is in `operation.rs`; the
+//! methods for each operation are generated into `operations.rs`.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
 
-use progenitor_client::Error as RawError;
-use stablemint_validate::Validate;
-use tracing::Instrument;
-
+use crate::Credentials;
 use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper, unix_seconds};
-use crate::error::{ApiBody, Error};
-use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
-use crate::session::EmbeddedSession;
-use crate::types::EmbeddedSessionRequest;
-use crate::{Credentials, signature};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
 
 /// The production API, as the spec's `servers` names it.
 pub const PRODUCTION_URL: &str = "https://paymentinitiationservice-rest.stablemint.io";
@@ -22,25 +18,41 @@ pub const PRODUCTION_URL: &str = "https://paymentinitiationservice-rest.stablemi
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A StableMint API client. Cheap to clone; clones share the connection pool.
+/// A StableMint API client. Cheap to clone: clones share the connection pool and the
+/// learned clock offset.
 ///
-/// Build one with [`Client::builder`].
+/// Build one with [`Client::builder`]. Each operation of the API is a method, named
+/// after its operationId: [`create_embedded_session`](Client::create_embedded_session).
 #[derive(Clone)]
 pub struct Client {
-    raw: stablemint_raw::Client,
-    base_url: String,
-    credentials: Arc<Credentials>,
-    retry: RetryPolicy,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
+    config: Arc<Config>,
+}
+
+/// Everything a client holds; shared by its clones.
+pub(crate) struct Config {
+    pub(crate) raw: stablemint_raw::Client,
+    pub(crate) base_url: String,
+    pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) clock_skew_correction: bool,
+    pub(crate) clock: Box<dyn Clock>,
+    pub(crate) sleeper: Box<dyn Sleeper>,
+    /// Seconds to add to the clock: the server's time minus ours, learned from a 401's
+    /// `Date` header.
+    clock_offset: AtomicI64,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = self.config();
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
+            .field("base_url", &config.base_url)
+            .field("credentials", &config.credentials)
+            .field("retry", &config.retry)
+            .field("total_timeout", &config.total_timeout)
+            .field("clock_skew_correction", &config.clock_skew_correction)
+            .field("clock_offset_s", &self.clock_offset())
             .finish_non_exhaustive()
     }
 }
@@ -50,10 +62,13 @@ pub struct ClientBuilder {
     credentials: Credentials,
     base_url: String,
     timeout: Duration,
+    total_timeout: Option<Duration>,
+    max_response_bytes: usize,
     retry: RetryPolicy,
-    clock: Arc<dyn Clock>,
-    sleeper: Arc<dyn Sleeper>,
-    http_client: Option<reqwest::Client>,
+    clock_skew_correction: bool,
+    clock: Box<dyn Clock>,
+    sleeper: Box<dyn Sleeper>,
+    http_client: Option<reqwest::ClientBuilder>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -62,7 +77,11 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
+            .field("clock_skew_correction", &self.clock_skew_correction)
+            .field("custom_http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -73,6 +92,7 @@ impl ClientBuilder {
     /// It must be `https`, except that `http` is allowed to a loopback host (`localhost`,
     /// `127.0.0.0/8`, `[::1]`) for local servers such as `stablemint-mock`; [`build`]
     /// refuses anything else, because the request carries the API key and a signature.
+    /// Requests go to this origin only: the client follows no redirect.
     ///
     /// [`build`]: ClientBuilder::build
     pub fn base_url(mut self, base_url: &str) -> Self {
@@ -81,9 +101,30 @@ impl ClientBuilder {
     }
 
     /// The limit for one attempt, from connecting to the end of the response body.
-    /// Default 30 s. Ignored when you pass your own [`http_client`](Self::http_client).
+    /// Default 30 s. Not applied to a builder you pass to
+    /// [`http_client`](Self::http_client): set it there.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// A deadline for the whole call: every attempt and every wait between attempts.
+    /// Default: none, so a call's worst case is `(max_retries + 1) × timeout` plus the
+    /// waits, about 100 s with the defaults (3 × 30 s + 2 × at most 5 s).
+    ///
+    /// When the deadline passes during an attempt, the call fails with
+    /// [`Error::Deadline`]; when the next wait would end past it, the call fails at once
+    /// with the last attempt's error. Either way the error carries the idempotency key:
+    /// call again with it to retry without creating a duplicate.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
+        self
+    }
+
+    /// The most bytes of a response body the client reads, success or error. Default
+    /// 1 MiB. A longer body fails the call with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -93,32 +134,51 @@ impl ClientBuilder {
         self
     }
 
-    /// The time source for the `timestamp` header; the default is [`SystemClock`].
+    /// Whether the client corrects its clock from the server's `Date` header. On by
+    /// default.
+    ///
+    /// When an attempt is answered 401 and the response's `Date` is more than 30 s from
+    /// the timestamp the attempt was signed with, the client learns the offset (shared
+    /// by all clones of the client), signs again with the corrected time and resends
+    /// once; that resend does not count against the retry budget. Later calls are
+    /// signed with the corrected time too. A 401 whose `Date` agrees with the client's
+    /// clock (a wrong key or secret) is returned at once.
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.clock_skew_correction = on;
+        self
+    }
+
+    /// The time source for the `timestamp` header (and so the signature); the default
+    /// is [`SystemClock`].
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Box::new(clock);
         self
     }
 
     /// How to wait between retries; the default is [`TokioSleeper`].
     pub fn sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
-        self.sleeper = Arc::new(sleeper);
+        self.sleeper = Box::new(sleeper);
         self
     }
 
-    /// Use this `reqwest::Client` (its pool, proxy and TLS settings) instead of one the
-    /// builder makes. [`timeout`](Self::timeout) then does not apply.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS and pool
+    /// settings, and its timeouts: [`timeout`](Self::timeout) does not apply).
+    ///
+    /// The client always sets `redirect::Policy::none()` on it, because a redirect would
+    /// carry the API key, the signature and personal data to another address.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http_client = Some(builder);
         self
     }
 
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for a base URL that does not parse, is not `https`
-    /// (or `http` to loopback), or has a query or fragment; for an API key that cannot be
-    /// sent in a header; and when the HTTP client cannot be built.
+    /// (or `http` to loopback), or has a query, fragment or credentials; for an API key
+    /// that is empty or cannot be sent in a header; and when the HTTP client cannot be
+    /// built.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = check_base_url(&self.base_url)?;
+        let (base_url, loopback_http) = check_base_url(&self.base_url)?;
         if self.credentials.api_key().is_empty() {
             return Err(Error::Config("the API key is empty".into()));
         }
@@ -129,30 +189,102 @@ impl ClientBuilder {
                     .into(),
             ));
         }
-        let http = match self.http_client {
-            Some(client) => client,
-            None => {
-                crate::tls::install_crypto_provider()?;
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(CONNECT_TIMEOUT.min(self.timeout))
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
-            }
+        crate::tls::install_crypto_provider()?;
+        let mut http = match self.http_client {
+            Some(builder) => builder,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(CONNECT_TIMEOUT.min(self.timeout)),
         };
+        http = http.redirect(reqwest::redirect::Policy::none());
+        if loopback_http {
+            // Plain http stays on this machine: a proxy from the environment would
+            // carry the key and the body across the network unencrypted.
+            http = http.no_proxy();
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let limits = stablemint_raw::Limits::new(self.max_response_bytes);
         Ok(Client {
-            raw: stablemint_raw::Client::new_with_client(&base_url, http),
-            base_url,
-            credentials: Arc::new(self.credentials),
-            retry: self.retry,
-            clock: self.clock,
-            sleeper: self.sleeper,
+            config: Arc::new(Config {
+                raw: stablemint_raw::Client::new_with_client(&base_url, http, limits),
+                base_url,
+                credentials: self.credentials,
+                retry: self.retry,
+                total_timeout: self.total_timeout,
+                clock_skew_correction: self.clock_skew_correction,
+                clock: self.clock,
+                sleeper: self.sleeper,
+                clock_offset: AtomicI64::new(0),
+            }),
         })
     }
 }
 
-/// The base URL without a trailing slash, or why it is refused.
-fn check_base_url(base_url: &str) -> Result<String, Error> {
+impl Client {
+    /// Starts configuring a client with these credentials.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            base_url: PRODUCTION_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
+            max_response_bytes: stablemint_raw::Limits::DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryPolicy::default(),
+            clock_skew_correction: true,
+            clock: Box::new(SystemClock),
+            sleeper: Box::new(TokioSleeper),
+            http_client: None,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    /// The offset, in seconds, the client adds to its clock when it signs: the server's
+    /// time minus this machine's, as learned from a 401's `Date` header; 0 until then.
+    pub fn clock_offset(&self) -> i64 {
+        self.config.clock_offset.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The clock with the learned offset.
+    pub(crate) fn corrected_now(&self) -> SystemTime {
+        let now = self.config.clock.now();
+        let offset = self.clock_offset();
+        let shift = Duration::from_secs(offset.unsigned_abs());
+        let corrected = if offset >= 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        };
+        corrected.unwrap_or(now)
+    }
+
+    /// The `timestamp` header for an attempt: the corrected clock in Unix seconds (0
+    /// before 1970).
+    pub(crate) fn timestamp(&self) -> u64 {
+        u64::try_from(unix_seconds(self.corrected_now())).unwrap_or(0)
+    }
+
+    /// Stores the offset that makes this machine's clock read `server_time` now, and
+    /// returns it.
+    pub(crate) fn learn_clock_offset(&self, server_time: i64) -> i64 {
+        let offset = server_time.saturating_sub(unix_seconds(self.config.clock.now()));
+        self.config.clock_offset.store(offset, Ordering::Relaxed);
+        offset
+    }
+}
+
+/// The base URL without a trailing slash, and whether it is plain http to loopback; or
+/// why it is refused.
+fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
     let url = reqwest::Url::parse(base_url)
         .map_err(|e| Error::Config(format!("the base URL {base_url:?} does not parse: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
@@ -168,9 +300,9 @@ fn check_base_url(base_url: &str) -> Result<String, Error> {
                 .into(),
         ));
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
+    let loopback_http = match url.scheme() {
+        "https" => false,
+        "http" if is_loopback(&url) => true,
         "http" => {
             return Err(Error::Config(format!(
                 "the base URL {base_url:?} uses plain http to a host that is not loopback; \
@@ -183,8 +315,8 @@ fn check_base_url(base_url: &str) -> Result<String, Error> {
                 "the base URL {base_url:?} has scheme {other:?}; use https"
             )));
         }
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    };
+    Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -195,197 +327,6 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     match bare.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-/// The outcome of one attempt that did not produce a session.
-struct Failure {
-    error: Error,
-    retryable: bool,
-    retry_after: Option<Duration>,
-}
-
-impl Client {
-    /// Starts configuring a client with these credentials.
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            base_url: PRODUCTION_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            clock: Arc::new(SystemClock),
-            sleeper: Arc::new(TokioSleeper),
-            http_client: None,
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    /// Creates an embedded session (`POST /session/embedded`).
-    ///
-    /// 1. Validates `request`; if any rule is broken, returns [`Error::Validation`] with
-    ///    every broken rule, and sends nothing.
-    /// 2. With retries on and no `idempotency_key` in the request, adds a new UUIDv4 key,
-    ///    the same for every attempt of this call. A key you set is sent as it is.
-    /// 3. On each attempt, reads the clock for the `timestamp` header, signs
-    ///    `timestamp,secret,userId`, sends, and decodes the response.
-    /// 4. Retries connection errors, timeouts, 429 and 5xx as the [`RetryPolicy`] says.
-    pub async fn create_embedded_session(
-        &self,
-        request: &EmbeddedSessionRequest,
-    ) -> Result<EmbeddedSession, Error> {
-        let span = tracing::info_span!(
-            "stablemint.create_embedded_session",
-            operation = "createEmbeddedSession",
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        self.create_embedded_session_inner(request)
-            .instrument(span)
-            .await
-    }
-
-    async fn create_embedded_session_inner(
-        &self,
-        request: &EmbeddedSessionRequest,
-    ) -> Result<EmbeddedSession, Error> {
-        let span = tracing::Span::current();
-        let started = Instant::now();
-        if let Err(errors) = request.validate() {
-            tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
-            return Err(Error::Validation(errors));
-        }
-        // A key of our own when the caller gave none and retries may happen, the same on
-        // every attempt. So every retried call carries a key: with retries off, a request
-        // without one makes exactly one attempt.
-        let added_key = (self.retry.enabled() && request.idempotency_key.is_none())
-            .then(|| uuid::Uuid::new_v4().to_string());
-        let retries = self.retry.max_retries();
-
-        let mut retry = 0;
-        loop {
-            span.record("attempt", retry + 1);
-            let outcome = self.attempt(request, added_key.as_deref()).await;
-            let latency = started.elapsed().as_millis() as u64;
-            span.record("latency_ms", latency);
-            let failure = match outcome {
-                Ok(session) => {
-                    span.record("status", 200);
-                    tracing::debug!("session created");
-                    return Ok(session);
-                }
-                Err(failure) => failure,
-            };
-            if let Some(status) = failure.error.status() {
-                span.record("status", status);
-            }
-            if !failure.retryable || retry >= retries {
-                tracing::debug!(retryable = failure.retryable, "call failed");
-                return Err(failure.error);
-            }
-            let delay = self.retry.delay(retry, failure.retry_after);
-            tracing::debug!(
-                delay_ms = delay.as_millis() as u64,
-                "attempt failed; retrying with the same idempotency key"
-            );
-            self.sleeper.sleep(delay).await;
-            retry += 1;
-        }
-    }
-
-    /// One signed attempt, with `added_key` as the idempotency key if there is one.
-    async fn attempt(
-        &self,
-        request: &EmbeddedSessionRequest,
-        added_key: Option<&str>,
-    ) -> Result<EmbeddedSession, Failure> {
-        // progenitor's builder takes the body by value: one copy per attempt.
-        let mut body = request.clone();
-        if let Some(key) = added_key {
-            body.idempotency_key = Some(key.to_owned());
-        }
-        let timestamp = unix_seconds(self.clock.now());
-        let signed = signature(timestamp, self.credentials.api_secret(), &body.user_id);
-        let result = self
-            .raw
-            .create_embedded_session()
-            .api_key(self.credentials.api_key())
-            .timestamp(i64::try_from(timestamp).unwrap_or(i64::MAX))
-            .signature(signed)
-            .body(body)
-            .send()
-            .await;
-        match result {
-            Ok(response) => Ok(EmbeddedSession::new(response.into_inner())),
-            Err(error) => Err(classify(error, timestamp).await),
-        }
-    }
-}
-
-/// Turns the raw client's error into ours, and decides whether to retry.
-async fn classify(error: RawError<()>, timestamp: u64) -> Failure {
-    let plain = |error, retryable| Failure {
-        error,
-        retryable,
-        retry_after: None,
-    };
-    match error {
-        RawError::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let request_id = header("x-request-id");
-            let retry_after = header("retry-after").as_deref().and_then(parse_retry_after);
-            let text = match response.text().await {
-                Ok(text) => text,
-                Err(e) => return plain(Error::Transport(e), true),
-            };
-            Failure {
-                error: Error::Api {
-                    status,
-                    body: ApiBody::new(text),
-                    request_id,
-                    timestamp,
-                },
-                retryable: retryable_status(status),
-                retry_after,
-            }
-        }
-        RawError::InvalidResponsePayload(bytes, source) => plain(
-            Error::Decode {
-                status: 200,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-                source,
-            },
-            false,
-        ),
-        RawError::CommunicationError(e)
-        | RawError::ResponseBodyError(e)
-        | RawError::InvalidUpgrade(e) => {
-            let retryable = e.is_connect() || e.is_timeout() || e.is_request() || e.is_body();
-            plain(Error::Transport(e), retryable)
-        }
-        RawError::ErrorResponse(response) => plain(
-            Error::Api {
-                status: response.status().as_u16(),
-                body: ApiBody::new(String::new()),
-                request_id: None,
-                timestamp,
-            },
-            false,
-        ),
-        RawError::InvalidRequest(message) | RawError::Custom(message) => {
-            plain(Error::Config(message), false)
-        }
     }
 }
 
@@ -408,7 +349,11 @@ mod tests {
         }
         assert_eq!(
             check_base_url("https://example.com/api/").unwrap(),
-            "https://example.com/api"
+            ("https://example.com/api".to_owned(), false)
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080").unwrap(),
+            ("http://127.0.0.1:8080".to_owned(), true)
         );
         for bad in [
             "http://example.com",
@@ -419,6 +364,8 @@ mod tests {
             "",
             "https://example.com/?x=1",
             "https://user:pw@example.com",
+            "https://user@example.com",
+            "https://:pw@example.com",
         ] {
             assert!(
                 matches!(check_base_url(bad), Err(Error::Config(_))),

@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 
 /// The time source for the `timestamp` header (and so the signature).
 ///
-/// The default is [`SystemClock`]. Tests pass their own to control the timestamps.
+/// The default is [`SystemClock`]. Tests pass their own to control the timestamps. The
+/// client adds to it the offset it learns when the server's clock differs (see
+/// [`ClientBuilder::clock_skew_correction`](crate::ClientBuilder::clock_skew_correction)).
 pub trait Clock: Send + Sync + fmt::Debug {
     /// The current time.
     fn now(&self) -> SystemTime;
@@ -45,8 +47,27 @@ impl Sleeper for TokioSleeper {
     }
 }
 
-/// Seconds since the Unix epoch; 0 for a clock set before 1970.
-pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// Whole seconds since the Unix epoch, negative before it; saturates at the ends of
+/// `i64`.
+pub fn unix_seconds(time: SystemTime) -> i64 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_seconds_on_both_sides_of_the_epoch() {
+        let epoch = SystemTime::UNIX_EPOCH;
+        assert_eq!(
+            unix_seconds(epoch + Duration::from_millis(1_700_000_000_999)),
+            1_700_000_000
+        );
+        assert_eq!(unix_seconds(epoch - Duration::from_secs(5)), -5);
+        assert_eq!(unix_seconds(epoch), 0);
+    }
 }

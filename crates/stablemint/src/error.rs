@@ -1,10 +1,29 @@
 //! What can go wrong with a call.
+//!
+//! Every text that came from the server (its message, a `Location`, a request id) is
+//! shown with its control characters escaped: an error message is often printed to a
+//! terminal or a log, and a hostile server must not be able to run escape sequences or
+//! forge lines there.
 
 use std::fmt;
+use std::time::Duration;
 
 use stablemint_validate::ValidationErrors;
 
+use crate::text::{escape_controls, shown};
+
+/// How many characters of the server's message an error shows.
+const MESSAGE_LIMIT: usize = 300;
+
+/// How far (in seconds) the server's `Date` may be from the timestamp a request was
+/// signed with before the clock is named as the likely cause of a 401.
+pub(crate) const SKEW_TOLERANCE_SECS: i64 = 30;
+
 /// The error of any `stablemint` operation.
+///
+/// Use the accessors ([`status`](Self::status), [`idempotency_key`](Self::idempotency_key),
+/// [`request_id`](Self::request_id)) rather than matching every variant: variants may be
+/// added.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -13,37 +32,61 @@ pub enum Error {
     #[error("the request is invalid, so it was not sent:\n{0}")]
     Validation(ValidationErrors),
 
-    /// StableMint answered with a status other than 200.
-    #[error("{}", api_message(*.status, .body, .request_id.as_deref(), *.timestamp))]
-    Api {
-        /// The HTTP status code.
-        status: u16,
-        /// The response body.
-        body: ApiBody,
-        /// The `x-request-id` response header, when the server sent one; quote it when
-        /// you contact StableMint.
-        request_id: Option<String>,
-        /// The `timestamp` header this client sent (Unix seconds, from its own clock).
-        timestamp: u64,
+    /// StableMint answered with a status other than success (a redirect included: the
+    /// client follows none).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The request did not complete: connection refused or reset, DNS, TLS, or a
+    /// timeout of one attempt.
+    #[error("{}", transport_message(source, idempotency_key.as_deref()))]
+    Transport {
+        /// What reqwest reported.
+        source: reqwest::Error,
+        /// The idempotency key the call was sent with, if any.
+        idempotency_key: Option<String>,
     },
 
-    /// The request did not complete: connection refused or reset, DNS, TLS, or timeout.
-    #[error("could not reach StableMint: {0}; check the base URL and the network, then retry")]
-    Transport(#[source] reqwest::Error),
+    /// StableMint answered with success, but the body is not the documented response.
+    #[error("{}", decode_message(.0))]
+    Decode(Box<DecodeError>),
 
-    /// StableMint answered 200 but the body is not the documented response.
+    /// A response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)),
+    /// so reading stopped there.
     #[error(
-        "StableMint answered {status} with a body that is not a valid response \
-         ({source}); the API may have changed, so check for a newer stablemint crate"
+        "StableMint answered HTTP {status} with a body longer than the limit of {limit} bytes, \
+         so reading stopped there; raise `ClientBuilder::max_response_bytes` if such bodies \
+         are expected{}",
+        call_lines(request_id.as_deref(), idempotency_key.as_deref())
     )]
-    Decode {
-        /// The HTTP status code.
+    ResponseTooLarge {
+        /// The HTTP status of the response.
         status: u16,
-        /// The body that failed to decode.
-        body: String,
-        /// Why it failed.
-        #[source]
-        source: serde_json::Error,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The request-id response header, when the server sent one.
+        request_id: Option<String>,
+        /// The idempotency key the call was sent with, if any.
+        idempotency_key: Option<String>,
+    },
+
+    /// The call's overall deadline
+    /// ([`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)) passed
+    /// during an attempt.
+    #[error(
+        "no answer from StableMint within the call's deadline of {} ms ({attempts} \
+         attempt(s)){}",
+        limit.as_millis(),
+        call_lines(None, idempotency_key.as_deref())
+    )]
+    Deadline {
+        /// The deadline that passed.
+        limit: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+        /// The idempotency key the call was sent with, if any.
+        idempotency_key: Option<String>,
     },
 
     /// The client was configured wrongly; the message says which setting and why.
@@ -55,18 +98,219 @@ impl Error {
     /// The HTTP status of the response this error came from, if there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
+            Error::Validation(_) | Error::Deadline { .. } | Error::Config(_) => None,
+        }
+    }
+
+    /// The idempotency key the failed call was sent with: the request's own, or the one
+    /// the client added. After a timeout or a transport error, call again with a request
+    /// that carries this key: StableMint then creates at most one session for both.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.idempotency_key.as_deref(),
+            Error::Decode(decode) => decode.idempotency_key.as_deref(),
+            Error::Transport {
+                idempotency_key, ..
+            }
+            | Error::ResponseTooLarge {
+                idempotency_key, ..
+            }
+            | Error::Deadline {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
             Error::Validation(_) | Error::Config(_) => None,
         }
     }
+
+    /// The server's request id (the [`REQUEST_ID_HEADER`](crate::REQUEST_ID_HEADER)
+    /// response header), when it sent one; quote it when you contact StableMint.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// An answer from StableMint with a status other than success.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response body.
+    pub body: ApiBody,
+    /// The `Location` header of a redirect (3xx), which the client does not follow.
+    pub location: Option<String>,
+    /// The request-id response header, when the server sent one.
+    pub request_id: Option<String>,
+    /// The `timestamp` header this attempt was signed with (Unix seconds).
+    pub timestamp: u64,
+    /// The server's clock from its `Date` header (Unix seconds), when it sent one.
+    pub server_time: Option<i64>,
+    /// The idempotency key the call was sent with, if any.
+    pub idempotency_key: Option<String>,
+}
+
+impl ApiError {
+    /// Whether the timestamp is the likely cause of a 401: the server's `Date` is more
+    /// than 30 s from it, or the server's message names the timestamp.
+    pub fn is_clock_skew(&self) -> bool {
+        if self.status != 401 {
+            return false;
+        }
+        let far = self.server_time.is_some_and(|server| {
+            i128::from(self.timestamp)
+                .abs_diff(i128::from(server))
+                .gt(&(SKEW_TOLERANCE_SECS as u128))
+        });
+        far || self
+            .body
+            .message()
+            .to_ascii_lowercase()
+            .contains("timestamp")
+    }
+
+    fn hint(&self) -> String {
+        match self.status {
+            300..=399 => format!(
+                "the client follows no redirect, so nothing was sent to {}; check the base URL",
+                self.location
+                    .as_deref()
+                    .map_or_else(|| "another address".to_owned(), |l| shown(l, 200))
+            ),
+            401 if self.is_clock_skew() => match self.server_time {
+                Some(server) => {
+                    let ahead = i128::from(self.timestamp) - i128::from(server);
+                    let (amount, side) = if ahead >= 0 {
+                        (ahead, "ahead of")
+                    } else {
+                        (-ahead, "behind")
+                    };
+                    format!(
+                        "the request was signed with timestamp {}, {amount} s {side} \
+                         StableMint's clock (its Date header): synchronise this machine's \
+                         clock, or leave clock-skew correction on",
+                        self.timestamp
+                    )
+                }
+                None => format!(
+                    "the request was signed with timestamp {} from this machine's clock: \
+                     check that the clock is synchronised",
+                    self.timestamp
+                ),
+            },
+            401 => "check the API key and the API secret".into(),
+            403 => "check that this API key may call this operation".into(),
+            404 | 405 => "StableMint does not know this endpoint: check the base URL".into(),
+            409 => "the idempotency key was used before with a different request: use a \
+                    new key for a new request"
+                .into(),
+            429 => "StableMint is rate limiting this client: retry later, more slowly".into(),
+            400..=499 => "StableMint rejected the request: fix it before sending it again".into(),
+            500..=599 => "StableMint had a server error: retry later with the same \
+                          idempotency key"
+                .into(),
+            _ => "an unexpected status".into(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// One idea per line: the status and the server's own message, then the likely
+    /// cause, then the request id and the idempotency key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StableMint answered HTTP {}", self.status)?;
+        let said = self.body.message();
+        if !said.is_empty() {
+            write!(f, ": {said}")?;
+        }
+        write!(f, "\n  {}", self.hint())?;
+        f.write_str(&call_lines(
+            self.request_id.as_deref(),
+            self.idempotency_key.as_deref(),
+        ))
+    }
+}
+
+/// A success response whose body is not the documented response.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body as received (at most the client's response limit).
+    pub body: String,
+    /// Why it does not decode.
+    pub source: serde_json::Error,
+    /// The request-id response header, when the server sent one.
+    pub request_id: Option<String>,
+    /// The idempotency key the call was sent with, if any.
+    pub idempotency_key: Option<String>,
+}
+
+fn decode_message(decode: &DecodeError) -> String {
+    format!(
+        "StableMint answered HTTP {} with a body that is not a valid response ({}); the API \
+         may have changed, so check for a newer stablemint crate{}",
+        decode.status,
+        shown(&decode.source.to_string(), MESSAGE_LIMIT),
+        call_lines(
+            decode.request_id.as_deref(),
+            decode.idempotency_key.as_deref()
+        )
+    )
+}
+
+fn transport_message(source: &reqwest::Error, idempotency_key: Option<&str>) -> String {
+    // reqwest's own message is generic ("error sending request"); the cause (refused,
+    // DNS, TLS, timeout) is in its source chain.
+    let mut message = format!(
+        "could not reach StableMint: {}",
+        shown(&source.to_string(), 500)
+    );
+    let mut cause = std::error::Error::source(source);
+    while let Some(error) = cause {
+        message.push_str(": ");
+        message.push_str(&shown(&error.to_string(), 300));
+        cause = error.source();
+    }
+    if source.is_timeout() {
+        message.push_str("\n  the attempt timed out: raise `ClientBuilder::timeout` or retry");
+    } else if source.is_connect() {
+        message.push_str("\n  check the base URL and the network, then retry");
+    }
+    message.push_str(&call_lines(None, idempotency_key));
+    message
+}
+
+/// The lines that identify a call: its request id and its idempotency key.
+fn call_lines(request_id: Option<&str>, idempotency_key: Option<&str>) -> String {
+    let mut lines = String::new();
+    if let Some(id) = request_id {
+        lines.push_str(&format!("\n  request id: {}", shown(id, 200)));
+    }
+    if let Some(key) = idempotency_key {
+        lines.push_str(&format!(
+            "\n  idempotency key: {}; to retry without creating a duplicate, send the \
+             request again with this key",
+            escape_controls(key)
+        ));
+    }
+    lines
 }
 
 /// The body of an error response: the raw text, and the same parsed as JSON when it is
 /// JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiBody {
-    // Boxed so that `Result<_, Error>` stays small on the success path.
+    // Boxed so that `Error` stays small.
     inner: Box<(String, Option<serde_json::Value>)>,
 }
 
@@ -78,7 +322,8 @@ impl ApiBody {
         }
     }
 
-    /// The body exactly as received.
+    /// The body exactly as received (up to the client's response limit). It is server
+    /// text: escape it before showing it (see [`escape_controls`](crate::escape_controls)).
     pub fn text(&self) -> &str {
         &self.inner.0
     }
@@ -88,53 +333,22 @@ impl ApiBody {
         self.inner.1.as_ref()
     }
 
-    /// The server's own explanation: the JSON `message` (or `error`) string when there
-    /// is one, else the text, shortened to 300 characters.
+    /// The server's own explanation, safe to print: the JSON `message` (or `error`,
+    /// `detail`, `title`) string when there is one, else the text; control characters
+    /// escaped, shortened to 300 characters.
     pub fn message(&self) -> String {
         let from_json = self.json().and_then(|json| {
             ["message", "error", "detail", "title"]
                 .iter()
                 .find_map(|key| json.get(key)?.as_str())
         });
-        let text = from_json.unwrap_or(self.text()).trim();
-        match text.char_indices().nth(300) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text.to_owned(),
-        }
+        shown(from_json.unwrap_or(self.text()), MESSAGE_LIMIT)
     }
 }
 
 impl fmt::Display for ApiBody {
+    /// The body's text with control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text())
+        f.write_str(&escape_controls(self.text()))
     }
-}
-
-fn api_message(status: u16, body: &ApiBody, request_id: Option<&str>, timestamp: u64) -> String {
-    let hint = match status {
-        401 => format!(
-            "StableMint refused the credentials. Likely causes: a wrong API key or secret, \
-             or clock skew: this request was signed with timestamp {timestamp} (Unix \
-             seconds, from the local clock), and the server refuses timestamps far from its \
-             own time, so check that this machine's clock is synchronised"
-        ),
-        403 => "StableMint refused access: check that this API key may create sessions".into(),
-        404 | 405 => "StableMint does not know this endpoint: check the base URL".into(),
-        409 => "StableMint saw a conflict: the idempotencyKey was used before with a \
-                different request; use a new key for a new request"
-            .into(),
-        429 => "StableMint is rate limiting this client: retry later, more slowly".into(),
-        400..=499 => "StableMint rejected the request".into(),
-        500..=599 => "StableMint had a server error: retry later".into(),
-        _ => "StableMint answered with an unexpected status".into(),
-    };
-    let mut message = format!("{hint} (HTTP {status})");
-    let said = body.message();
-    if !said.is_empty() {
-        message.push_str(&format!("; the server said: {said}"));
-    }
-    if let Some(id) = request_id {
-        message.push_str(&format!("; request id {id}"));
-    }
-    message
 }

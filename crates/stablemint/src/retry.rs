@@ -1,20 +1,28 @@
 //! When and how long to wait before trying again.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How many times a failed call is retried, and how long to wait in between.
 ///
-/// A call is retried only when it carries an `idempotencyKey`, so that StableMint
-/// creates at most one session however many attempts reach it. With retries on, the
-/// client adds a fresh UUIDv4 key to any request that has none, and reuses it on every
+/// A call that may have reached StableMint is retried only when it carries an
+/// idempotency key, so that StableMint acts at most once however many attempts reach
+/// it. With retries on, the client adds a fresh UUIDv4 key to any request of an
+/// operation that takes one (`idempotencyKey` for sessions), and reuses it on every
 /// attempt of that call.
 ///
 /// Retried: connection errors, timeouts, `429 Too Many Requests` and `5xx`. Never
-/// retried: any other `4xx`, validation errors and responses that do not decode.
+/// retried: any other `4xx`, redirects, validation errors, oversized responses and
+/// responses that do not decode. An operation without an idempotency key is retried
+/// only when the connection could not be made.
 ///
 /// The wait before retry `n` (0-based) is drawn uniformly from
-/// `0..=min(max_delay, base_delay * 2^n)` ("full jitter"). A `Retry-After` header in
-/// seconds replaces that draw, capped at `max_delay`.
+/// `0..=min(max_delay, base_delay * 2^n)` ("full jitter"). A `Retry-After` header
+/// (delta-seconds, or an HTTP-date read against the corrected clock) replaces that draw,
+/// capped at `max_delay`; a date in the past means at once.
+///
+/// A 401 caused by this machine's clock is not a retry: the client corrects its clock
+/// and resends once, outside this budget (see
+/// [`ClientBuilder::clock_skew_correction`](crate::ClientBuilder::clock_skew_correction)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
@@ -100,10 +108,17 @@ pub(crate) fn retryable_status(status: u16) -> bool {
     status == 429 || (500..=599).contains(&status)
 }
 
-/// A `Retry-After` header in delta-seconds. The HTTP-date form is ignored (the backoff
-/// applies instead), because comparing it needs a clock the server shares.
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+/// The wait a `Retry-After` header asks for, in either form of RFC 9110: delta-seconds,
+/// or an HTTP-date compared with `now` (the corrected clock); a date in the past means
+/// no wait. `None` for a value that is neither, so the backoff applies.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is still "a very long time": the cap applies.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -144,11 +159,47 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_parsing() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
+    fn retry_after_in_seconds() {
+        let now = SystemTime::UNIX_EPOCH;
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for bad in ["-1", "+3", "3.5", "", "soon", "1e3"] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_as_a_date_in_all_three_forms() {
+        // Wed, 21 Oct 2026 07:28:00 GMT
+        let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_792_567_680);
+        let before = then - Duration::from_secs(90);
+        for form in [
+            "Wed, 21 Oct 2026 07:28:00 GMT",
+            "Wednesday, 21-Oct-26 07:28:00 GMT",
+            "Wed Oct 21 07:28:00 2026",
+        ] {
+            assert_eq!(
+                parse_retry_after(form, before),
+                Some(Duration::from_secs(90)),
+                "{form}"
+            );
+        }
+        // A date in the past means at once.
+        assert_eq!(
+            parse_retry_after(
+                "Wed, 21 Oct 2026 07:28:00 GMT",
+                then + Duration::from_secs(5)
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 32 Oct 2026 07:28:00 GMT", before),
+            None
+        );
     }
 
     #[test]

@@ -114,47 +114,86 @@ async fn a_400_is_not_retried_and_keeps_status_and_body() {
     assert_eq!(server.seen().len(), 1);
     assert!(sleeper.delays().is_empty());
     assert_eq!(error.status(), Some(400));
-    let Error::Api {
-        status,
-        body: received,
-        request_id,
-        ..
-    } = &error
-    else {
+    let Error::Api(api) = &error else {
         panic!("expected Error::Api, got {error:?}");
     };
-    assert_eq!(*status, 400);
-    assert_eq!(received.json(), Some(&body));
-    assert_eq!(received.text(), body.to_string());
-    assert_eq!(request_id.as_deref(), Some("req-123"));
+    assert_eq!(api.status, 400);
+    assert_eq!(api.body.json(), Some(&body));
+    assert_eq!(api.body.text(), body.to_string());
+    assert_eq!(api.request_id.as_deref(), Some("req-123"));
+    assert_eq!(error.request_id(), Some("req-123"));
     let message = error.to_string();
     assert!(message.contains("currency not enabled"), "{message}");
     assert!(message.contains("req-123"), "{message}");
 }
 
+/// An HTTP-date `seconds` after the Unix epoch.
+fn http_date(seconds: u64) -> String {
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+}
+
 #[tokio::test]
-async fn a_401_names_the_likely_causes_and_the_timestamp_sent() {
-    let server = Server::start(vec![Reply::json(401, json!({"message": "bad signature"}))]).await;
-    let (client, _) = client(&server.url, RetryPolicy::default());
+async fn a_401_with_the_clock_in_sync_is_returned_at_once_with_the_servers_message_first() {
+    // The client's clock reads 1700000000 for this attempt; the server agrees.
+    let server = Server::start(vec![
+        Reply::json(401, json!({"message": "bad signature"}))
+            .with_header("date", &http_date(1_700_000_001)),
+    ])
+    .await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
     let error = client
         .create_embedded_session(&request())
         .await
         .unwrap_err();
-    assert_eq!(server.seen().len(), 1);
+    assert_eq!(server.seen().len(), 1, "a wrong secret costs one attempt");
+    assert!(sleeper.delays().is_empty());
     let message = error.to_string();
-    for needle in [
-        "API key or secret",
-        "clock",
-        "1700000000",
-        "bad signature",
-        "401",
-    ] {
-        assert!(
-            message.contains(needle),
-            "{needle:?} missing from: {message}"
-        );
-    }
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines[0], "StableMint answered HTTP 401: bad signature",
+        "{message}"
+    );
+    assert_eq!(
+        lines[1].trim(),
+        "check the API key and the API secret",
+        "{message}"
+    );
+    assert!(!message.contains("clock"), "{message}");
     assert!(!message.contains(API_SECRET));
+}
+
+#[tokio::test]
+async fn a_401_from_a_skewed_clock_is_corrected_once_and_then_named() {
+    // The server's clock is 900 s ahead of the client's, and it refuses every attempt:
+    // the client corrects once, then reports the clock.
+    let server = Server::start(vec![
+        Reply::json(401, json!({"message": "stale timestamp"}))
+            .with_header("date", &http_date(1_700_000_900)),
+    ])
+    .await;
+    let (client, sleeper) = client(&server.url, RetryPolicy::default());
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(server.seen().len(), 2, "one resend after the correction");
+    assert!(sleeper.delays().is_empty(), "the resend is not a retry");
+    let seen = server.seen();
+    // The stepping clock reads 1700000000, then 1700000007 when the 401 arrives (offset
+    // +893), then 1700000014 for the resend: 1700000014 + 893.
+    assert_eq!(seen[0].header("timestamp"), "1700000000");
+    assert_eq!(seen[1].header("timestamp"), "1700000907");
+    assert_eq!(client.clock_offset(), 893);
+    let message = error.to_string();
+    assert!(
+        message.starts_with("StableMint answered HTTP 401: stale timestamp"),
+        "{message}"
+    );
+    assert!(message.contains("timestamp 1700000907"), "{message}");
+    assert!(
+        message.contains("synchronise this machine's clock"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -218,11 +257,11 @@ async fn a_200_that_does_not_decode_keeps_the_body() {
         .create_embedded_session(&request())
         .await
         .unwrap_err();
-    let Error::Decode { status, body, .. } = &error else {
+    let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
     };
-    assert_eq!(*status, 200);
-    assert_eq!(body, r#"{"sessionId":"not-a-uuid"}"#);
+    assert_eq!(decode.status, 200);
+    assert_eq!(decode.body, r#"{"sessionId":"not-a-uuid"}"#);
     assert!(sleeper.delays().is_empty(), "decode errors are not retried");
 }
 
@@ -239,7 +278,7 @@ async fn connection_errors_are_retried_then_reported() {
         .create_embedded_session(&request())
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(sleeper.delays().len(), 2);
     assert!(error.to_string().contains("could not reach StableMint"));
 }

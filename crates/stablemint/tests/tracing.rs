@@ -53,7 +53,7 @@ async fn traces_carry_the_call_but_no_secrets_or_personal_data() {
 
     let output = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(
-        output.contains("stablemint.create_embedded_session"),
+        output.contains("stablemint.createEmbeddedSession"),
         "{output}"
     );
     assert!(

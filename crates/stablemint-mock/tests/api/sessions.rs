@@ -229,15 +229,15 @@ async fn the_client_reports_the_mocks_errors() {
         .create_embedded_session(&request("DE"))
         .await
         .unwrap_err();
-    let stablemint::Error::Api { status, body, .. } = &error else {
+    let stablemint::Error::Api(api) = &error else {
         panic!("{error:?}");
     };
-    assert_eq!(*status, 401);
-    assert_eq!(body.json().unwrap()["code"], "bad_signature");
+    assert_eq!(api.status, 401);
+    assert_eq!(api.body.json().unwrap()["code"], "bad_signature");
     assert!(
         error
             .to_string()
-            .contains("the server said: the `signature` header"),
+            .starts_with("StableMint answered HTTP 401: the `signature` header"),
         "{error}"
     );
     assert_eq!(server.sessions_created(), 0);
