@@ -40,8 +40,14 @@ impl Credentials {
         &self.api_secret
     }
 
-    /// The key with all but its last four characters replaced by `*`.
-    pub(crate) fn masked_key(&self) -> String {
+    /// The key with all but its last four characters replaced by `*`: how the key is
+    /// shown in `Debug` output and logs.
+    ///
+    /// ```
+    /// let credentials = stablemint::Credentials::new("ключ-1234", "s3cr3t");
+    /// assert_eq!(credentials.masked_key(), "*****1234");
+    /// ```
+    pub fn masked_key(&self) -> String {
         let count = self.api_key.chars().count();
         let shown = count.saturating_sub(4);
         self.api_key
