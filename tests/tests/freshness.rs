@@ -22,7 +22,10 @@ fn generated_client_is_fresh() {
 
 #[test]
 fn generated_operations_are_fresh() {
-    assert_fresh("crates/stablemint/src/operations.rs", &generate().operations);
+    assert_fresh(
+        "crates/stablemint/src/operations.rs",
+        &generate().operations,
+    );
 }
 
 #[test]

@@ -1,48 +1,17 @@
 //! The generated client against a real HTTP server on 127.0.0.1.
 
-use std::sync::{Arc, Mutex};
-
-use axum::Router;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::Method;
 use serde_json::json;
 use stablemint_raw::types::EmbeddedSessionRequest;
+use stablemint_test_support::{Reply, Server};
 
-/// What the server saw of one request.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: Method,
-    path: String,
-    headers: HeaderMap,
-    body: serde_json::Value,
-}
-
-/// Serves every request with `status` and `body`, recording what it receives.
-async fn serve(status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    let app = Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, bytes: Bytes| {
-            let record = record.clone();
-            async move {
-                record.lock().unwrap().push(Seen {
-                    method,
-                    path: uri.path().to_owned(),
-                    headers,
-                    body: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-                });
-                (
-                    StatusCode::from_u16(status).unwrap(),
-                    [("content-type", "application/json")],
-                    body,
-                )
-            }
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, seen)
+/// Serves every request with `status` and the JSON `body`, recording what it receives.
+async fn serve(status: u16, body: &str) -> Server {
+    Server::start(vec![Reply::json(
+        status,
+        serde_json::from_str(body).unwrap(),
+    )])
+    .await
 }
 
 fn client(base_url: &str) -> stablemint_raw::Client {
@@ -72,9 +41,9 @@ const OK_BODY: &str = r#"{
 
 #[tokio::test]
 async fn sends_the_headers_and_body_and_parses_a_200() {
-    let (url, seen) = serve(200, OK_BODY).await;
+    let server = serve(200, OK_BODY).await;
     let signature = "ab".repeat(32);
-    let response = client(&url)
+    let response = client(&server.url)
         .create_embedded_session("test-key-0001", &signature, 1_700_000_000, &request())
         .await
         .unwrap();
@@ -82,7 +51,7 @@ async fn sends_the_headers_and_body_and_parses_a_200() {
     assert_eq!(response.reference, "SM-2026-000123");
     assert_eq!(response.expires_at, 1_764_150_000);
 
-    let seen = seen.lock().unwrap().clone();
+    let seen = server.seen();
     assert_eq!(seen.len(), 1);
     let seen = &seen[0];
     assert_eq!(seen.method, Method::POST);
@@ -105,8 +74,8 @@ async fn sends_the_headers_and_body_and_parses_a_200() {
 }
 
 async fn error_status_and_body(status: u16, body: &'static str) -> (u16, String) {
-    let (url, _) = serve(status, body).await;
-    let error = client(&url)
+    let server = serve(status, body).await;
+    let error = client(&server.url)
         .create_embedded_session("test-key-0001", "00", 1_700_000_000, &request())
         .await
         .unwrap_err();

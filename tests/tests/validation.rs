@@ -88,3 +88,18 @@ fn every_field_wrong_shows_every_error_with_its_pointer() {
     }
     insta::assert_snapshot!("every_field_wrong", shown);
 }
+
+#[test]
+fn the_builder_names_a_missing_field_by_its_wire_pointer() {
+    let error = EmbeddedSessionRequest::builder()
+        .user_id("user-1")
+        .user_country_code("DE")
+        .currency("EUR")
+        .try_into()
+        .map(|_: EmbeddedSessionRequest| ())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "/userEmail: a required field is missing; set it with `.user_email(...)`"
+    );
+}

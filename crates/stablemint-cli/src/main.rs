@@ -3,11 +3,13 @@
 
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-use stablemint::{Client, Credentials, Error};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use stablemint::{Client, Credentials, Error, ValidationErrors};
 use stablemint_mock::{MockConfig, MockServer};
 
 const EXIT_CODES: &str = "\
@@ -15,10 +17,23 @@ Exit codes:
   0  success (for `validate`: the request is valid)
   1  the request is invalid (validation failed; nothing was sent)
   2  usage or configuration error (bad arguments, missing environment variable,
-     unreadable file, refused base URL)
+     unreadable or oversized input, refused base URL)
   3  StableMint answered with an error status (the status and the server's message
      are printed)
-  4  StableMint could not be reached, or its answer could not be decoded";
+  4  StableMint could not be reached, or its answer could not be read";
+
+/// The largest request body read from a file or standard input. A request is a few
+/// kilobytes; anything near this is a mistake (or `/dev/zero`).
+const INPUT_LIMIT: u64 = 1024 * 1024;
+
+/// The process's exit codes (see [`EXIT_CODES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Invalid = 1,
+    Usage = 2,
+    Api = 3,
+    Unreachable = 4,
+}
 
 /// Work with the StableMint payment API.
 #[derive(Parser)]
@@ -36,8 +51,10 @@ enum Command {
     /// stays out of shell history and process listings.
     #[command(after_help = EXIT_CODES)]
     Sign {
-        /// The Unix timestamp (seconds) sent in the `timestamp` header.
-        #[arg(long)]
+        /// The Unix timestamp (seconds) sent in the `timestamp` header, in plain decimal
+        /// digits exactly as sent (no sign, no leading zeros): the signature covers its
+        /// text.
+        #[arg(long, value_parser = canonical_timestamp)]
         timestamp: u64,
         /// The request body's `userId`.
         #[arg(long)]
@@ -45,11 +62,15 @@ enum Command {
     },
     /// Check a request body (JSON) against the API's rules without sending it.
     ///
-    /// Prints each problem as `pointer: message (code)`. Values are never printed.
+    /// Reports every problem at once as `pointer: message (code)`. Values are never
+    /// printed.
     #[command(after_help = EXIT_CODES)]
     Validate {
-        /// The request body: a file path, or `-` for standard input.
+        /// The request body: a file path, or `-` for standard input (at most 1 MiB).
         file: PathBuf,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Sessions.
     #[command(subcommand)]
@@ -64,17 +85,33 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SessionCommand {
-    /// Create an embedded session from a request body (JSON) and print the response.
+    /// Create an embedded session from a request body (JSON) and print it.
     ///
-    /// Credentials come from STABLEMINT_API_KEY and STABLEMINT_API_SECRET.
+    /// Credentials come from STABLEMINT_API_KEY and STABLEMINT_API_SECRET. The target is
+    /// printed on stderr before anything is sent.
     #[command(after_help = EXIT_CODES)]
     Create {
-        /// The request body: a file path, or `-` for standard input.
+        /// The request body: a file path, or `-` for standard input (at most 1 MiB).
         file: PathBuf,
         /// The API base URL [default: STABLEMINT_BASE_URL, else production].
         #[arg(long, env = "STABLEMINT_BASE_URL")]
         base_url: Option<String>,
+        /// The limit for each attempt, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        timeout: u64,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
+}
+
+/// How results and errors are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Lines for people; errors on stderr, each starting with `error:`.
+    Text,
+    /// One JSON document on stdout, errors included.
+    Json,
 }
 
 #[derive(Args)]
@@ -90,53 +127,138 @@ struct MockArgs {
     api_secret: String,
 }
 
-/// A failure with its exit code; the message goes to stderr.
+/// A failure: its exit code, its message, and (for `--format json`) its JSON.
 struct Failure {
-    code: u8,
+    exit: Exit,
     message: String,
+    json: serde_json::Value,
 }
 
 impl Failure {
     fn usage(message: impl Into<String>) -> Self {
+        let message = message.into();
         Self {
-            code: 2,
-            message: message.into(),
+            exit: Exit::Usage,
+            json: json!({"error": {"kind": "usage", "message": message}}),
+            message,
+        }
+    }
+
+    fn invalid(errors: &ValidationErrors) -> Self {
+        Self {
+            exit: Exit::Invalid,
+            message: format!("the request is invalid:\n{}", indented(errors)),
+            json: json!({"valid": false, "errors": errors_json(errors)}),
         }
     }
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let code = match &error {
-            Error::Validation(_) => 1,
-            Error::Config(_) => 2,
-            Error::Api { .. } => 3,
-            _ => 4,
+        let (exit, kind) = match &error {
+            Error::Validation(errors) => return Failure::invalid(errors),
+            Error::Config(_) => (Exit::Usage, "config"),
+            Error::Api(_) => (Exit::Api, "api"),
+            Error::Transport { .. } => (Exit::Unreachable, "transport"),
+            Error::Deadline { .. } => (Exit::Unreachable, "deadline"),
+            Error::ResponseTooLarge { .. } => (Exit::Unreachable, "response_too_large"),
+            _ => (Exit::Unreachable, "decode"),
         };
-        Self {
-            code,
-            message: error.to_string(),
+        let mut message = error.to_string();
+        if let Error::Transport { source, .. } = &error
+            && source.is_connect()
+            && source.url().is_some_and(is_loopback)
+        {
+            message.push_str(
+                "\n  nothing is listening there: start a local server with `stablemint mock`",
+            );
         }
+        let mut detail = json!({"kind": kind, "message": message});
+        if let Some(status) = error.status() {
+            detail["status"] = status.into();
+        }
+        if let Some(key) = error.idempotency_key() {
+            detail["idempotencyKey"] = key.into();
+        }
+        if let Some(id) = error.request_id() {
+            detail["requestId"] = stablemint::escape_controls(id).into_owned().into();
+        }
+        Self {
+            exit,
+            message,
+            json: json!({"error": detail}),
+        }
+    }
+}
+
+/// Each validation error on its own indented line, `pointer: message (code)`.
+fn indented(errors: &ValidationErrors) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn errors_json(errors: &ValidationErrors) -> serde_json::Value {
+    errors
+        .iter()
+        .map(|e| json!({"pointer": e.pointer(), "code": e.code(), "message": e.message()}))
+        .collect()
+}
+
+fn is_loopback(url: &stablemint::reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let format = match &cli.command {
+        Command::Validate { format, .. }
+        | Command::Session(SessionCommand::Create { format, .. }) => *format,
+        _ => Format::Text,
+    };
     let outcome = match cli.command {
         Command::Sign { timestamp, user_id } => sign(timestamp, &user_id),
-        Command::Validate { file } => validate(&file),
-        Command::Session(SessionCommand::Create { file, base_url }) => {
-            create_session(&file, base_url.as_deref()).await
-        }
+        Command::Validate { file, format } => validate(&file, format),
+        Command::Session(SessionCommand::Create {
+            file,
+            base_url,
+            timeout,
+            format,
+        }) => create_session(&file, base_url.as_deref(), timeout, format).await,
         Command::Mock(args) => mock(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{}", failure.message);
-            ExitCode::from(failure.code)
+            match format {
+                Format::Json => println!("{}", failure.json),
+                Format::Text => eprintln!("error: {}", failure.message),
+            }
+            ExitCode::from(failure.exit as u8)
         }
+    }
+}
+
+/// Accepts only the canonical decimal form: the text the server sees must be the text
+/// that was signed, so `01700000000` and `+1700000000` are refused.
+fn canonical_timestamp(text: &str) -> Result<u64, String> {
+    let canonical =
+        text == "0" || (!text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit()));
+    match text.parse::<u64>() {
+        Ok(value) if canonical && !text.is_empty() => Ok(value),
+        _ => Err(format!(
+            "{text:?} is not a Unix timestamp in plain decimal digits (no sign, no leading \
+             zeros, at most {})",
+            u64::MAX
+        )),
     }
 }
 
@@ -144,20 +266,39 @@ fn env(name: &str) -> Result<String, Failure> {
     match std::env::var(name) {
         Ok(value) if !value.is_empty() => Ok(value),
         _ => Err(Failure::usage(format!(
-            "error: set the environment variable {name}"
+            "set the environment variable {name}"
         ))),
     }
 }
 
-fn read_input(file: &PathBuf) -> Result<String, Failure> {
-    let mut text = String::new();
-    let read = if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+/// The request body from `file` (`-` for stdin), at most [`INPUT_LIMIT`] bytes of UTF-8.
+fn read_input(file: &Path) -> Result<String, Failure> {
+    let shown = if file.as_os_str() == "-" {
+        "standard input".to_owned()
     } else {
-        std::fs::read_to_string(file).map(|t| text = t)
+        file.display().to_string()
     };
-    read.map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", file.display())))?;
-    Ok(text)
+    let cannot = |e: std::io::Error| Failure::usage(format!("cannot read {shown}: {e}"));
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(INPUT_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| f.take(INPUT_LIMIT + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > INPUT_LIMIT {
+        return Err(Failure::usage(format!(
+            "{shown} is larger than {INPUT_LIMIT} bytes (1 MiB); a request body is a few \
+             kilobytes, so check the path"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("{shown} is not UTF-8 text; give a JSON file")))
 }
 
 fn sign(timestamp: u64, user_id: &str) -> Result<(), Failure> {
@@ -166,32 +307,78 @@ fn sign(timestamp: u64, user_id: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-fn validate(file: &PathBuf) -> Result<(), Failure> {
+fn validate(file: &Path, format: Format) -> Result<(), Failure> {
     let text = read_input(file)?;
     match stablemint::request_from_json(&text) {
         Ok(_) => {
-            println!("valid");
+            match format {
+                Format::Text => println!("valid"),
+                Format::Json => println!("{}", json!({"valid": true, "errors": []})),
+            }
             Ok(())
         }
-        Err(errors) => Err(Failure {
-            code: 1,
-            message: errors.to_string(),
-        }),
+        Err(errors) => Err(Failure::invalid(&errors)),
     }
 }
 
-async fn create_session(file: &PathBuf, base_url: Option<&str>) -> Result<(), Failure> {
+async fn create_session(
+    file: &Path,
+    base_url: Option<&str>,
+    timeout: u64,
+    format: Format,
+) -> Result<(), Failure> {
     let credentials = Credentials::new(env("STABLEMINT_API_KEY")?, env("STABLEMINT_API_SECRET")?);
     let text = read_input(file)?;
-    let request = stablemint::request_from_json(&text).map_err(Error::Validation)?;
-    let mut builder = Client::builder(credentials);
+    let request = stablemint::request_from_json(&text).map_err(|e| Failure::invalid(&e))?;
+    let mut builder = Client::builder(credentials).timeout(Duration::from_secs(timeout));
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }
-    let session = builder.build()?.create_embedded_session(&request).await?;
-    let json = serde_json::to_string_pretty(&session.into_inner())
-        .map_err(|e| Failure::usage(format!("error: cannot print the response: {e}")))?;
-    println!("{json}");
+    let client = builder.build()?;
+    let target = if base_url.is_some() {
+        "STABLEMINT_BASE_URL or --base-url"
+    } else {
+        "production: set STABLEMINT_BASE_URL to use another server"
+    };
+    eprintln!(
+        "→ {}/session/embedded ({target}; {timeout} s per attempt)",
+        client.base_url()
+    );
+    let session = client.create_embedded_session(&request).await?;
+    match format {
+        Format::Json => {
+            let document = json!({
+                "session": *session,
+                "expiresAt": session.expires_at_rfc3339(),
+                "idempotencyKey": session.idempotency_key(),
+                "requestId": session.request_id().map(|id| stablemint::escape_controls(id).into_owned()),
+                "attempts": session.attempts(),
+            });
+            println!("{document:#}");
+        }
+        Format::Text => {
+            println!("session created");
+            println!("  sessionId:       {}", session.session_id);
+            println!(
+                "  reference:       {}",
+                stablemint::escape_controls(&session.reference)
+            );
+            println!("  expires at:      {}", session.expires_at_rfc3339());
+            let methods: Vec<String> = session
+                .allowed_payment_methods
+                .iter()
+                .filter_map(|m| m.payment_method)
+                .map(|m| m.to_string())
+                .collect();
+            println!("  payment methods: {}", methods.join(", "));
+            if let Some(key) = session.idempotency_key() {
+                println!("  idempotency key: {}", stablemint::escape_controls(key));
+            }
+            if let Some(id) = session.request_id() {
+                println!("  request id:      {}", stablemint::escape_controls(id));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -200,7 +387,7 @@ async fn mock(args: MockArgs) -> Result<(), Failure> {
     let config = MockConfig::new(args.api_key.clone(), args.api_secret);
     let server = MockServer::start_on(config, addr)
         .await
-        .map_err(|e| Failure::usage(format!("error: cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Failure::usage(format!("cannot listen on {addr}: {e}")))?;
     println!("StableMint mock listening on {}", server.base_url());
     println!("  export STABLEMINT_BASE_URL={}", server.base_url());
     println!("  export STABLEMINT_API_KEY={}", args.api_key);
@@ -208,7 +395,7 @@ async fn mock(args: MockArgs) -> Result<(), Failure> {
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()
         .await
-        .map_err(|e| Failure::usage(format!("error: cannot wait for Ctrl-C: {e}")))?;
+        .map_err(|e| Failure::usage(format!("cannot wait for Ctrl-C: {e}")))?;
     server.shutdown().await;
     println!("stopped");
     Ok(())

@@ -1,61 +1,12 @@
 //! The real `stablemint` binary, run as a user would.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use assert_cmd::cargo::CommandCargoExt;
 use stablemint_mock::{MockConfig, MockServer};
-
-const KEY: &str = "cli-test-key-0001";
-const SECRET: &str = "cli-made-up-secret";
-
-const VALID: &str = r#"{"userId": "user-1", "userEmail": "jane@example.com",
-    "userCountryCode": "DE", "currency": "EUR", "amount": 12.5}"#;
-
-fn stablemint() -> Command {
-    let mut command = Command::cargo_bin("stablemint").unwrap();
-    for name in [
-        "STABLEMINT_API_KEY",
-        "STABLEMINT_API_SECRET",
-        "STABLEMINT_BASE_URL",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut command: Command, stdin: Option<&str>) -> Run {
-    command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    {
-        use std::io::Write;
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).unwrap();
-        }
-    }
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn file_with(text: &str) -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), text).unwrap();
-    file
-}
+use support::*;
 
 #[test]
 fn sign_prints_the_signature_from_the_env_secret() {
@@ -105,8 +56,13 @@ fn validate_lists_every_error_from_stdin_without_values() {
     let run = run(command, Some(body));
     assert_eq!(run.code, Some(1));
     let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 4, "{}", run.stderr);
-    let pointers: Vec<&str> = lines.iter().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(lines.len(), 5, "{}", run.stderr);
+    assert_eq!(lines[0], "error: the request is invalid:");
+    let lines = &lines[1..];
+    let pointers: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_start().split(':').next().unwrap())
+        .collect();
     assert_eq!(
         pointers,
         [
@@ -116,7 +72,7 @@ fn validate_lists_every_error_from_stdin_without_values() {
             "/userKyc/dateOfBirth"
         ]
     );
-    for line in &lines {
+    for line in lines {
         assert!(line.ends_with(')'), "pointer: message (code): {line}");
     }
     for value in ["jane.doe", "1990-02-30", "10.123"] {
@@ -162,31 +118,29 @@ fn every_subcommand_has_help_with_exit_codes() {
     }
 }
 
-async fn create_against(server: &MockServer, secret: &str) -> Run {
-    let file = file_with(VALID);
-    let mut command = stablemint();
-    command
-        .args(["session", "create"])
-        .arg(file.path())
-        .args(["--base-url", &server.base_url()])
-        .env("STABLEMINT_API_KEY", KEY)
-        .env("STABLEMINT_API_SECRET", secret);
-    tokio::task::spawn_blocking(move || run(command, None))
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_create_against_the_mock_prints_the_session() {
     let server = MockServer::start(MockConfig::new(KEY, SECRET))
         .await
         .unwrap();
-    let run = create_against(&server, SECRET).await;
+    let run = create_at(&server.base_url(), SECRET, VALID, &["--format", "json"]).await;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let response: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert!(response["sessionId"].is_string(), "{response}");
-    assert!(response["expiresAt"].is_i64(), "{response}");
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let session = &document["session"];
+    assert!(session["sessionId"].is_string(), "{document}");
+    assert!(session["expiresAt"].is_i64(), "{document}");
+    let expires = document["expiresAt"].as_str().unwrap();
+    assert!(expires.len() == 20 && expires.ends_with('Z'), "{document}");
+    assert_eq!(document["attempts"], 1);
+    assert!(document["idempotencyKey"].is_string(), "{document}");
     assert_eq!(server.sessions_created(), 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "→ {}/session/embedded (STABLEMINT_BASE_URL or --base-url; 30 s per attempt)\n",
+            server.base_url()
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,9 +212,13 @@ fn mock_prints_its_url_and_serves_until_killed() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(created.code, Some(0), "{}", created.stderr);
-    assert!(
-        created.stdout.contains("\"sessionId\""),
-        "{}",
-        created.stdout
-    );
+    let lines: Vec<&str> = created.stdout.lines().collect();
+    assert_eq!(lines[0], "session created", "{}", created.stdout);
+    assert!(lines[1].starts_with("  sessionId:"), "{}", created.stdout);
+    let expires = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("  expires at:"))
+        .unwrap()
+        .trim();
+    assert!(expires.len() == 20 && expires.ends_with('Z'), "{expires}");
 }

@@ -14,6 +14,7 @@ use crate::rules::{FieldRules, Rule};
 /// Generates, annotates and formats the client; also returns its syntax tree, which the
 /// per-operation glue is generated from.
 pub(crate) fn generate(
+    document: &serde_json::Value,
     spec: &openapiv3::OpenAPI,
     rules: &FieldRules,
 ) -> Result<(String, syn::File), String> {
@@ -31,6 +32,8 @@ pub(crate) fn generate(
     splice_types(&mut file, with_builders)?;
     add_validation(&mut file, rules)?;
     mark_non_exhaustive(&mut file)?;
+    crate::shape::add_shapes(document, types_module(&mut file)?)?;
+    crate::builders::document_builders(document, rules, types_module(&mut file)?)?;
     let text = format!("{HEADER}\n{}", prettyplease::unparse(&file));
     Ok((text, file))
 }

@@ -19,10 +19,12 @@
 
 #![warn(missing_docs)]
 
+mod builders;
 mod client;
 mod error;
 pub mod operations;
 pub mod rules;
+mod shape;
 mod spec;
 mod surface;
 
@@ -62,7 +64,8 @@ pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenE
     let spec = spec::Spec::parse(source).map_err(fail)?;
     let field_rules = rules::FieldRules::from_spec(&spec.document).map_err(fail)?;
     let declarations = operations::declarations(&spec.document).map_err(fail)?;
-    let (client, tree) = client::generate(&spec.openapi, &field_rules).map_err(fail)?;
+    let (client, tree) =
+        client::generate(&spec.document, &spec.openapi, &field_rules).map_err(fail)?;
     let operations = operations::generate(&spec.document, &declarations, &tree).map_err(fail)?;
     let surface = surface::render(&spec.document, &field_rules);
     Ok(Output {

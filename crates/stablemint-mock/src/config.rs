@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use stablemint::UnknownFields;
 use stablemint_raw::types::SavedBank;
 use zeroize::Zeroizing;
 
@@ -38,6 +39,7 @@ pub struct MockConfig {
     pub(crate) saved_banks: HashMap<String, Vec<SavedBank>>,
     pub(crate) clock: Arc<ClockFn>,
     pub(crate) faults: Vec<(usize, Fault)>,
+    pub(crate) unknown_fields: UnknownFields,
 }
 
 impl MockConfig {
@@ -56,7 +58,19 @@ impl MockConfig {
             saved_banks: HashMap::new(),
             clock: Arc::new(SystemTime::now),
             faults: Vec::new(),
+            unknown_fields: UnknownFields::Reject,
         }
+    }
+
+    /// What to do with a request body property the API does not define. Default
+    /// [`UnknownFields::Reject`]: 400 `invalid_body`, with code `unknown` and a
+    /// did-you-mean hint at the property's pointer, because a misspelled
+    /// `idempotencyKey` silently dropped would create duplicate sessions.
+    /// StableMint's documentation does not say what the real API does;
+    /// [`UnknownFields::Ignore`] behaves like a lenient server.
+    pub fn unknown_fields(mut self, unknown: UnknownFields) -> Self {
+        self.unknown_fields = unknown;
+        self
     }
 
     /// How far the `timestamp` header may be from the server clock, either way
@@ -123,6 +137,7 @@ impl fmt::Debug for MockConfig {
             .field("body_limit", &self.body_limit)
             .field("saved_banks_for", &users)
             .field("faults", &self.faults)
+            .field("unknown_fields", &self.unknown_fields)
             .finish_non_exhaustive()
     }
 }

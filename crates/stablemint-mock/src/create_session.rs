@@ -70,7 +70,8 @@ pub(crate) async fn create(
     };
     auth::check_signature(headers, timestamp, &config.api_secret, user_id)?;
 
-    let request = stablemint::request_from_json(text).map_err(ApiError::invalid_body)?;
+    let request: EmbeddedSessionRequest =
+        stablemint::parse_json(text, config.unknown_fields).map_err(ApiError::invalid_body)?;
     let key = request.idempotency_key.as_deref();
     match shared
         .sessions

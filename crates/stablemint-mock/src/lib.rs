@@ -7,7 +7,9 @@
 //! - `POST /session/embedded` with the headers `api_key`, `timestamp` (Unix seconds)
 //!   and `signature` (lowercase hex SHA-256 of `"<timestamp>,<api secret>,<userId>"`,
 //!   as [`stablemint::signature`] computes it) and a JSON body that passes the same
-//!   validation as the client's ([`stablemint::request_from_json`]);
+//!   validation as the client's ([`stablemint::request_from_json`]): every problem at
+//!   once, and an unknown property refused with a did-you-mean hint (switchable with
+//!   [`MockConfig::unknown_fields`]);
 //! - idempotency: the same `idempotencyKey` with the same body returns the first
 //!   response again (same `sessionId`); with another body, 409;
 //! - fault injection: [`MockServer::fail_next`] makes the next requests fail with a
@@ -77,7 +79,7 @@
 //! | the body is not UTF-8 JSON, or not a JSON object | 400 | `malformed_json` |
 //! | `userId` is missing or not a string (`errors` says which) | 400 | `invalid_body` |
 //! | `signature` does not match | 401 | `bad_signature` |
-//! | a field is missing or of the wrong type (`required`, `type`), or breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`) | 400 | `invalid_body` |
+//! | a field is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), or breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`); every problem is listed | 400 | `invalid_body` |
 //! | `idempotencyKey` was used before with another body | 409 | `idempotency_conflict` |
 //!
 //! A request that passes is answered 200 with an `EmbeddedSessionResponse`:
@@ -110,3 +112,4 @@ mod state;
 
 pub use config::{Fault, MockConfig};
 pub use server::MockServer;
+pub use stablemint::UnknownFields;

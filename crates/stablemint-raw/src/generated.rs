@@ -262,6 +262,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         impl AllowedPaymentMethod {
+            /// List of supported countries.
+            ///
+            /// Wire name `countryCodes`; optional.
             pub fn country_codes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentMethodCountry>>,
@@ -270,10 +273,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.country_codes = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for country_codes: {e}")
+                        format!(
+                            "/countryCodes: the value given to `.country_codes(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Payment method identifier.
+            ///
+            /// Wire name `paymentMethod`; optional.
             pub fn payment_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -283,7 +291,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for payment_method: {e}"
+                            "/paymentMethod: the value given to `.payment_method(...)` does not convert: {e}"
                         )
                     });
                 self
@@ -349,20 +357,34 @@ is not sent. Open question for StableMint: is a string also accepted?
             fn default() -> Self {
                 Self {
                     amount: Ok(Default::default()),
-                    currency: Err("no value supplied for currency".to_string()),
+                    currency: Err(
+                        "/currency: a required field is missing; set it with `.currency(...)`"
+                            .to_string(),
+                    ),
                     custom_fields: Ok(Default::default()),
                     idempotency_key: Ok(Default::default()),
                     user_country_code: Err(
-                        "no value supplied for user_country_code".to_string(),
+                        "/userCountryCode: a required field is missing; set it with `.user_country_code(...)`"
+                            .to_string(),
                     ),
-                    user_email: Err("no value supplied for user_email".to_string()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_email: Err(
+                        "/userEmail: a required field is missing; set it with `.user_email(...)`"
+                            .to_string(),
+                    ),
+                    user_id: Err(
+                        "/userId: a required field is missing; set it with `.user_id(...)`"
+                            .to_string(),
+                    ),
                     user_kyc: Ok(Default::default()),
                     website_reference: Ok(Default::default()),
                 }
             }
         }
         impl EmbeddedSessionRequest {
+            /// Payment amount.
+            ///
+            /// Wire name `amount`; optional.
+            /// Validated with `positive, precision(currency)` before a request is sent.
             pub fn amount<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -371,10 +393,16 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.amount = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
+                        format!(
+                            "/amount: the value given to `.amount(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Currency code (e.g., EUR).
+            ///
+            /// Wire name `currency`; required: `try_into()` fails until it is set.
+            /// Validated with `currency` before a request is sent.
             pub fn currency<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -383,10 +411,20 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.currency = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for currency: {e}")
+                        format!(
+                            "/currency: the value given to `.currency(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Additional data for notifications.
+            ///
+            /// The documentation contradicts itself here: its prose shows `{}` (an
+            /// object) and its endpoint schema shows `"string"`. This spec takes a
+            /// free-form JSON object, the reading of the prose, and an empty object
+            /// is not sent. Open question for StableMint: is a string also accepted?
+            ///
+            /// Wire name `customFields`; optional.
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -397,10 +435,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.custom_fields = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for custom_fields: {e}")
+                        format!(
+                            "/customFields: the value given to `.custom_fields(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Prevents duplicate requests.
+            ///
+            /// Wire name `idempotencyKey`; optional.
             pub fn idempotency_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -410,11 +453,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for idempotency_key: {e}"
+                            "/idempotencyKey: the value given to `.idempotency_key(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// User's country code (alpha-2 format).
+            ///
+            /// Wire name `userCountryCode`; required: `try_into()` fails until it is set.
+            /// Validated with `alpha2` before a request is sent.
             pub fn user_country_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -424,11 +471,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for user_country_code: {e}"
+                            "/userCountryCode: the value given to `.user_country_code(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// User's email address.
+            ///
+            /// Wire name `userEmail`; required: `try_into()` fails until it is set.
+            /// Validated with `email` before a request is sent.
             pub fn user_email<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -437,10 +488,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.user_email = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_email: {e}")
+                        format!(
+                            "/userEmail: the value given to `.user_email(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Unique identifier for the user.
+            ///
+            /// Wire name `userId`; required: `try_into()` fails until it is set.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -449,10 +505,14 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
+                        format!(
+                            "/userId: the value given to `.user_id(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Wire name `userKyc`; optional.
+            /// Validated with `nested` before a request is sent.
             pub fn user_kyc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::UserKyc>>,
@@ -461,10 +521,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.user_kyc = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user_kyc: {e}")
+                        format!(
+                            "/userKyc: the value given to `.user_kyc(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Reference returned in notifications.
+            ///
+            /// Wire name `websiteReference`; optional.
             pub fn website_reference<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -474,7 +539,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for website_reference: {e}"
+                            "/websiteReference: the value given to `.website_reference(...)` does not convert: {e}"
                         )
                     });
                 self
@@ -536,16 +601,29 @@ is not sent. Open question for StableMint: is a string also accepted?
             fn default() -> Self {
                 Self {
                     allowed_payment_methods: Err(
-                        "no value supplied for allowed_payment_methods".to_string(),
+                        "/allowedPaymentMethods: a required field is missing; set it with `.allowed_payment_methods(...)`"
+                            .to_string(),
                     ),
-                    expires_at: Err("no value supplied for expires_at".to_string()),
-                    reference: Err("no value supplied for reference".to_string()),
+                    expires_at: Err(
+                        "/expiresAt: a required field is missing; set it with `.expires_at(...)`"
+                            .to_string(),
+                    ),
+                    reference: Err(
+                        "/reference: a required field is missing; set it with `.reference(...)`"
+                            .to_string(),
+                    ),
                     saved_banks: Ok(Default::default()),
-                    session_id: Err("no value supplied for session_id".to_string()),
+                    session_id: Err(
+                        "/sessionId: a required field is missing; set it with `.session_id(...)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
         impl EmbeddedSessionResponse {
+            /// The payment methods the user may pay with.
+            ///
+            /// Wire name `allowedPaymentMethods`; required: `try_into()` fails until it is set.
             pub fn allowed_payment_methods<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AllowedPaymentMethod>>,
@@ -555,11 +633,14 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for allowed_payment_methods: {e}"
+                            "/allowedPaymentMethods: the value given to `.allowed_payment_methods(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// Unix timestamp when the session expires.
+            ///
+            /// Wire name `expiresAt`; required: `try_into()` fails until it is set.
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -568,10 +649,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.expires_at = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
+                        format!(
+                            "/expiresAt: the value given to `.expires_at(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Unique reference for the session.
+            ///
+            /// Wire name `reference`; required: `try_into()` fails until it is set.
             pub fn reference<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -580,10 +666,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.reference = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for reference: {e}")
+                        format!(
+                            "/reference: the value given to `.reference(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// List of user's saved banks.
+            ///
+            /// Wire name `savedBanks`; optional.
             pub fn saved_banks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::SavedBank>>,
@@ -592,10 +683,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.saved_banks = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for saved_banks: {e}")
+                        format!(
+                            "/savedBanks: the value given to `.saved_banks(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// UUID of the created session.
+            ///
+            /// Wire name `sessionId`; required: `try_into()` fails until it is set.
             pub fn session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::uuid::Uuid>,
@@ -604,7 +700,9 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.session_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
+                        format!(
+                            "/sessionId: the value given to `.session_id(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
@@ -656,6 +754,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         impl PaymentMethodCountry {
+            /// Country code.
+            ///
+            /// Wire name `code`; optional.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -664,10 +765,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
+                        format!(
+                            "/code: the value given to `.code(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Country name.
+            ///
+            /// Wire name `name`; optional.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -676,7 +782,9 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
+                        format!(
+                            "/name: the value given to `.name(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
@@ -741,6 +849,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         impl SavedBank {
+            /// Bank's identifier.
+            ///
+            /// Wire name `bankId`; optional.
             pub fn bank_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -749,10 +860,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.bank_id = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bank_id: {e}")
+                        format!(
+                            "/bankId: the value given to `.bank_id(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Bank's name.
+            ///
+            /// Wire name `bankName`; optional.
             pub fn bank_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -761,10 +877,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.bank_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for bank_name: {e}")
+                        format!(
+                            "/bankName: the value given to `.bank_name(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Bank's country.
+            ///
+            /// Wire name `country`; optional.
             pub fn country<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -773,10 +894,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.country = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
+                        format!(
+                            "/country: the value given to `.country(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Last used timestamp.
+            ///
+            /// Wire name `lastUsed`; optional.
             pub fn last_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -785,10 +911,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.last_used = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for last_used: {e}")
+                        format!(
+                            "/lastUsed: the value given to `.last_used(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Bank's logo URL.
+            ///
+            /// Wire name `logo`; optional.
             pub fn logo<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -797,10 +928,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.logo = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for logo: {e}")
+                        format!(
+                            "/logo: the value given to `.logo(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Whether the bank is validated.
+            ///
+            /// Wire name `validated`; optional.
             pub fn validated<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -809,7 +945,9 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.validated = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for validated: {e}")
+                        format!(
+                            "/validated: the value given to `.validated(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
@@ -891,6 +1029,10 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         impl UserKyc {
+            /// Citizenship country code.
+            ///
+            /// Wire name `citizenshipCountryCode`; optional.
+            /// Validated with `alpha2` before a request is sent.
             pub fn citizenship_country_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -900,11 +1042,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for citizenship_country_code: {e}"
+                            "/citizenshipCountryCode: the value given to `.citizenship_country_code(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// Date of birth. Format: YYYY-MM-DD
+            ///
+            /// Wire name `dateOfBirth`; optional.
+            /// Validated with `date` before a request is sent.
             pub fn date_of_birth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -913,10 +1059,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.date_of_birth = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for date_of_birth: {e}")
+                        format!(
+                            "/dateOfBirth: the value given to `.date_of_birth(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// User's full name.
+            ///
+            /// Wire name `fullName`; optional.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -925,10 +1076,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.full_name = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for full_name: {e}")
+                        format!(
+                            "/fullName: the value given to `.full_name(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Gender.
+            ///
+            /// Wire name `gender`; optional.
             pub fn gender<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -937,10 +1093,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.gender = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for gender: {e}")
+                        format!(
+                            "/gender: the value given to `.gender(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// Mobile phone number.
+            ///
+            /// Wire name `mobilePhone`; optional.
             pub fn mobile_phone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -949,10 +1110,15 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self.mobile_phone = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for mobile_phone: {e}")
+                        format!(
+                            "/mobilePhone: the value given to `.mobile_phone(...)` does not convert: {e}"
+                        )
                     });
                 self
             }
+            /// ID number.
+            ///
+            /// Wire name `personalIdentificationNumber`; optional.
             pub fn personal_identification_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -962,11 +1128,14 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for personal_identification_number: {e}"
+                            "/personalIdentificationNumber: the value given to `.personal_identification_number(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// Place of birth.
+            ///
+            /// Wire name `placeOfBirth`; optional.
             pub fn place_of_birth<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -976,11 +1145,14 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for place_of_birth: {e}"
+                            "/placeOfBirth: the value given to `.place_of_birth(...)` does not convert: {e}"
                         )
                     });
                 self
             }
+            /// Residential address.
+            ///
+            /// Wire name `residenceAddress`; optional.
             pub fn residence_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -990,7 +1162,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                     .try_into()
                     .map_err(|e| {
                         format!(
-                            "error converting supplied value for residence_address: {e}"
+                            "/residenceAddress: the value given to `.residence_address(...)` does not convert: {e}"
                         )
                     });
                 self
@@ -1062,6 +1234,254 @@ is not sent. Open question for StableMint: is a string also accepted?
                 Self(value.into())
             }
         }
+    }
+    impl crate::shape::WireShape for EmbeddedSessionRequest {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "EmbeddedSessionRequest",
+            properties: &[
+                crate::shape::Property {
+                    name: "userId",
+                    field: "user_id",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "userEmail",
+                    field: "user_email",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "userCountryCode",
+                    field: "user_country_code",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "currency",
+                    field: "currency",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "amount",
+                    field: "amount",
+                    required: false,
+                    kind: crate::shape::Kind::Number,
+                },
+                crate::shape::Property {
+                    name: "idempotencyKey",
+                    field: "idempotency_key",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "websiteReference",
+                    field: "website_reference",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "userKyc",
+                    field: "user_kyc",
+                    required: false,
+                    kind: crate::shape::Kind::Object(
+                        <UserKyc as crate::shape::WireShape>::SHAPE,
+                    ),
+                },
+                crate::shape::Property {
+                    name: "customFields",
+                    field: "custom_fields",
+                    required: false,
+                    kind: crate::shape::Kind::Map(&crate::shape::Kind::Any),
+                },
+            ],
+        };
+    }
+    impl crate::shape::WireShape for UserKyc {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "UserKyc",
+            properties: &[
+                crate::shape::Property {
+                    name: "fullName",
+                    field: "full_name",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "citizenshipCountryCode",
+                    field: "citizenship_country_code",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "residenceAddress",
+                    field: "residence_address",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "dateOfBirth",
+                    field: "date_of_birth",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "placeOfBirth",
+                    field: "place_of_birth",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "gender",
+                    field: "gender",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "mobilePhone",
+                    field: "mobile_phone",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "personalIdentificationNumber",
+                    field: "personal_identification_number",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+            ],
+        };
+    }
+    impl crate::shape::WireShape for EmbeddedSessionResponse {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "EmbeddedSessionResponse",
+            properties: &[
+                crate::shape::Property {
+                    name: "sessionId",
+                    field: "session_id",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "expiresAt",
+                    field: "expires_at",
+                    required: true,
+                    kind: crate::shape::Kind::Int64,
+                },
+                crate::shape::Property {
+                    name: "allowedPaymentMethods",
+                    field: "allowed_payment_methods",
+                    required: true,
+                    kind: crate::shape::Kind::Array(
+                        &crate::shape::Kind::Object(
+                            <AllowedPaymentMethod as crate::shape::WireShape>::SHAPE,
+                        ),
+                    ),
+                },
+                crate::shape::Property {
+                    name: "savedBanks",
+                    field: "saved_banks",
+                    required: false,
+                    kind: crate::shape::Kind::Array(
+                        &crate::shape::Kind::Object(
+                            <SavedBank as crate::shape::WireShape>::SHAPE,
+                        ),
+                    ),
+                },
+                crate::shape::Property {
+                    name: "reference",
+                    field: "reference",
+                    required: true,
+                    kind: crate::shape::Kind::String,
+                },
+            ],
+        };
+    }
+    impl crate::shape::WireShape for AllowedPaymentMethod {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "AllowedPaymentMethod",
+            properties: &[
+                crate::shape::Property {
+                    name: "paymentMethod",
+                    field: "payment_method",
+                    required: false,
+                    kind: crate::shape::Kind::Int32,
+                },
+                crate::shape::Property {
+                    name: "countryCodes",
+                    field: "country_codes",
+                    required: false,
+                    kind: crate::shape::Kind::Array(
+                        &crate::shape::Kind::Object(
+                            <PaymentMethodCountry as crate::shape::WireShape>::SHAPE,
+                        ),
+                    ),
+                },
+            ],
+        };
+    }
+    impl crate::shape::WireShape for PaymentMethodCountry {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "PaymentMethodCountry",
+            properties: &[
+                crate::shape::Property {
+                    name: "code",
+                    field: "code",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "name",
+                    field: "name",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+            ],
+        };
+    }
+    impl crate::shape::WireShape for SavedBank {
+        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            name: "SavedBank",
+            properties: &[
+                crate::shape::Property {
+                    name: "country",
+                    field: "country",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "logo",
+                    field: "logo",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "bankName",
+                    field: "bank_name",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "bankId",
+                    field: "bank_id",
+                    required: false,
+                    kind: crate::shape::Kind::Int64,
+                },
+                crate::shape::Property {
+                    name: "lastUsed",
+                    field: "last_used",
+                    required: false,
+                    kind: crate::shape::Kind::String,
+                },
+                crate::shape::Property {
+                    name: "validated",
+                    field: "validated",
+                    required: false,
+                    kind: crate::shape::Kind::Boolean,
+                },
+            ],
+        };
     }
 }
 #[derive(Clone, Debug)]

@@ -51,6 +51,7 @@ use progenitor_client::{ClientHooks, OperationInfo};
     rustdoc::all
 )]
 mod generated;
+pub mod shape;
 
 pub use generated::*;
 

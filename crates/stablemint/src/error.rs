@@ -352,3 +352,28 @@ impl fmt::Display for ApiBody {
         f.write_str(&escape_controls(self.text()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_text_body_is_escaped_when_shown() {
+        let body = ApiBody::new("bad\u{1b}[2J\nfake line".into());
+        assert_eq!(body.to_string(), r"bad\u{1b}[2J\u{a}fake line");
+        assert_eq!(body.message(), r"bad\u{1b}[2J\u{a}fake line");
+        assert_eq!(body.text(), "bad\u{1b}[2J\nfake line");
+        assert!(body.json().is_none());
+    }
+
+    #[test]
+    fn the_message_prefers_the_json_fields_in_order_and_is_cut() {
+        let body = ApiBody::new(r#"{"error": "e", "message": "m"}"#.into());
+        assert_eq!(body.message(), "m");
+        let body = ApiBody::new(r#"{"title": "t", "detail": "d"}"#.into());
+        assert_eq!(body.message(), "d");
+        let long = ApiBody::new("y".repeat(400));
+        assert_eq!(long.message().chars().count(), 301);
+        assert!(long.message().ends_with('…'));
+    }
+}

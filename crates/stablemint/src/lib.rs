@@ -79,7 +79,7 @@ pub use client::{Client, ClientBuilder, PRODUCTION_URL};
 pub use clock::{Clock, SleepFuture, Sleeper, SystemClock, TokioSleeper, unix_seconds};
 pub use credentials::Credentials;
 pub use error::{ApiBody, ApiError, DecodeError, Error};
-pub use json::request_from_json;
+pub use json::{UnknownFields, parse_json, request_from_json};
 pub use operation::REQUEST_ID_HEADER;
 /// The reqwest this crate is built with, for [`ClientBuilder::http_client`].
 pub use reqwest;

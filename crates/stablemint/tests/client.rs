@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use stablemint::{Client, Credentials, Error, RetryPolicy};
-use support::{API_KEY, API_SECRET, Reply, Server, client, request};
+use support::{API_KEY, API_SECRET, Reply, Server, client, ok, request};
 
 /// Every request carries the three headers, and the signature matches the userId of the
 /// body the server received.
@@ -22,7 +22,7 @@ fn assert_signed(seen: &support::Seen) {
 
 #[tokio::test]
 async fn sends_signed_headers_and_decodes_the_session() {
-    let server = Server::start(vec![Reply::ok()]).await;
+    let server = Server::start(vec![ok()]).await;
     let (client, sleeper) = client(&server.url, RetryPolicy::default());
     let session = client.create_embedded_session(&request()).await.unwrap();
     assert_eq!(session.reference, "SM-2026-000123");
@@ -45,7 +45,7 @@ async fn sends_signed_headers_and_decodes_the_session() {
 async fn a_503_then_200_succeeds_with_one_idempotency_key_and_fresh_signatures() {
     let server = Server::start(vec![
         Reply::json(503, json!({"error": "unavailable"})),
-        Reply::ok(),
+        ok(),
     ])
     .await;
     let (client, sleeper) = client(&server.url, RetryPolicy::default());
@@ -71,7 +71,7 @@ async fn a_503_then_200_succeeds_with_one_idempotency_key_and_fresh_signatures()
 
 #[tokio::test]
 async fn the_callers_own_idempotency_key_is_kept() {
-    let server = Server::start(vec![Reply::json(500, json!({})), Reply::ok()]).await;
+    let server = Server::start(vec![Reply::json(500, json!({})), ok()]).await;
     let (client, _) = client(&server.url, RetryPolicy::default());
     let mut request = request();
     request.idempotency_key = Some("order-42-attempt".into());
@@ -201,7 +201,7 @@ async fn retry_after_is_honoured_and_capped() {
     let server = Server::start(vec![
         Reply::json(429, json!({})).with_header("retry-after", "3"),
         Reply::json(503, json!({})).with_header("retry-after", "120"),
-        Reply::ok(),
+        ok(),
     ])
     .await;
     let (client, sleeper) = client(&server.url, RetryPolicy::default());
@@ -214,7 +214,7 @@ async fn retry_after_is_honoured_and_capped() {
 
 #[tokio::test]
 async fn without_retries_no_key_is_added_and_nothing_is_retried() {
-    let server = Server::start(vec![Reply::json(503, json!({})), Reply::ok()]).await;
+    let server = Server::start(vec![Reply::json(503, json!({})), ok()]).await;
     let (client, sleeper) = client(&server.url, RetryPolicy::none());
     let error = client
         .create_embedded_session(&request())
@@ -229,7 +229,7 @@ async fn without_retries_no_key_is_added_and_nothing_is_retried() {
 
 #[tokio::test]
 async fn an_invalid_request_sends_nothing() {
-    let server = Server::start(vec![Reply::ok()]).await;
+    let server = Server::start(vec![ok()]).await;
     let (client, _) = client(&server.url, RetryPolicy::default());
     let mut request = request();
     request.user_country_code = "de".into();

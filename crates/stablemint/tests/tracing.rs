@@ -3,41 +3,17 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use stablemint::RetryPolicy;
-use support::{API_SECRET, Reply, Server, client, request};
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::layer::SubscriberExt;
+use support::{API_SECRET, Capture, Reply, Server, client, ok, request};
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
+// A current-thread runtime (the default), so the server's tasks trace on this thread.
 #[tokio::test]
 async fn traces_carry_the_call_but_no_secrets_or_personal_data() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_span_events(FmtSpan::CLOSE);
     // Everything at every level, from every crate: hyper and reqwest included.
-    let subscriber = tracing_subscriber::registry().with(layer);
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = Capture::start();
 
-    let server = Server::start(vec![Reply::json(503, json!({})), Reply::ok()]).await;
+    let server = Server::start(vec![Reply::json(503, json!({})), ok()]).await;
     let (client, _) = client(&server.url, RetryPolicy::default());
     let mut request = request();
     let kyc = request.user_kyc.as_mut().unwrap();
@@ -51,7 +27,7 @@ async fn traces_carry_the_call_but_no_secrets_or_personal_data() {
     invalid.user_email = "jane.doe@@example.com".into();
     client.create_embedded_session(&invalid).await.unwrap_err();
 
-    let output = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let output = capture.text();
     assert!(
         output.contains("stablemint.createEmbeddedSession"),
         "{output}"

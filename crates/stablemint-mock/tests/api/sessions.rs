@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use stablemint::types::{EmbeddedSessionRequest, SavedBank, UserKyc};
 use stablemint::{Client, Credentials, RetryPolicy};
-use stablemint_mock::{MockConfig, MockServer, fixtures};
+use stablemint_mock::{MockConfig, MockServer, UnknownFields, fixtures};
 
 use crate::support::*;
 
@@ -142,8 +142,10 @@ async fn saved_banks_are_returned_for_a_configured_user() {
 }
 
 #[tokio::test]
-async fn every_optional_field_and_unknown_fields_are_accepted() {
-    let server = start().await;
+async fn every_optional_field_is_accepted_and_unknown_ones_when_configured() {
+    let server = MockServer::start(config().unknown_fields(UnknownFields::Ignore))
+        .await
+        .unwrap();
     let body = json!({
         "userId": "user-1",
         "userEmail": "jane.doe@example.com",
@@ -166,6 +168,28 @@ async fn every_optional_field_and_unknown_fields_are_accepted() {
         "somethingNew": [1, 2, 3],
     });
     success(Call::signed(&body).send(&server).await).await;
+
+    // By default, the unknown property is refused with the wire names' closest match.
+    let strict = start().await;
+    let mut misspelled = valid_body();
+    misspelled["idempotencykey"] = json!("order-2");
+    let json = error(
+        Call::signed(&misspelled).send(&strict).await,
+        400,
+        "invalid_body",
+    )
+    .await;
+    assert_eq!(json["errors"][0]["pointer"], "/idempotencykey");
+    assert_eq!(json["errors"][0]["code"], "unknown");
+    assert!(
+        json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `idempotencyKey`?"),
+        "{json}"
+    );
+    assert_eq!(strict.sessions_created(), 0);
+
     // Empty strings are not refused where the spec gives no rule.
     let mut body = valid_body();
     body["userId"] = json!("");

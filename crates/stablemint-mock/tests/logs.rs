@@ -1,37 +1,20 @@
 //! One debug line per request, and nothing secret or personal in any log output.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+#[path = "api/support.rs"]
+#[allow(dead_code)]
+mod support;
 
 use serde_json::json;
 use stablemint_mock::Fault;
-use tracing_subscriber::layer::SubscriberExt;
+use stablemint_test_support::Capture;
 
 use crate::support::*;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 // A current-thread runtime, so the server's tasks log on this thread's subscriber.
 #[tokio::test]
 async fn requests_are_logged_without_secrets_or_personal_data() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(move || writer.clone())
-        .with_ansi(false);
     // Every level, from every crate.
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+    let (capture, _guard) = Capture::start();
 
     let server = start().await;
     let mut body = valid_body();
@@ -58,7 +41,7 @@ async fn requests_are_logged_without_secrets_or_personal_data() {
     error(query, 404, "not_found").await;
     server.shutdown().await;
 
-    let output = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let output = capture.text();
     let requests: Vec<&str> = output.lines().filter(|l| l.contains(" request ")).collect();
     assert_eq!(requests.len(), 6, "{output}");
     assert!(requests[0].contains("DEBUG"), "{output}");

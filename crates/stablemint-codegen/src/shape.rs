@@ -1,0 +1,131 @@
+//! `WireShape` impls: the JSON shape of every component schema with properties, so that
+//! JSON input can be checked for every missing, mistyped and unknown property at once.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::client::wire_name;
+use crate::spec::{resolve, schema_ref_name};
+
+/// Adds `impl crate::shape::WireShape for X` to `types` for every component schema with
+/// properties that was generated as a struct.
+pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result<(), String> {
+    let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else {
+        return Ok(());
+    };
+    let structs: BTreeMap<String, BTreeMap<String, String>> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s),
+            _ => None,
+        })
+        .filter_map(|s| match &s.fields {
+            syn::Fields::Named(fields) => Some((
+                s.ident.to_string(),
+                fields
+                    .named
+                    .iter()
+                    .filter_map(|f| Some((wire_name(f), f.ident.as_ref()?.to_string())))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut impls = Vec::new();
+    for (name, schema) in schemas {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            continue;
+        };
+        let Some(fields) = structs.get(name) else {
+            continue;
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut rows = Vec::new();
+        for (wire, property) in properties {
+            let field = fields.get(wire).ok_or_else(|| {
+                format!("`{name}` has no generated field for the property `{wire}`")
+            })?;
+            let is_required = required.contains(&wire.as_str());
+            let kind = kind(document, property, &structs);
+            rows.push(quote! {
+                crate::shape::Property {
+                    name: #wire,
+                    field: #field,
+                    required: #is_required,
+                    kind: #kind,
+                }
+            });
+        }
+        let ident = format_ident!("{name}");
+        impls.push(syn::parse_quote! {
+            impl crate::shape::WireShape for #ident {
+                const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+                    name: #name,
+                    properties: &[#(#rows),*],
+                };
+            }
+        });
+    }
+    types.extend(impls);
+    Ok(())
+}
+
+/// The `Kind` of a property's schema.
+fn kind(
+    document: &Value,
+    schema: &Value,
+    structs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> TokenStream {
+    if let Some(name) = schema_ref_name(schema) {
+        let target = resolve(document, schema);
+        if target.get("properties").is_some() && structs.contains_key(name) {
+            let ident = format_ident!("{name}");
+            return quote!(crate::shape::Kind::Object(
+                <#ident as crate::shape::WireShape>::SHAPE
+            ));
+        }
+        return kind(document, target, structs);
+    }
+    // A null is allowed where the spec says so; the shape does not say it, so the value
+    // is left to serde.
+    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        return quote!(crate::shape::Kind::Any);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => quote!(crate::shape::Kind::String),
+        Some("number") => quote!(crate::shape::Kind::Number),
+        Some("integer") => match schema.get("format").and_then(Value::as_str) {
+            Some("int32") => quote!(crate::shape::Kind::Int32),
+            _ => quote!(crate::shape::Kind::Int64),
+        },
+        Some("boolean") => quote!(crate::shape::Kind::Boolean),
+        Some("array") => {
+            let items = schema.get("items").map_or_else(
+                || quote!(crate::shape::Kind::Any),
+                |i| kind(document, i, structs),
+            );
+            quote!(crate::shape::Kind::Array(&#items))
+        }
+        Some("object") if schema.get("properties").is_none() => {
+            let values = match schema.get("additionalProperties") {
+                Some(inner @ Value::Object(map)) if !map.is_empty() => {
+                    kind(document, inner, structs)
+                }
+                _ => quote!(crate::shape::Kind::Any),
+            };
+            quote!(crate::shape::Kind::Map(&#values))
+        }
+        // Inline objects with properties and compositions become types of their own;
+        // serde checks them when the value is read.
+        _ => quote!(crate::shape::Kind::Any),
+    }
+}
