@@ -69,8 +69,67 @@ async fn an_idempotent_replay_returns_the_same_session() {
     assert_eq!(server.sessions_created(), 1);
 }
 
+/// The system clock, shifted by a number of seconds.
+#[derive(Debug)]
+struct Shifted(i64);
+
+impl Clock for Shifted {
+    fn now(&self) -> SystemTime {
+        let shift = Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            SystemTime::now() + shift
+        } else {
+            SystemTime::now() - shift
+        }
+    }
+}
+
+const FIFTEEN_MINUTES: i64 = 15 * 60;
+
+async fn skewed_calls_recover(shift: i64) {
+    let server = mock().await;
+    let client = client(&server, SECRET)
+        .clock(Shifted(shift))
+        .build()
+        .unwrap();
+    let first = client.create_embedded_session(&request()).await.unwrap();
+    assert_eq!(
+        first.attempts(),
+        2,
+        "the first call corrects the clock and resends"
+    );
+    let learned = client.clock_offset();
+    assert!(
+        (learned + shift).abs() <= 2,
+        "learned {learned} s for a clock {shift} s off"
+    );
+    // Clones share what was learned.
+    let second = client
+        .clone()
+        .create_embedded_session(&request())
+        .await
+        .unwrap();
+    assert_eq!(
+        second.attempts(),
+        1,
+        "later calls are signed with the corrected time"
+    );
+    assert_eq!(server.requests_received(), 3);
+    assert_eq!(server.sessions_created(), 2);
+}
+
 #[tokio::test]
-async fn a_wrong_secret_is_a_401() {
+async fn a_clock_fifteen_minutes_ahead_is_corrected_from_the_date_header() {
+    skewed_calls_recover(FIFTEEN_MINUTES).await;
+}
+
+#[tokio::test]
+async fn a_clock_fifteen_minutes_behind_is_corrected_from_the_date_header() {
+    skewed_calls_recover(-FIFTEEN_MINUTES).await;
+}
+
+#[tokio::test]
+async fn a_wrong_secret_with_the_clock_in_sync_costs_one_attempt() {
     let server = mock().await;
     let error = client(&server, "not-the-secret")
         .build()
@@ -82,26 +141,16 @@ async fn a_wrong_secret_is_a_401() {
         matches!(&error, Error::Api(api) if api.status == 401),
         "{error:?}"
     );
-    assert_eq!(error.status(), Some(401));
+    assert_eq!(server.requests_received(), 1);
     assert!(!error.to_string().contains("not-the-secret"));
     assert_eq!(server.sessions_created(), 0);
-}
-
-/// A clock ten minutes fast.
-#[derive(Debug)]
-struct Skewed;
-
-impl Clock for Skewed {
-    fn now(&self) -> SystemTime {
-        SystemTime::now() + Duration::from_secs(600)
-    }
 }
 
 #[tokio::test]
 async fn without_skew_correction_a_skewed_clock_is_a_401_naming_the_timestamp() {
     let server = mock().await;
     let error = client(&server, SECRET)
-        .clock(Skewed)
+        .clock(Shifted(FIFTEEN_MINUTES))
         .clock_skew_correction(false)
         .build()
         .unwrap()

@@ -45,8 +45,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     match client.create_embedded_session(&request).await {
         Ok(session) => {
             println!("sessionId: {}", session.session_id);
-            println!("reference: {}", session.reference);
-            println!("expiresAt: {:?}", session.expires_at());
+            println!(
+                "reference: {}",
+                stablemint::escape_controls(&session.reference)
+            );
+            println!("expiresAt: {}", session.expires_at_rfc3339());
+            if let Some(key) = session.idempotency_key() {
+                println!("idempotency key: {key}");
+            }
             Ok(())
         }
         Err(Error::Validation(errors)) => {
@@ -55,6 +61,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
             Err("the request is invalid".into())
         }
-        Err(other) => Err(other.into()),
+        Err(other) => {
+            // After a timeout or a lost connection the session may exist already: send
+            // the request again with this key, and StableMint answers with that session
+            // instead of creating a second one.
+            if let Some(key) = other.idempotency_key() {
+                eprintln!("to retry safely, send the request again with idempotencyKey {key}");
+            }
+            Err(other.into())
+        }
     }
 }

@@ -76,6 +76,17 @@ enum Retry {
     Always,
 }
 
+impl Retry {
+    /// Whether a call with (or without) an idempotency key may make another attempt.
+    fn allows(self, keyed: bool) -> bool {
+        match self {
+            Retry::Always => true,
+            Retry::IfIdempotent => keyed,
+            Retry::Never => false,
+        }
+    }
+}
+
 /// An attempt that did not succeed.
 struct Failure {
     error: Error,
@@ -160,11 +171,7 @@ impl Client {
                 skew_resent = true;
                 continue;
             }
-            let may_retry = match failure.retry {
-                Retry::Always => true,
-                Retry::IfIdempotent => key.is_some(),
-                Retry::Never => false,
-            };
+            let may_retry = failure.retry.allows(key.is_some());
             if !may_retry || retries >= config.retry.max_retries() {
                 tracing::debug!(operation = O::ID, may_retry, "call failed");
                 return Err(failure.error);
@@ -328,13 +335,14 @@ impl Client {
                 Retry::Never,
             );
         }
-        let retry = transport_retry(&error);
+        // The answer broke off (reqwest calls it a decode error when the body stops
+        // early): the server may have acted, so only a keyed call may try again.
         plain(
             Error::Transport {
                 source: error,
                 idempotency_key: key,
             },
-            retry,
+            Retry::IfIdempotent,
         )
     }
 }
@@ -357,4 +365,58 @@ fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_key_only_a_connection_never_made_is_retried() {
+        assert!(Retry::Always.allows(false));
+        assert!(Retry::Always.allows(true));
+        assert!(!Retry::IfIdempotent.allows(false));
+        assert!(Retry::IfIdempotent.allows(true));
+        assert!(!Retry::Never.allows(true));
+        assert!(!Retry::Never.allows(false));
+    }
+
+    #[tokio::test]
+    async fn transport_errors_are_sorted_by_whether_the_request_left() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let refused = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(transport_retry(&refused), Retry::Always);
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let _silent = tokio::spawn(async move {
+            let (_stream, _) = listener.accept().await.unwrap();
+            std::future::pending::<()>().await;
+        });
+        let timed_out = reqwest::Client::builder()
+            .timeout(Duration::from_millis(100))
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(timed_out.is_timeout() && !timed_out.is_connect());
+        assert_eq!(transport_retry(&timed_out), Retry::IfIdempotent);
+
+        let builder = reqwest::Client::new()
+            .get("http://[::1")
+            .build()
+            .unwrap_err();
+        assert_eq!(transport_retry(&builder), Retry::Never);
+    }
 }

@@ -323,9 +323,31 @@ fn debug_output_never_shows_the_secret_or_the_whole_key() {
     for shown in [
         format!("{client:?}"),
         format!("{client:#?}"),
-        format!("{:?}", Client::builder(credentials)),
+        format!("{:?}", Client::builder(credentials.clone())),
     ] {
         assert!(!shown.contains(API_SECRET), "{shown}");
         assert!(!shown.contains(API_KEY), "{shown}");
+    }
+    // What Debug does show: the settings that explain a client's behaviour.
+    assert_eq!(
+        format!("{client:?}"),
+        "Client { base_url: \"http://127.0.0.1:9\", credentials: Credentials { api_key: \
+         \"*****************7f3a\", api_secret: \"** redacted **\" }, retry: RetryPolicy { \
+         max_retries: 2, base_delay: 250ms, max_delay: 5s }, total_timeout: None, \
+         clock_skew_correction: true, clock_offset_s: 0, .. }"
+    );
+    let builder = format!(
+        "{:?}",
+        Client::builder(credentials).total_timeout(std::time::Duration::from_secs(9))
+    );
+    for part in [
+        "base_url: \"https://paymentinitiationservice-rest.stablemint.io\"",
+        "timeout: 30s",
+        "total_timeout: Some(9s)",
+        "max_response_bytes: 1048576",
+        "clock_skew_correction: true",
+        "custom_http_client: false",
+    ] {
+        assert!(builder.contains(part), "{part} missing from {builder}");
     }
 }
