@@ -1,0 +1,295 @@
+//! The spec evolves and the bindings follow, with no handwritten change:
+//!
+//! - additive edits (optional properties in a request, a nested object and a response,
+//!   and a new operation) keep a downstream crate written against today's API
+//!   compiling, and removing a required response property it reads breaks it;
+//! - a new operation reaches users as a signed, validated, retried method of
+//!   `stablemint::Client`, and only the spec and generated files change.
+//!
+//! Each test copies the repository to a temporary directory, edits the spec there, runs
+//! the generator, and builds a crate from `tests/downstream/` against the copy. The
+//! builds share `target/downstream`, so only the first one compiles the dependencies.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use stablemint_test_support::{Reply, Server};
+use stablemint_tests::workspace_root;
+
+/// Directories that are not part of the sources.
+const SKIPPED: &[&str] = &["target", ".git", ".venv", "node_modules", ".schemathesis"];
+
+/// A copy of the repository's sources.
+fn copy_repository() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            if SKIPPED.iter().any(|s| name == *s) {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                copy(&path, &to.join(&name));
+            } else {
+                std::fs::copy(&path, to.join(&name)).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(workspace_root(), dir.path());
+    dir
+}
+
+/// Applies `edit` to the spec of the copy at `root`, as a JSON value, and writes it back
+/// as YAML.
+fn edit_spec(root: &Path, edit: impl FnOnce(&mut Value)) {
+    let path = root.join("openapi/stablemint.yaml");
+    let mut spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut spec);
+    std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
+}
+
+/// What `cargo xtask gen` does, run on the copy at `root`.
+fn generate(root: &Path) {
+    let output = stablemint_codegen::generate(&root.join("openapi/stablemint.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        root.join("crates/stablemint-raw/src/generated.rs"),
+        output.client,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crates/stablemint/src/operations.rs"),
+        output.operations,
+    )
+    .unwrap();
+}
+
+fn add_property(spec: &mut Value, schema: &str, name: &str, property: Value) {
+    spec["components"]["schemas"][schema]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .insert(name.to_owned(), property);
+}
+
+/// `POST /session/hosted`: the same headers, request and response as the embedded session.
+fn add_hosted_session(spec: &mut Value) {
+    let mut operation = spec["paths"]["/session/embedded"].clone();
+    operation["post"]["operationId"] = json!("createHostedSession");
+    operation["post"]["summary"] = json!("Create a hosted session.");
+    operation["post"]["description"] =
+        json!("Creates a session whose payment flow runs on StableMint's checkout page.");
+    spec["paths"]
+        .as_object_mut()
+        .unwrap()
+        .insert("/session/hosted".into(), operation);
+}
+
+/// Builds (and with `run`, runs) the downstream crate `name` against the copy at `root`.
+fn downstream(name: &str, root: &Path, run: Option<&[(&str, &str)]>) -> Output {
+    let source = workspace_root().join("tests/downstream").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            "STABLEMINT_PATH",
+            &root.join("crates/stablemint").display().to_string(),
+        );
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::copy(source.join("src/main.rs"), dir.path().join("src/main.rs")).unwrap();
+    // The workspace's versions, so the shared target directory is reused.
+    std::fs::copy(
+        workspace_root().join("Cargo.lock"),
+        dir.path().join("Cargo.lock"),
+    )
+    .unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg(if run.is_some() { "run" } else { "build" })
+        .args(["--quiet", "--manifest-path"])
+        .arg(dir.path().join("Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/downstream"),
+        )
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    for (key, value) in run.unwrap_or_default() {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn additive_spec_edits_break_no_downstream_build_and_a_removal_does() {
+    let copy = copy_repository();
+    let root = copy.path();
+    edit_spec(root, |spec| {
+        add_property(
+            spec,
+            "EmbeddedSessionRequest",
+            "loyaltyTier",
+            json!({"type": "string", "description": "Loyalty tier."}),
+        );
+        add_property(
+            spec,
+            "UserKyc",
+            "nickname",
+            json!({"type": "string", "description": "What the user likes to be called."}),
+        );
+        add_property(
+            spec,
+            "EmbeddedSessionResponse",
+            "checkoutUrl",
+            json!({"type": "string", "description": "Where the widget loads from."}),
+        );
+        add_hosted_session(spec);
+    });
+    generate(root);
+    let built = downstream("additive", root, None);
+    assert!(
+        built.status.success(),
+        "additive edits broke a downstream build:\n{}",
+        text(&built.stderr)
+    );
+
+    // Removing `reference`, which the downstream crate reads, must break it.
+    edit_spec(root, |spec| {
+        let response = &mut spec["components"]["schemas"]["EmbeddedSessionResponse"];
+        response["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("reference");
+        response["required"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r != "reference");
+    });
+    generate(root);
+    let broken = downstream("additive", root, None);
+    assert!(
+        !broken.status.success(),
+        "removing a required response property went unnoticed"
+    );
+    let stderr = text(&broken.stderr);
+    assert!(
+        stderr.contains("no field `reference`"),
+        "the build failed for another reason:\n{stderr}"
+    );
+}
+
+/// Every file under `root` (relative path, contents), sources only.
+fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            if SKIPPED.iter().any(|s| entry.file_name() == *s) {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_owned();
+                out.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_operation_reaches_users_signed_validated_and_retried() {
+    let copy = copy_repository();
+    let root = copy.path().to_owned();
+    edit_spec(&root, add_hosted_session);
+    generate(&root);
+
+    // Only the spec and generated files changed.
+    let before = files(workspace_root());
+    let after = files(&root);
+    let mut changed = Vec::new();
+    for (path, contents) in &after {
+        let original = before.iter().find(|(p, _)| p == path).map(|(_, c)| c);
+        if original != Some(contents) {
+            changed.push(path.clone());
+            let generated = contents.starts_with(stablemint_codegen::HEADER.as_bytes());
+            assert!(
+                generated || path == Path::new("openapi/stablemint.yaml"),
+                "{} changed but is neither the spec nor generated",
+                path.display()
+            );
+        }
+    }
+    assert!(after.len() == before.len(), "files were added or removed");
+    assert!(
+        changed.contains(&PathBuf::from("crates/stablemint/src/operations.rs")),
+        "{changed:?}"
+    );
+
+    // One injected 503, then a session.
+    let server = Server::start(vec![
+        Reply::json(503, json!({"message": "try again"})),
+        Reply::json(
+            200,
+            json!({
+                "sessionId": "5f0c6a52-8f3e-4c1b-9d2a-7b6e1f4a3c21",
+                "expiresAt": 1_764_150_000_i64,
+                "allowedPaymentMethods": [],
+                "reference": "SM-HOSTED-1"
+            }),
+        ),
+    ])
+    .await;
+    let url = server.url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        downstream(
+            "hosted",
+            &root,
+            Some(&[("DOWNSTREAM_BASE_URL", url.as_str())]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "the downstream crate failed:\n{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "one 503, then the retry");
+    let key = seen[0].body["idempotencyKey"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 36, "a UUID: {key}");
+    for attempt in &seen {
+        assert_eq!(attempt.path, "/session/hosted");
+        assert_eq!(attempt.header("api_key"), "downstream-key-0001");
+        assert_eq!(attempt.body["idempotencyKey"], key.as_str(), "the same key");
+        let timestamp: u64 = attempt.header("timestamp").parse().unwrap();
+        assert_eq!(
+            attempt.header("signature"),
+            stablemint::signature(timestamp, "downstream-made-up-secret", "hosted-user-1")
+        );
+    }
+    assert_ne!(
+        seen[0].header("signature"),
+        seen[1].header("signature"),
+        "each attempt is signed anew"
+    );
+    assert_eq!(
+        text(&output.stdout).trim(),
+        format!("attempts=2 key={key} session=5f0c6a52-8f3e-4c1b-9d2a-7b6e1f4a3c21")
+    );
+}
