@@ -33,7 +33,10 @@
 //!
 //! `x-stablemint` on an operation declares which request body property the signature
 //! covers (`signedField`) and which carries the idempotency key
-//! (`idempotencyKeyField`); its rules are the project's own.
+//! (`idempotencyKeyField`); its rules are the project's own. When the whole extension
+//! is added or removed, each of its fields is reported as added or removed, so a new
+//! `x-stablemint` with a `signedField` is breaking and one with only an
+//! `idempotencyKeyField` is not.
 //!
 //! # The rules
 //!
