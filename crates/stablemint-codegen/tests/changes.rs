@@ -743,3 +743,44 @@ fn snapshot_of_an_edit_of_the_real_spec() {
     let report = classify(base, &head).unwrap();
     insta::assert_snapshot!(report.to_text());
 }
+
+/// When the Rust level raises a change, its message says why.
+#[test]
+fn messages_explain_rust_levels() {
+    let message = |base: fn(&mut Value), head: fn(&mut Value)| {
+        let report = run(base, head);
+        assert_eq!(report.changes.len(), 1, "{}", report.to_text());
+        report.changes[0].message.clone()
+    };
+    assert_eq!(
+        message(keep, |d| set(
+            d,
+            "/paths/~1items~1{id}/get/responses/404",
+            json!({"description": "Missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Tag"}}}})
+        )),
+        "response status 404 added (Rust: the type changes from `Error<()>` to `Error<types::Tag>`)"
+    );
+    assert_eq!(
+        message(keep, |d| set(
+            d,
+            &format!("{OP}/responses/202"),
+            json!({"description": "Accepted"})
+        )),
+        "response status 202 added (Rust: the method can no longer be generated: progenitor \
+         0.15.1 needs one success body type)"
+    );
+    assert_eq!(
+        message(keep, |d| set(
+            d,
+            &format!("{REQ}/properties/code/maxLength"),
+            json!(10)
+        )),
+        "`maxLength` of request property `code` set to `10` (Rust: the type changes from \
+         `String` to a validated newtype)"
+    );
+    assert_eq!(
+        message(keep, |d| unrequire(d, REQ, "currency")),
+        "request property `currency` became optional (Rust: the field becomes `Option<T>` and \
+         the setter takes `TryInto<Option<T>>`: `.field(\"x\")` stops compiling)"
+    );
+}

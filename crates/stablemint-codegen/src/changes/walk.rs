@@ -123,18 +123,26 @@ impl<'a> Walker<'a> {
             RustLevel::IfTypeChanges => match type_changed {
                 Some((from, to)) => (
                     Level::Breaking,
-                    Some(format!(
-                        "the type changes from {} to {}",
-                        show_type(from),
-                        show_type(to)
-                    )),
+                    Some(match to.strip_prefix("no method: ") {
+                        Some(why) => format!("the method can no longer be generated: {why}"),
+                        None => format!(
+                            "the type changes from {} to {}",
+                            show_type(from),
+                            show_type(to)
+                        ),
+                    }),
                 ),
                 None => (rule.wire, None),
             },
         };
         let message = match rust_note {
             Some(note) if level > rule.wire => {
-                format!("{message} (Rust: {})", note.trim_end_matches('.'))
+                let mut chars = note.trim_end_matches('.').chars();
+                let note: String = chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default();
+                format!("{message} (Rust: {note})")
             }
             _ => message,
         };
@@ -628,14 +636,8 @@ impl<'a> Walker<'a> {
         for (status, _) in hr.iter().filter(|(s, _)| !br.contains_key(*s)) {
             let ok = success(status);
             let (from, to) = (
-                body_types(self.base, br, ok)
-                    .into_iter()
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-                body_types(self.head, hr, ok)
-                    .into_iter()
-                    .collect::<Vec<_>>()
-                    .join(" | "),
+                method_type(ok, &body_types(self.base, br, ok)),
+                method_type(ok, &body_types(self.head, hr, ok)),
             );
             let id = if ok {
                 "response-success-status-added"
@@ -648,7 +650,7 @@ impl<'a> Walker<'a> {
                 Some(label),
                 &pointer,
                 format!("response status {status} added"),
-                Some((&types_of(ok, &from), &types_of(ok, &to))),
+                Some((&from, &to)),
                 &[&pointer],
             );
         }
@@ -657,14 +659,8 @@ impl<'a> Walker<'a> {
             let Some(hresp) = hr.get(status) else {
                 let ok = success(status);
                 let (from, to) = (
-                    body_types(self.base, br, ok)
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    body_types(self.head, hr, ok)
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(" | "),
+                    method_type(ok, &body_types(self.base, br, ok)),
+                    method_type(ok, &body_types(self.head, hr, ok)),
                 );
                 let id = if ok {
                     "response-success-status-removed"
@@ -676,7 +672,7 @@ impl<'a> Walker<'a> {
                     Some(label),
                     &pointer,
                     format!("response status {status} removed"),
-                    Some((&types_of(ok, &from), &types_of(ok, &to))),
+                    Some((&from, &to)),
                     &[&pointer],
                 );
                 continue;
@@ -1306,9 +1302,25 @@ fn body_type(doc: &Value, response: &Value) -> String {
     }
 }
 
-fn types_of(success: bool, types: &str) -> String {
-    let kind = if success { "success" } else { "error" };
-    format!("{kind} bodies `{types}`")
+/// The method's success type (`ResponseValue<types::X>`) or error type
+/// (`Error<types::E>`) that progenitor generates from the body types of its success or
+/// error responses; it generates none when they differ.
+fn method_type(success: bool, bodies: &BTreeSet<String>) -> String {
+    let mut bodies = bodies.iter();
+    let (Some(only), None) = (bodies.next(), bodies.next()) else {
+        let kind = if success { "success" } else { "error" };
+        return format!("no method: progenitor 0.15.1 needs one {kind} body type");
+    };
+    let inner = match only.as_str() {
+        "no body" => "()",
+        name if name.starts_with("types::") => name,
+        _ => "an inline type",
+    };
+    if success {
+        format!("ResponseValue<{inner}>")
+    } else {
+        format!("Error<{inner}>")
+    }
 }
 
 /// A Rust type for a message: a path in backticks, a description as it is.
