@@ -165,14 +165,33 @@ pub(crate) fn operations(document: &Value) -> Vec<(&str, &'static str, &Value)> 
 
 /// Follows a local `$ref` (already checked to resolve); other values are returned as-is.
 pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
+    follow(document, value, "").0
+}
+
+/// Follows local `$ref`s from `value`, found at the JSON Pointer `at`, to what they
+/// point at, with its pointer. A `$ref` that resolves to nothing is left as it is, and
+/// after a bounded number of hops the walk stops, so a cycle of references cannot loop.
+pub(crate) fn follow<'a>(
+    document: &'a Value,
+    mut value: &'a Value,
+    at: &str,
+) -> (&'a Value, String) {
+    let mut at = at.to_owned();
+    for _ in 0..32 {
+        let Some(pointer) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        else {
+            break;
+        };
+        let Some(target) = document.pointer(pointer) else {
+            break;
+        };
+        value = target;
+        at = pointer.to_owned();
     }
+    (value, at)
 }
 
 /// The component name a `$ref: '#/components/schemas/Name'` points at.

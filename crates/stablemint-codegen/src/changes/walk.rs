@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::rules::{self, RustLevel};
 use super::rust_type::rust_type;
 use super::{Change, Level, Location};
-use crate::spec::{METHODS, pointer_segment};
+use crate::spec::{METHODS, follow, pointer_segment};
 
 /// Which way a schema travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1221,27 +1221,6 @@ fn parameters<'a>(
 fn is_required_param(param: &Value) -> bool {
     param.get("required").and_then(Value::as_bool) == Some(true)
         || param.get("in").and_then(Value::as_str) == Some("path")
-}
-
-/// Follows local `$ref`s from `value` (at `at`) to what they point at, and its pointer.
-/// Stops after a bounded number of hops, so a cycle of references cannot loop.
-fn follow<'a>(doc: &'a Value, mut value: &'a Value, at: &str) -> (&'a Value, String) {
-    let mut at = at.to_owned();
-    for _ in 0..32 {
-        let Some(pointer) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        else {
-            break;
-        };
-        let Some(target) = doc.pointer(pointer) else {
-            break;
-        };
-        value = target;
-        at = pointer.to_owned();
-    }
-    (value, at)
 }
 
 fn ref_of(schema: &Value) -> Option<&str> {
