@@ -197,9 +197,10 @@
 //! }
 //! ```
 //!
-//! `level` is `breaking`, `possibly-breaking` or `non-breaking`; `operation` is `null`
-//! for a change outside any operation (a component schema, `info`). The changes come
-//! worst first.
+//! `level` is `breaking`, `possibly-breaking` or `non-breaking`. `operation` is `null`
+//! for a change that step 2 found outside `paths` (an edited description in a
+//! component, a component added or removed, `info`, `servers`). The changes come worst
+//! first.
 
 mod render;
 pub mod rules;
