@@ -198,9 +198,9 @@
 //! ```
 //!
 //! `level` is `breaking`, `possibly-breaking` or `non-breaking`. `operation` is `null`
-//! for a change that step 2 found outside `paths` (an edited description in a
-//! component, a component added or removed, `info`, `servers`). The changes come worst
-//! first.
+//! for a change not tied to an operation: a component schema added or removed, `info`,
+//! or a difference outside `paths` that only step 2 found (an edited description in a
+//! component, `servers`). The changes come worst first.
 
 mod render;
 pub mod rules;
