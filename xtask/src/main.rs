@@ -3,13 +3,18 @@
 //! - `cargo xtask gen [--check] [--spec PATH] [--out PATH] [--operations-out PATH]`
 //!   regenerates `crates/stablemint-raw/src/generated.rs` (the raw client) and
 //!   `crates/stablemint/src/operations.rs` (the per-operation methods of
-//!   `stablemint::Client`) from `openapi/stablemint.yaml`.
+//!   `stablemint::Client`) from `openapi/stablemint.yaml`, and prints a one-line summary
+//!   of the spec's changes since `HEAD` when there are any.
 //! - `cargo xtask tables [--check]` regenerates the validator's country and currency
 //!   tables from the data committed under `crates/stablemint-validate/data/`.
+//! - `cargo xtask diff [--base REV|PATH] [--spec PATH] [--format text|json]
+//!   [--fail-on breaking|possibly-breaking]` classifies the changes from a base spec to
+//!   the spec (see `stablemint_codegen::changes`).
 //!
 //! With `--check` nothing is written: a difference is printed as a unified diff and the
 //! exit code is 1. CI runs both checks.
 
+mod changes;
 mod diff;
 mod tables;
 
@@ -19,7 +24,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-/// The project's tasks. Exit codes: 0 done (or up to date), 1 out of date or failed.
+/// The project's tasks. Exit codes: 0 done (or up to date), 1 out of date or failed (for
+/// `diff`: `--fail-on` reached), 2 a spec or revision that cannot be read (`diff`) or a
+/// usage error.
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {
@@ -51,6 +58,47 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Classify the changes from a base spec to the spec: breaking, possibly breaking,
+    /// non-breaking. Exit codes: 0, or 1 when `--fail-on` is reached; 2 when a spec or
+    /// the revision cannot be read.
+    Diff {
+        /// The base: a file, if one exists at that path, or else a git revision of the
+        /// spec [default: HEAD].
+        #[arg(long, value_name = "REV|PATH")]
+        base: Option<String>,
+        /// The spec to review, instead of openapi/stablemint.yaml.
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value = "text")]
+        format: changes::Format,
+        /// Exit 1 when any change is at this level or worse.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<changes::FailOn>,
+    },
+}
+
+/// Why a task failed, and the exit code that says so.
+pub struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// Input that cannot be read: a missing file, a spec that does not parse, an unknown
+    /// revision. Exit code 2.
+    pub fn input(message: String) -> Self {
+        Self {
+            code: 2,
+            error: anyhow::anyhow!(message),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Self { code: 1, error }
+    }
 }
 
 fn main() -> ExitCode {
@@ -63,7 +111,7 @@ fn main() -> ExitCode {
             out,
             operations_out,
         } => {
-            let spec = spec.unwrap_or_else(|| root.join("openapi/stablemint.yaml"));
+            let spec = spec.unwrap_or_else(|| root.join(changes::SPEC_IN_REPO));
             // A custom client path keeps the operations beside it, so that a run on a
             // scratch spec never overwrites the repository's files.
             let operations_out = operations_out.unwrap_or_else(|| match &out {
@@ -72,14 +120,22 @@ fn main() -> ExitCode {
             });
             let out = out.unwrap_or_else(|| root.join("crates/stablemint-raw/src/generated.rs"));
             gen_client(&root, &spec, &[&out, &operations_out], check)
+                .map(|()| 0)
+                .map_err(Failure::from)
         }
-        Task::Tables { check } => tables::run(&root, check),
+        Task::Tables { check } => tables::run(&root, check).map(|()| 0).map_err(Failure::from),
+        Task::Diff {
+            base,
+            spec,
+            format,
+            fail_on,
+        } => changes::run(&root, base.as_deref(), spec, format, fail_on),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error);
+            ExitCode::from(failure.code)
         }
     }
 }
@@ -124,5 +180,8 @@ fn gen_client(root: &Path, spec: &Path, outputs: &[&Path; 2], check: bool) -> an
         }
     }
     println!("took {} ms", started.elapsed().as_millis());
+    if let Some(summary) = changes::summary_since_head(spec) {
+        println!("{summary}");
+    }
     Ok(())
 }

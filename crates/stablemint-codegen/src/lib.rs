@@ -16,10 +16,14 @@
 //!   that reviewers read, as an insta snapshot, when the API changes.
 //!
 //! Both are pure functions of the spec's text: the same spec gives byte-identical output.
+//!
+//! [`changes`] classifies the differences between two versions of the spec (breaking,
+//! possibly breaking, non-breaking) for `cargo xtask diff`.
 
 #![warn(missing_docs)]
 
 mod builders;
+pub mod changes;
 mod client;
 mod error;
 pub mod operations;

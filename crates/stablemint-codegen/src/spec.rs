@@ -18,8 +18,7 @@ pub(crate) struct Spec {
 
 impl Spec {
     pub fn parse(source: &str) -> Result<Self, String> {
-        let document: Value =
-            serde_yaml::from_str(source).map_err(|e| format!("not valid YAML: {e}"))?;
+        let document = parse_yaml(source).map_err(|e| e.message)?;
         check_version(&document)?;
         check_refs(&document)?;
         check_operation_ids(&document)?;
@@ -27,6 +26,26 @@ impl Spec {
             .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
         Ok(Self { document, openapi })
     }
+}
+
+/// Why a text is not a YAML document: the parser's message, and its 1-based line when
+/// the parser gives one.
+pub(crate) struct YamlError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+/// Parses YAML (or JSON) text into a JSON value.
+pub(crate) fn parse_yaml(source: &str) -> Result<Value, YamlError> {
+    serde_yaml::from_str(source).map_err(|e| YamlError {
+        message: format!("not valid YAML: {e}"),
+        line: e.location().map(|l| l.line()),
+    })
+}
+
+/// One reference token of a JSON Pointer, escaped (`~` as `~0`, `/` as `~1`).
+pub(crate) fn pointer_segment(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn check_version(document: &Value) -> Result<(), String> {
@@ -86,10 +105,7 @@ pub(crate) fn walk_objects(root: &Value, visit: &mut ObjectVisitor<'_>) -> Resul
         let children: Box<dyn Iterator<Item = (String, &Value)>> = match node {
             Value::Object(map) => {
                 visit(map, if at.is_empty() { "/" } else { at })?;
-                Box::new(
-                    map.iter()
-                        .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v)),
-                )
+                Box::new(map.iter().map(|(k, v)| (pointer_segment(k), v)))
             }
             Value::Array(items) => {
                 Box::new(items.iter().enumerate().map(|(i, v)| (i.to_string(), v)))
@@ -149,14 +165,33 @@ pub(crate) fn operations(document: &Value) -> Vec<(&str, &'static str, &Value)> 
 
 /// Follows a local `$ref` (already checked to resolve); other values are returned as-is.
 pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
+    follow(document, value, "").0
+}
+
+/// Follows local `$ref`s from `value`, found at the JSON Pointer `at`, to what they
+/// point at, with its pointer. A `$ref` that resolves to nothing is left as it is, and
+/// after a bounded number of hops the walk stops, so a cycle of references cannot loop.
+pub(crate) fn follow<'a>(
+    document: &'a Value,
+    mut value: &'a Value,
+    at: &str,
+) -> (&'a Value, String) {
+    let mut at = at.to_owned();
+    for _ in 0..32 {
+        let Some(pointer) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        else {
+            break;
+        };
+        let Some(target) = document.pointer(pointer) else {
+            break;
+        };
+        value = target;
+        at = pointer.to_owned();
     }
+    (value, at)
 }
 
 /// The component name a `$ref: '#/components/schemas/Name'` points at.

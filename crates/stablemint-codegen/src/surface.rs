@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::operations::EXTENSION;
 use crate::rules::FieldRules;
-use crate::spec::{operations, resolve, schema_ref_name};
+use crate::spec::{operations, pointer_segment, resolve, schema_ref_name};
 
 pub(crate) fn render(document: &Value, rules: &FieldRules) -> String {
     let mut out = String::new();
@@ -49,10 +49,7 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
         ]);
     }
     let path_params = document
-        .pointer(&format!(
-            "/paths/{}/parameters",
-            path.replace('~', "~0").replace('/', "~1")
-        ))
+        .pointer(&format!("/paths/{}/parameters", pointer_segment(path)))
         .and_then(Value::as_array);
     let params = path_params.into_iter().flatten().chain(
         op.get("parameters")

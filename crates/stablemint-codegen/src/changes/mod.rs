@@ -1,0 +1,386 @@
+//! What changed between two versions of the spec, and whether it breaks callers:
+//! `cargo xtask diff`, and the one-line summary of `cargo xtask gen`.
+//!
+//! [`classify`] compares a base spec with a head spec and reports every difference as a
+//! [`Change`]: a stable rule id, a [`Level`], a [`Location`] (the operation, and a JSON
+//! Pointer into the spec in wire names) and a one-line message.
+//!
+//! # How changes are found
+//!
+//! 1. A walk over both documents side by side: operations (matched by path and method),
+//!    their parameters (by `in` and name, path-level ones included), request bodies and
+//!    responses, and the schemas under them, following `$ref`s into nested objects and
+//!    array `items`. Each schema pair is compared once per operation and direction, so a
+//!    cycle of `$ref`s ends. A change inside a `$ref`'d component points at the
+//!    component (`/components/schemas/UserKyc/properties/nickname`); an added thing
+//!    points into the head spec, a removed one into the base spec.
+//! 2. A structural diff of the two documents as JSON. Every differing leaf that no
+//!    change of step 1 explains (by pointer prefix) is reported too: an edit of a
+//!    `description`, `summary` or `example` as documentation, anything else as
+//!    `unclassified` and possibly breaking. Nothing is dropped.
+//!
+//! # Levels
+//!
+//! The wire level is oasdiff's (ERR is breaking, WARN possibly breaking, INFO
+//! non-breaking), for the ids oasdiff has. The bindings add a second level: what a
+//! change does to a Rust caller of the code progenitor 0.15.1 (positional interface)
+//! and typify 0.8 generate. The stricter of the two is reported. Where the Rust level
+//! is "breaking if the Rust type changes", the classifier models typify's choice of type
+//! for both sides (a constrained string is a newtype, `format: uuid` is `Uuid`,
+//! `minimum: 0` makes an integer `u64`, ...) and reports a breaking change only when
+//! they differ. The tests in `tests/changes.rs` and `tests/rust_claims.rs` check the
+//! Rust claims against generated code.
+//!
+//! `x-stablemint` on an operation declares which request body property the signature
+//! covers (`signedField`) and which carries the idempotency key
+//! (`idempotencyKeyField`); its rules are the project's own. When the whole extension
+//! is added or removed, each of its fields is reported as added or removed, so a new
+//! `x-stablemint` with a `signedField` is breaking and one with only an
+//! `idempotencyKeyField` is not.
+//!
+//! # The rules
+//!
+//! `origin` says whose id it is: oasdiff's, or this project's where oasdiff has no rule.
+//!
+// The table below is `rules::markdown_table()`; a test keeps them equal.
+//! <!-- rules -->
+//! | id | wire | Rust | origin | reason |
+//! |---|---|---|---|---|
+//! | `endpoint-added` | non-breaking | as the wire | oasdiff | A new client method; existing calls are unaffected. |
+//! | `api-path-removed-without-deprecation` | breaking | as the wire | oasdiff | Calls to the path fail; the method disappears. |
+//! | `api-path-removed-with-deprecation` | non-breaking | breaking | oasdiff | The method disappears whether or not it was deprecated first. |
+//! | `api-removed-without-deprecation` | breaking | as the wire | oasdiff | Calls to the operation fail; the method disappears. |
+//! | `api-removed-with-deprecation` | non-breaking | breaking | oasdiff | The method disappears whether or not it was deprecated first. |
+//! | `endpoint-deprecated` | non-breaking | as the wire | oasdiff | progenitor emits no `#[deprecated]`: the generated code is unchanged. |
+//! | `endpoint-reactivated` | non-breaking | as the wire | oasdiff | progenitor emits no `#[deprecated]`: the generated code is unchanged. |
+//! | `api-operation-id-removed` | non-breaking | breaking | oasdiff | progenitor names the method after the operationId: the method is renamed. |
+//! | `api-operation-id-added` | non-breaking | breaking | oasdiff | progenitor names the method after the operationId: the method is renamed. |
+//! | `signed-field-added` | breaking | as the wire | project | The request signature starts covering a body field: every caller's signature changes. |
+//! | `signed-field-removed` | breaking | as the wire | project | The request signature stops covering the body field: every caller's signature changes. |
+//! | `signed-field-changed` | breaking | as the wire | project | The request signature covers another body field: every caller's signature changes. |
+//! | `idempotency-key-field-added` | non-breaking | as the wire | project | Calls gain an idempotency key and become safe to retry. |
+//! | `idempotency-key-field-removed` | breaking | as the wire | project | Calls lose their idempotency key and are no longer retried safely. |
+//! | `idempotency-key-field-changed` | breaking | as the wire | project | The idempotency key moves to another body field: keys already sent no longer match. |
+//! | `new-required-request-parameter` | breaking | as the wire | oasdiff | Requests without it are rejected; the method gains an argument. |
+//! | `new-optional-request-parameter` | non-breaking | breaking | oasdiff | Positional interface: the method gains an `Option<T>` argument. |
+//! | `new-request-path-parameter` | breaking | as the wire | oasdiff | The path changes; the method gains an argument. |
+//! | `request-parameter-removed` | possibly-breaking | breaking | oasdiff | The method loses the argument. |
+//! | `request-parameter-became-required` | breaking | as the wire | oasdiff | Requests without it are rejected; the argument's type changes. |
+//! | `request-parameter-became-optional` | non-breaking | breaking | oasdiff | The argument's type changes from `T` to `Option<T>`. |
+//! | `request-parameter-type-changed` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-parameter-type-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the argument's Rust type changes (`i32` to `i64`). |
+//! | `request-parameter-enum-value-added` | non-breaking | as the wire | oasdiff | The generated enums are `#[non_exhaustive]`: a new variant breaks no caller. |
+//! | `request-parameter-enum-value-removed` | breaking | as the wire | oasdiff | Requests with that value are rejected; the variant disappears. |
+//! | `request-parameter-became-enum` | breaking | as the wire | oasdiff | Values outside the enum are rejected; the argument becomes an enum. |
+//! | `request-parameter-became-not-enum` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; the argument's type changes from an enum to `String`. |
+//! | `request-parameter-max-length-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject long values; a plain `String` becomes a validated newtype. |
+//! | `request-parameter-max-length-decreased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-parameter-max-length-increased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; the newtype stays. |
+//! | `request-parameter-max-length-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; the newtype may become a plain `String`. |
+//! | `request-parameter-min-length-increased` | breaking | as the wire | oasdiff | Values that were valid are rejected (also when `minLength` is set). |
+//! | `request-parameter-min-length-decreased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the newtype becomes a plain `String`. |
+//! | `request-parameter-pattern-added` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-parameter-pattern-changed` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject values that were valid. |
+//! | `request-parameter-pattern-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | The pattern became `.*`. |
+//! | `request-parameter-pattern-removed` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the newtype becomes a plain `String`. |
+//! | `request-parameter-max-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject large values; typify may pick another integer type. |
+//! | `request-parameter-max-decreased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-parameter-max-increased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; typify may pick another integer type. |
+//! | `request-parameter-max-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; typify may pick another integer type. |
+//! | `request-parameter-min-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject small values; typify picks `u64` for `minimum: 0`, `NonZeroU64` for 1. |
+//! | `request-parameter-min-increased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-parameter-min-decreased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; typify may pick another integer type. |
+//! | `request-parameter-min-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; typify may pick another integer type. |
+//! | `request-body-added-required` | breaking | as the wire | oasdiff | Requests without a body are rejected; the method gains a `body` argument. |
+//! | `request-body-added-optional` | non-breaking | breaking | oasdiff | Positional interface: the method gains a `body` argument. |
+//! | `request-body-removed` | breaking | as the wire | oasdiff | The method loses its `body` argument. |
+//! | `request-body-became-required` | breaking | as the wire | oasdiff | Requests without a body are rejected. |
+//! | `request-body-became-optional` | non-breaking | as the wire | oasdiff | progenitor takes the body as `&T` whether it is required or not. |
+//! | `request-body-type-changed` | breaking | as the wire | oasdiff | Bodies that were valid are rejected. |
+//! | `request-body-type-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the body's Rust type changes. |
+//! | `request-body-ref-changed` | non-breaking | breaking | project | The body is another schema: the method takes another type. |
+//! | `new-required-request-property` | breaking | as the wire | oasdiff | Requests without it are rejected; the builder fails without it. |
+//! | `new-optional-request-property` | non-breaking | as the wire | oasdiff | A new builder setter; the structs are `#[non_exhaustive]`. |
+//! | `request-property-removed` | possibly-breaking | breaking | oasdiff | Its field and builder setter disappear. |
+//! | `request-property-became-required` | breaking | as the wire | oasdiff | Requests without it are rejected; the builder fails without it. |
+//! | `request-property-became-optional` | non-breaking | breaking | oasdiff | The field becomes `Option<T>` and the setter takes `TryInto<Option<T>>`: `.field("x")` stops compiling. |
+//! | `request-property-type-changed` | breaking | as the wire | oasdiff | Values that were valid are rejected (this includes a `format` added). |
+//! | `request-property-type-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the field's Rust type changes (`i32` to `i64`, `Uuid` to `String`). |
+//! | `request-property-enum-value-added` | non-breaking | as the wire | oasdiff | The generated enums are `#[non_exhaustive]`: a new variant breaks no caller. |
+//! | `request-property-enum-value-removed` | breaking | as the wire | oasdiff | Requests with that value are rejected; the variant disappears. |
+//! | `request-property-became-enum` | breaking | as the wire | oasdiff | Values outside the enum are rejected; the field becomes an enum. |
+//! | `request-property-became-not-enum` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; the field's type changes from an enum to `String`. |
+//! | `request-property-max-length-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject long values; a plain `String` becomes a validated newtype. |
+//! | `request-property-max-length-decreased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-property-max-length-increased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; the newtype stays. |
+//! | `request-property-max-length-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; breaking when the newtype becomes a plain `String`. |
+//! | `request-property-min-length-increased` | breaking | as the wire | oasdiff | Values that were valid are rejected (also when `minLength` is set). |
+//! | `request-property-min-length-decreased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the newtype becomes a plain `String`. |
+//! | `request-property-pattern-added` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-property-pattern-changed` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject values that were valid. |
+//! | `request-property-pattern-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | The pattern became `.*`. |
+//! | `request-property-pattern-removed` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the newtype becomes a plain `String`. |
+//! | `request-property-max-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject large values; typify may pick another integer type. |
+//! | `request-property-max-decreased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-property-max-increased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; typify may pick another integer type. |
+//! | `request-property-max-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; typify may pick another integer type. |
+//! | `request-property-min-set` | possibly-breaking | breaking if the Rust type changes | oasdiff | May reject small values; typify picks `u64` for `minimum: 0`, `NonZeroU64` for 1. |
+//! | `request-property-min-increased` | breaking | as the wire | oasdiff | Values that were valid are rejected. |
+//! | `request-property-min-decreased` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; typify may pick another integer type. |
+//! | `request-property-min-unset` | non-breaking | breaking if the Rust type changes | project | Wider on the wire; typify may pick another integer type. |
+//! | `request-property-ref-changed` | non-breaking | breaking | project | The property is another schema: the field and setter take another type. |
+//! | `response-success-status-added` | non-breaking | breaking if the Rust type changes | oasdiff | progenitor 0.15.1 fails on two success responses with different bodies; with the same body nothing changes. |
+//! | `response-success-status-removed` | breaking | as the wire | oasdiff | Callers that handle that status break. |
+//! | `response-non-success-status-added` | non-breaking | breaking if the Rust type changes | oasdiff | Breaking when the method's error type changes (`Error<()>` to `Error<types::E>`), or progenitor cannot generate it. |
+//! | `response-non-success-status-removed` | non-breaking | breaking if the Rust type changes | oasdiff | Breaking when the method's error type changes. |
+//! | `response-body-type-changed` | breaking | as the wire | oasdiff | Responses that were valid change shape. |
+//! | `response-body-type-generalized` | breaking | as the wire | oasdiff | The response may hold values the caller does not expect. |
+//! | `response-body-type-specialized` | non-breaking | breaking if the Rust type changes | oasdiff | Narrower on the wire; breaking when the return type changes. |
+//! | `response-body-ref-changed` | non-breaking | breaking | project | The response is another schema: the method returns another type. |
+//! | `response-required-property-added` | non-breaking | as the wire | oasdiff | A new field; the structs are `#[non_exhaustive]`. |
+//! | `response-optional-property-added` | non-breaking | as the wire | oasdiff | A new field; the structs are `#[non_exhaustive]`. |
+//! | `response-required-property-removed` | breaking | as the wire | oasdiff | Callers that read it break; the field disappears. |
+//! | `response-optional-property-removed` | possibly-breaking | breaking | oasdiff | The field disappears. |
+//! | `response-property-became-optional` | breaking | as the wire | oasdiff | Callers that expect it break; the field becomes `Option<T>`. |
+//! | `response-property-became-required` | non-breaking | breaking | oasdiff | The field's type changes from `Option<T>` to `T`. |
+//! | `response-property-type-changed` | breaking | as the wire | oasdiff | Responses change shape. |
+//! | `response-property-type-generalized` | breaking | as the wire | oasdiff | The response may hold values the caller does not expect. |
+//! | `response-property-type-specialized` | non-breaking | breaking if the Rust type changes | oasdiff | Narrower on the wire; breaking when the field's Rust type changes (`String` to `Uuid`). |
+//! | `response-property-enum-value-added` | possibly-breaking | breaking | oasdiff | typify's enums have no catch-all variant: a response with the new value fails to deserialise. |
+//! | `response-property-enum-value-removed` | non-breaking | breaking | oasdiff | The variant disappears. |
+//! | `response-property-became-enum` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; the field's type changes from `String` to an enum. |
+//! | `response-property-became-not-enum` | possibly-breaking | breaking if the Rust type changes | project | The response may hold any value; the field's type changes from an enum to `String`. |
+//! | `response-property-max-length-set` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; a plain `String` becomes a validated newtype. |
+//! | `response-property-max-length-decreased` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; the newtype stays. |
+//! | `response-property-max-length-increased` | breaking | as the wire | oasdiff | Longer values than the caller expects. |
+//! | `response-property-max-length-unset` | breaking | as the wire | oasdiff | Longer values than the caller expects. |
+//! | `response-property-min-length-increased` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; breaking when a plain `String` becomes a newtype. |
+//! | `response-property-min-length-decreased` | breaking | as the wire | oasdiff | Shorter values than the caller expects. |
+//! | `response-property-pattern-added` | non-breaking | breaking if the Rust type changes | oasdiff | Narrower on the wire; breaking when a plain `String` becomes a newtype. |
+//! | `response-property-pattern-changed` | non-breaking | breaking if the Rust type changes | oasdiff | The newtype stays. |
+//! | `response-property-pattern-removed` | non-breaking | breaking if the Rust type changes | oasdiff | Breaking when the newtype becomes a plain `String`. |
+//! | `response-property-max-set` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; typify may pick another integer type. |
+//! | `response-property-max-decreased` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; typify may pick another integer type. |
+//! | `response-property-max-increased` | breaking | as the wire | oasdiff | Larger values than the caller expects. |
+//! | `response-property-max-unset` | breaking | as the wire | project | Larger values than the caller expects (as oasdiff's `response-property-max-length-unset`). |
+//! | `response-property-min-set` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; typify picks `u64` for `minimum: 0`, `NonZeroU64` for 1. |
+//! | `response-property-min-increased` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; typify may pick another integer type. |
+//! | `response-property-min-decreased` | breaking | as the wire | oasdiff | Smaller values than the caller expects. |
+//! | `response-property-min-unset` | breaking | as the wire | project | Smaller values than the caller expects (as oasdiff's `response-property-min-length-decreased`). |
+//! | `response-property-ref-changed` | non-breaking | breaking | project | The property is another schema: the field has another type. |
+//! | `api-schema-removed` | non-breaking | breaking | oasdiff | typify generates a type for every component schema: `types::X` disappears. |
+//! | `api-schema-added` | non-breaking | as the wire | project | A new type in `types`. |
+//! | `description-changed` | non-breaking | as the wire | project | Documentation only (oasdiff leaves it out of its changelog). |
+//! | `summary-changed` | non-breaking | as the wire | project | Documentation only (oasdiff leaves it out of its changelog). |
+//! | `example-changed` | non-breaking | as the wire | project | Documentation only: typify and progenitor do not use examples. |
+//! | `info-version-changed` | non-breaking | as the wire | project | progenitor sends it as the `api-version` header; no Rust item changes. |
+//! | `unclassified` | possibly-breaking | as the wire | project | A difference the classifier does not understand: read it. |
+//! <!-- /rules -->
+//!
+//! # JSON
+//!
+//! `cargo xtask diff --format json` prints [`Report::to_json`]:
+//!
+//! ```json
+//! {
+//!   "changes": [
+//!     {
+//!       "id": "new-required-request-property",
+//!       "level": "breaking",
+//!       "location": {
+//!         "operation": "POST /session/embedded",
+//!         "pointer": "/components/schemas/EmbeddedSessionRequest/properties/merchantId"
+//!       },
+//!       "message": "required request property `merchantId` added"
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! `level` is `breaking`, `possibly-breaking` or `non-breaking`. `operation` is `null`
+//! for a change not tied to an operation: a component schema added or removed, `info`,
+//! or a difference outside `paths` that only step 2 found (an edited description in a
+//! component, `servers`). The changes come worst first.
+
+mod render;
+pub mod rules;
+mod rust_type;
+mod structural;
+mod walk;
+
+use std::fmt;
+
+use crate::spec;
+
+/// How much a change can hurt a caller. Ordered: `NonBreaking < PossiblyBreaking <
+/// Breaking`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// No caller breaks.
+    NonBreaking,
+    /// Some callers may break; read it.
+    PossiblyBreaking,
+    /// Callers break: on the wire, or at compile time for a Rust caller.
+    Breaking,
+}
+
+impl Level {
+    /// `breaking`, `possibly-breaking` or `non-breaking`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Breaking => "breaking",
+            Level::PossiblyBreaking => "possibly-breaking",
+            Level::NonBreaking => "non-breaking",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a change is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The operation it affects (`POST /session/embedded`), if any.
+    pub operation: Option<String>,
+    /// A JSON Pointer into the head spec (into the base spec for something removed).
+    pub pointer: String,
+}
+
+/// One classified difference between the two specs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The rule's id (see [`rules::RULES`]).
+    pub id: &'static str,
+    /// The stricter of the wire level and the Rust level.
+    pub level: Level,
+    /// Where it is.
+    pub location: Location,
+    /// What changed, in one line.
+    pub message: String,
+}
+
+/// Every change from the base spec to the head spec, worst first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The changes, worst level first, in the order of the documents within a level.
+    pub changes: Vec<Change>,
+}
+
+/// Which of the two specs a [`SpecError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The spec compared against.
+    Base,
+    /// The spec being reviewed.
+    Head,
+}
+
+/// A spec that cannot be read as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    side: Side,
+    line: Option<usize>,
+    problem: String,
+}
+
+impl SpecError {
+    /// Which spec it is.
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    /// The 1-based line of the problem, when the YAML parser gives one.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// What is wrong (the parser's message includes the line and column).
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// Classifies every change from the spec `base_source` to the spec `head_source`
+/// (YAML or JSON text).
+///
+/// Fails only when a text is not YAML or not a mapping at the top level; any document
+/// that parses is classified, however broken, without panicking.
+pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecError> {
+    let parse = |side: Side, source: &str| {
+        let document = spec::parse_yaml(source).map_err(|e| SpecError {
+            side,
+            line: e.line,
+            problem: e.message,
+        })?;
+        if document.is_object() {
+            Ok(document)
+        } else {
+            Err(SpecError {
+                side,
+                line: None,
+                problem: "not an OpenAPI document: the top level is not a mapping".to_owned(),
+            })
+        }
+    };
+    let base = parse(Side::Base, base_source)?;
+    let head = parse(Side::Head, head_source)?;
+
+    let mut walker = walk::Walker::new(&base, &head);
+    walker.walk();
+    let leaves = structural::leaves(&base, &head);
+    let mut changes = walker.changes;
+    changes.extend(structural::unexplained(&leaves, &walker.covered));
+
+    let mut unique: Vec<Change> = Vec::with_capacity(changes.len());
+    for change in changes {
+        if !unique.contains(&change) {
+            unique.push(change);
+        }
+    }
+    // Stable: within a level, the order of the documents.
+    unique.sort_by_key(|c| std::cmp::Reverse(c.level));
+    Ok(Report { changes: unique })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn module_docs_show_the_rule_table() {
+        let source = include_str!("mod.rs");
+        let expected: String = super::rules::markdown_table()
+            .lines()
+            .map(|line| format!("//! {line}\n"))
+            .collect();
+        let start = source.find("//! <!-- rules -->\n").expect("start marker") + 19;
+        let end = source.find("//! <!-- /rules -->").expect("end marker");
+        assert!(
+            source[start..end] == expected,
+            "the rule table in src/changes/mod.rs is out of date; replace the lines \
+             between the markers with:\n{expected}"
+        );
+    }
+
+    #[test]
+    fn every_id_is_unique() {
+        let rules = super::rules::RULES;
+        for (i, rule) in rules.iter().enumerate() {
+            assert!(
+                rules[..i].iter().all(|r| r.id != rule.id),
+                "duplicate id {}",
+                rule.id
+            );
+        }
+    }
+}
