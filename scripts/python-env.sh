@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) the repository's Python virtualenv at ./.venv with the tools
 # listed in scripts/python-requirements.txt, and prints the venv's path.
-# Idempotent: reinstalls only when the requirements file changes. Tests call it, so
-# `cargo test --workspace` needs nothing installed by hand.
+# Idempotent: reinstalls only when the requirements file changes. The scripts that use
+# Python call it (`cargo test` never does), so nothing is installed by hand.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv"

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 /// The unified diff from the file at `path` (empty if missing) to `expected`, or `None`
-/// when they are equal.
+/// when they are equal but for line endings.
 pub fn stale_diff(path: &Path, expected: &str) -> anyhow::Result<Option<String>> {
     let committed = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -16,12 +16,15 @@ pub fn stale_diff(path: &Path, expected: &str) -> anyhow::Result<Option<String>>
     Ok((!diff.is_empty()).then_some(diff))
 }
 
-/// Writes `contents` to `path` unless it already holds them; true when it wrote.
+/// Writes `contents` to `path` unless it already holds them (whatever its line
+/// endings); true when it wrote.
 ///
 /// The text goes to a temporary file beside `path` first and is renamed over it, so a
 /// failure never leaves a half-written file behind.
 pub fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<bool> {
-    if std::fs::read_to_string(path).is_ok_and(|current| current == contents) {
+    if std::fs::read_to_string(path)
+        .is_ok_and(|current| stablemint_codegen::normalize_line_endings(&current) == contents)
+    {
         return Ok(false);
     }
     let mut temporary = path.as_os_str().to_owned();

@@ -85,13 +85,15 @@ struct Withdrawn {
 
 /// The data rows of a tab-separated file whose first line must be `header`.
 ///
-/// Strict on purpose: a stray carriage return, a missing column or an empty field is an
-/// error rather than something to guess about.
+/// CRLF line ends (a Windows checkout) read as LF. Otherwise strict on purpose: a stray
+/// carriage return, a missing column or an empty field is an error rather than something
+/// to guess about.
 fn read_tsv(path: &Path, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>> {
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = stablemint_codegen::normalize_line_endings(&text);
     ensure!(
         !text.contains('\r'),
-        "{}: use \\n line ends",
+        "{}: a carriage return outside a line end",
         path.display()
     );
     ensure!(
@@ -287,4 +289,47 @@ fn render_currencies(currencies: &[Currency], withdrawn: &[Withdrawn]) -> String
     }
     out.push_str("];\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Copies the validator's data and tables under a new root, with CRLF line endings
+    /// as a Windows checkout has them.
+    fn crlf_copy() -> tempfile::TempDir {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(CRATE_DIR);
+        let root = tempfile::tempdir().unwrap();
+        for relative in [
+            COUNTRIES_TSV,
+            CURRENCIES_TSV,
+            WITHDRAWN_TSV,
+            COUNTRIES_RS,
+            CURRENCIES_RS,
+        ] {
+            let text = fs::read_to_string(source.join(relative)).unwrap();
+            let target = root.path().join(CRATE_DIR).join(relative);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, text.replace('\n', "\r\n")).unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn crlf_tables_and_data_are_up_to_date() {
+        let root = crlf_copy();
+        run(root.path(), true).unwrap();
+    }
+
+    #[test]
+    fn a_changed_table_is_still_found_in_a_crlf_checkout() {
+        let root = crlf_copy();
+        let table = root.path().join(CRATE_DIR).join(COUNTRIES_RS);
+        let text = fs::read_to_string(&table).unwrap();
+        fs::write(&table, text.replacen("0x02df_5978", "0x02df_5979", 1)).unwrap();
+        let error = run(root.path(), true).unwrap_err().to_string();
+        assert!(error.contains("run `cargo xtask tables`"), "{error}");
+    }
 }

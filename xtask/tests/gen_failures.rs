@@ -198,3 +198,42 @@ fn good_spec_writes_then_checks_clean_then_detects_drift() {
         "--check wrote"
     );
 }
+
+#[test]
+fn a_crlf_checkout_is_not_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("stablemint.yaml");
+    std::fs::write(&spec, GOOD_SPEC.replace('\n', "\r\n")).unwrap();
+    let out = dir.path().join("generated.rs");
+    let gen_with = |check: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .arg("gen")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out);
+        if check {
+            command.arg("--check");
+        }
+        command.output().unwrap()
+    };
+    assert!(gen_with(false).status.success());
+    // What git writes on Windows: every generated file with CRLF.
+    for name in ["generated.rs", "operations.rs"] {
+        let path = dir.path().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains('\r'));
+        std::fs::write(&path, text.replace('\n', "\r\n")).unwrap();
+    }
+    let check = gen_with(true);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let again = gen_with(false);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("unchanged"), "{stdout}");
+    assert!(!stdout.contains("wrote"), "{stdout}");
+}

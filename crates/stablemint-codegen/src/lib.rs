@@ -81,12 +81,17 @@ pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenE
 
 /// A unified diff from `committed` to `generated`, labelled with `name`; empty when equal.
 ///
+/// Line endings do not count: a checkout with `core.autocrlf=true` (Windows' default)
+/// holds the files with CRLF, and that is not drift.
+///
 /// `cargo xtask gen --check` prints it, and so does the freshness test.
 pub fn unified_diff(name: &str, committed: &str, generated: &str) -> String {
+    let committed = normalize_line_endings(committed);
+    let generated = normalize_line_endings(generated);
     if committed == generated {
         return String::new();
     }
-    similar::TextDiff::from_lines(committed, generated)
+    similar::TextDiff::from_lines(committed.as_ref(), generated.as_ref())
         .unified_diff()
         .context_radius(3)
         .header(
@@ -94,4 +99,31 @@ pub fn unified_diff(name: &str, committed: &str, generated: &str) -> String {
             &format!("{name} (generated)"),
         )
         .to_string()
+}
+
+/// `text` with every CRLF line ending turned into LF.
+pub fn normalize_line_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_is_not_drift_but_a_changed_line_is() {
+        let lf = "// header\nfn a() {}\n";
+        let crlf = "// header\r\nfn a() {}\r\n";
+        assert_eq!(unified_diff("x", crlf, lf), "");
+        assert_eq!(unified_diff("x", lf, crlf), "");
+        let changed = unified_diff("x", crlf, "// header\nfn b() {}\n");
+        assert!(
+            changed.contains("-fn a() {}") && changed.contains("+fn b() {}"),
+            "{changed}"
+        );
+    }
 }
