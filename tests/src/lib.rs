@@ -1,4 +1,8 @@
 //! Helpers shared by the workspace-level tests in `tests/tests/`.
+//!
+//! The repository's README and the mock's README compile here as doctests, so their
+//! examples cannot drift from the API (this crate is never published, so it may read
+//! files outside its directory).
 
 use std::path::{Path, PathBuf};
 
@@ -32,3 +36,13 @@ pub const FULL_REQUEST_JSON: &str = include_str!("../fixtures/full_request.json"
 pub fn full_request() -> stablemint_raw::types::EmbeddedSessionRequest {
     serde_json::from_str(FULL_REQUEST_JSON).expect("tests/fixtures/full_request.json parses")
 }
+
+/// The repository's README.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
+/// The mock's README.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/stablemint-mock/README.md")]
+struct MockReadmeDoctests;

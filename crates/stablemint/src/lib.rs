@@ -95,7 +95,8 @@ pub mod types {
     pub use stablemint_raw::types::*;
 }
 
-/// The README's Rust examples compile as doctests, so they cannot drift from the API.
+/// This crate's README (what crates.io shows) compiles as a doctest, so it cannot drift
+/// from the API.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
