@@ -217,8 +217,9 @@ async fn mock(args: MockArgs) -> Result<(), Failure> {
         // Method, path, status, error code, latency and request id: no header value,
         // no body, nothing secret.
         // A closed stderr must not fail the request, so a failed write is ignored.
+        // One write per line, so that concurrent requests' lines do not interleave.
         config = config.on_request(|request| {
-            let _ = writeln!(std::io::stderr(), "{request}");
+            let _ = std::io::stderr().write_all(format!("{request}\n").as_bytes());
         });
     }
     let server = MockServer::start_on(config, addr)
