@@ -144,8 +144,9 @@ impl MockConfig {
     /// queue up in the order they are added; the same is available at run time with
     /// [`MockServer::fail_next`](crate::MockServer::fail_next).
     ///
-    /// Fails, and changes nothing, if `fault` is [`Fault::Status`] with a status outside
-    /// `200..=599` (see [`FaultError`]).
+    /// Fails if `fault` is [`Fault::Status`] with a status outside `200..=599` (see
+    /// [`FaultError`]); like every builder method, it takes the configuration, so the
+    /// error does not give it back.
     pub fn fail_next(mut self, count: usize, fault: Fault) -> Result<Self, FaultError> {
         fault.check()?;
         if count > 0 {
@@ -221,6 +222,8 @@ pub enum Fault {
     /// [`clock`](MockConfig::clock), which the `Date` header still reads when the
     /// answer is sent. A client that gives up meanwhile closes the connection; the
     /// answer is then never sent, but the session stays created.
+    /// [`MockServer::shutdown`](crate::MockServer::shutdown) waits for a delayed answer
+    /// for up to 5 seconds, as for any request in flight, then closes the connection.
     Delay(Duration),
 }
 

@@ -83,6 +83,11 @@
 //! | a field is missing or of the wrong type (`required`, `type`), or breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`) | 400 | `invalid_body` |
 //! | `idempotencyKey` is remembered with another body | 409 | `idempotency_conflict` |
 //!
+//! The other faults are not answers: [`Fault::DropConnection`] closes the connection at
+//! the same point as [`Fault::Status`], before any check; [`Fault::DropAfterProcessing`]
+//! and [`Fault::Delay`] let the request go through every check (and create its session
+//! if it passes), then close the connection without an answer, or hold the answer back.
+//!
 //! A request that passes is answered 200 with an `EmbeddedSessionResponse`:
 //! `sessionId` a new UUIDv4, `expiresAt` the server time plus
 //! [`MockConfig::session_ttl`], `allowedPaymentMethods` from [`fixtures`], `savedBanks`
@@ -110,8 +115,9 @@
 //! younger. A request whose key has expired or been forgotten is a new request: it
 //! creates a new session (with another `sessionId`), whatever its body, and its key is
 //! remembered again from then on. Keys of requests that fail a check are not stored.
-//! Each key costs about 200 bytes: the session's id, expiry and reference and a SHA-256
-//! digest of the request, not the bodies.
+//! Each key costs about 230 bytes (the repository's `BENCHMARKS.md` has the measure):
+//! the session's id, expiry and reference and a SHA-256 digest of the request, not the
+//! bodies.
 //!
 //! # Malformed HTTP
 //!

@@ -24,7 +24,7 @@ pub(crate) struct Shared {
     pub(crate) sessions: Sessions,
     faults: Mutex<Faults>,
     requests: AtomicUsize,
-    /// The JSON of `allowedPaymentMethods` for each [`Offer`], in `Offer::ALL` order.
+    /// The JSON of `allowedPaymentMethods` for SEPA, Faster Payments and card only.
     offers: [String; 3],
     /// The JSON of `savedBanks` for each user who has some.
     saved_banks: HashMap<String, String>,
@@ -69,8 +69,12 @@ impl Shared {
 
     /// The JSON array of `allowedPaymentMethods` for `offer`.
     pub(crate) fn offer_json(&self, offer: Offer) -> &str {
-        let index = Offer::ALL.iter().position(|o| *o == offer).unwrap_or(0);
-        &self.offers[index]
+        let [sepa, faster, card] = &self.offers;
+        match offer {
+            Offer::Sepa => sepa,
+            Offer::FasterPayments => faster,
+            Offer::CardOnly => card,
+        }
     }
 
     /// The JSON array of `savedBanks` for `user_id`, if the user has any.
