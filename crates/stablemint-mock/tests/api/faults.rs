@@ -312,9 +312,17 @@ async fn chaos_run(seed: u64) -> Vec<u16> {
     let server = MockServer::start(config().random_faults(random))
         .await
         .unwrap();
+    // One connection per request: a pooled one that the server dropped could be retried
+    // by the HTTP client itself, which would take a draw that is not the test's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..40 {
-        let status = match Call::signed(&valid_body()).try_send(&server).await {
+        let call = Call::signed(&valid_body());
+        let status = match call.try_send_with(&client, &server).await {
             Ok(response) => response.status().as_u16(),
             Err(_) => 0,
         };
