@@ -39,7 +39,7 @@ wait_for() { # url
 }
 
 mock_port="$(free_port)"
-target/release/stablemint mock --port "$mock_port" \
+target/release/stablemint mock -q --port "$mock_port" \
   --api-key bench-key-0001 --api-secret bench-made-up-secret >/dev/null 2>&1 &
 pids+=($!)
 prism_port="$(free_port)"

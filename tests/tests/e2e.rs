@@ -171,7 +171,7 @@ async fn without_skew_correction_a_skewed_clock_is_a_401_naming_the_timestamp() 
 #[tokio::test]
 async fn injected_503s_are_retried_into_exactly_one_session() {
     let server = mock().await;
-    server.fail_next(2, Fault::Status(503));
+    server.fail_next(2, Fault::Status(503)).unwrap();
     let client = client(&server, SECRET).build().unwrap();
     let session = client.create_embedded_session(&request()).await.unwrap();
     assert_eq!(server.requests_received(), 3);
@@ -182,7 +182,7 @@ async fn injected_503s_are_retried_into_exactly_one_session() {
 #[tokio::test]
 async fn a_dropped_connection_is_retried_too() {
     let server = mock().await;
-    server.fail_next(1, Fault::DropConnection);
+    server.fail_next(1, Fault::DropConnection).unwrap();
     let client = client(&server, SECRET).build().unwrap();
     client.create_embedded_session(&request()).await.unwrap();
     assert_eq!(server.sessions_created(), 1);

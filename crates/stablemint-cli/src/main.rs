@@ -1,7 +1,7 @@
 //! `stablemint`: sign, validate and create StableMint embedded sessions from the command
 //! line, and run a local mock server for offline development.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,7 +78,9 @@ enum Command {
     /// Run a local StableMint mock server until Ctrl-C.
     ///
     /// It verifies api_key, timestamp and signature like the real service, validates
-    /// bodies, and honours idempotency keys.
+    /// bodies, and honours idempotency keys. It prints `export` lines for its URL, key
+    /// and secret, and logs one line per request on stderr: method, path, status, error
+    /// code, latency and request id (never a header value or a body).
     #[command(after_help = EXIT_CODES)]
     Mock(MockArgs),
 }
@@ -125,6 +127,16 @@ struct MockArgs {
     /// The API secret the mock verifies signatures with.
     #[arg(long, default_value = "mock_api_secret", requires = "api_key")]
     api_secret: String,
+    /// How long an idempotency key is remembered, in seconds; a request with an expired
+    /// key creates a new session.
+    #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
+    idempotency_ttl: u64,
+    /// The most idempotency keys remembered at once; past it, the oldest is forgotten.
+    #[arg(long, value_name = "COUNT", default_value_t = 100_000)]
+    max_idempotency_keys: usize,
+    /// Do not print a line per request on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// A failure: its exit code, its message, and (for `--format json`) its JSON.
@@ -384,19 +396,83 @@ async fn create_session(
 
 async fn mock(args: MockArgs) -> Result<(), Failure> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let config = MockConfig::new(args.api_key.clone(), args.api_secret);
+    let mut config = MockConfig::new(args.api_key.clone(), args.api_secret.clone())
+        .idempotency_ttl(Duration::from_secs(args.idempotency_ttl))
+        .max_idempotency_keys(args.max_idempotency_keys);
+    if !args.quiet {
+        // Method, path, status, error code, latency and request id: no header value,
+        // no body, nothing secret.
+        // A closed stderr must not fail the request, so a failed write is ignored.
+        // One write per line, so that concurrent requests' lines do not interleave.
+        config = config.on_request(|request| {
+            let _ = std::io::stderr().write_all(format!("{request}\n").as_bytes());
+        });
+    }
     let server = MockServer::start_on(config, addr)
         .await
         .map_err(|e| Failure::usage(format!("cannot listen on {addr}: {e}")))?;
-    println!("StableMint mock listening on {}", server.base_url());
-    println!("  export STABLEMINT_BASE_URL={}", server.base_url());
-    println!("  export STABLEMINT_API_KEY={}", args.api_key);
-    println!("  (the API secret is the one given with --api-secret; default mock_api_secret)");
-    println!("Press Ctrl-C to stop.");
+    let url = server.base_url();
+    say(&format!("StableMint mock listening on {url}"));
+    say("Paste these lines into another shell to point the client and the CLI at it:");
+    say(&format!(
+        "  export STABLEMINT_BASE_URL={}",
+        shell_quote(&url)
+    ));
+    say(&format!(
+        "  export STABLEMINT_API_KEY={}",
+        shell_quote(&args.api_key)
+    ));
+    say(&format!(
+        "  export STABLEMINT_API_SECRET={}",
+        shell_quote(&args.api_secret)
+    ));
+    if args.quiet {
+        say("Press Ctrl-C to stop.");
+    } else {
+        say("Each request is logged on stderr (-q silences it). Press Ctrl-C to stop.");
+    }
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| Failure::usage(format!("cannot wait for Ctrl-C: {e}")))?;
     server.shutdown().await;
-    println!("stopped");
+    say("stopped");
     Ok(())
+}
+
+/// Prints a line of the mock's banner. A closed stdout (`stablemint mock | head -1`)
+/// must not stop the server, so a failed write is ignored, where `println!` would panic.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// `value` as one word for a POSIX shell: as it is if it holds only characters no shell
+/// treats specially, otherwise in single quotes (a `'` inside becomes `'\''`).
+fn shell_quote(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.,:/@%+=".contains(&b));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_quote("mock_api_key"), "mock_api_key");
+        assert_eq!(
+            shell_quote("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a b$c"), "'a b$c'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("~x"), "'~x'");
+    }
 }

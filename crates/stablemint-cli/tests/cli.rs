@@ -3,7 +3,7 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 use stablemint_mock::{MockConfig, MockServer};
 use support::*;
@@ -189,6 +189,7 @@ fn mock_prints_its_url_and_serves_until_killed() {
             SECRET,
         ])
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -221,4 +222,161 @@ fn mock_prints_its_url_and_serves_until_killed() {
         .unwrap()
         .trim();
     assert!(expires.len() == 20 && expires.ends_with('Z'), "{expires}");
+}
+
+/// A `stablemint mock` child on a free port, and the lines of its banner.
+fn spawn_mock(extra: &[&str]) -> (std::process::Child, Vec<String>) {
+    let mut child = stablemint()
+        .args(["mock", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let last = line.contains("Ctrl-C");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
+    // Keep reading, so that the pipe stays open until the child ends.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, banner)
+}
+
+/// Kills `child` and returns what it wrote on stderr.
+fn stop(mut child: std::process::Child) -> String {
+    use std::io::Read;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+/// Runs the banner's export lines in `sh` and prints the three variables.
+fn exported(banner: &[String]) -> Vec<String> {
+    let exports: Vec<&str> = banner
+        .iter()
+        .filter_map(|l| l.trim().strip_prefix("export "))
+        .collect();
+    assert_eq!(exports.len(), 3, "{banner:?}");
+    let script = format!(
+        "export {}\nprintf '%s\\n' \"$STABLEMINT_BASE_URL\" \"$STABLEMINT_API_KEY\" \"$STABLEMINT_API_SECRET\"",
+        exports.join("\nexport ")
+    );
+    let output = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn mock_banner_exports_work_when_pasted_into_a_shell() {
+    let secret = "made up 'secret' $HOME";
+    let (child, banner) = spawn_mock(&["--api-key", KEY, "--api-secret", secret]);
+    let stderr = stop(child);
+    let values = exported(&banner);
+    assert!(values[0].starts_with("http://127.0.0.1:"), "{values:?}");
+    assert_eq!(values[1], KEY);
+    assert_eq!(values[2], secret);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn mock_logs_one_line_per_request_without_secrets() {
+    let (child, banner) = spawn_mock(&["--api-key", KEY, "--api-secret", SECRET]);
+    let values = exported(&banner);
+
+    let file = file_with(VALID);
+    let create = |secret: &str| {
+        let mut command = stablemint();
+        command
+            .args(["session", "create"])
+            .arg(file.path())
+            .env("STABLEMINT_BASE_URL", &values[0])
+            .env("STABLEMINT_API_KEY", &values[1])
+            .env("STABLEMINT_API_SECRET", secret);
+        run(command, None)
+    };
+    assert_eq!(create(&values[2]).code, Some(0));
+    assert_eq!(create("wrong-secret").code, Some(3));
+    let stderr = stop(child);
+
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    // method, path, status, [code,] latency, request id
+    let ok: Vec<&str> = lines[0].split(' ').collect();
+    assert_eq!(ok[..3], ["POST", "/session/embedded", "200"], "{stderr}");
+    assert!(ok[3].parse::<f64>().is_ok() && ok[4] == "ms", "{stderr}");
+    assert!(ok[5].starts_with("req_") && ok[5].len() == 20, "{stderr}");
+    assert!(
+        lines[1].starts_with("POST /session/embedded 401 bad_signature "),
+        "{stderr}"
+    );
+    for secret in [KEY, SECRET, "wrong-secret", "user-1", "jane@example.com"] {
+        assert!(!stderr.contains(secret), "{secret} in {stderr}");
+    }
+}
+
+#[test]
+fn mock_quiet_logs_nothing_and_takes_the_idempotency_limits() {
+    let (child, banner) = spawn_mock(&[
+        "-q",
+        "--api-key",
+        KEY,
+        "--api-secret",
+        SECRET,
+        "--idempotency-ttl",
+        "60",
+        "--max-idempotency-keys",
+        "1",
+    ]);
+    let values = exported(&banner);
+    let keyed = |key: &str| {
+        let mut body: serde_json::Value = serde_json::from_str(VALID).unwrap();
+        body["idempotencyKey"] = key.into();
+        let file = file_with(&body.to_string());
+        let mut command = stablemint();
+        command
+            .args(["session", "create", "--format", "json"])
+            .arg(file.path())
+            .env("STABLEMINT_BASE_URL", &values[0])
+            .env("STABLEMINT_API_KEY", KEY)
+            .env("STABLEMINT_API_SECRET", SECRET);
+        let run = run(command, None);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let response: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        response["session"]["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let first = keyed("order-a");
+    assert_eq!(keyed("order-a"), first);
+    // One key at most: order-b pushes order-a out, so order-a is new again.
+    keyed("order-b");
+    assert_ne!(keyed("order-a"), first);
+    let stderr = stop(child);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn mock_refuses_a_bad_limit_as_a_usage_error() {
+    let mut command = stablemint();
+    command.args(["mock", "--port", "0", "--max-idempotency-keys", "-5"]);
+    let run = run(command, None);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
 }

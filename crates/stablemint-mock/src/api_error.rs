@@ -4,13 +4,14 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
-use serde::Serialize;
+use serde_json::{Map, Value};
 use stablemint_validate::{ValidationError, ValidationErrors};
 
 /// A stable, machine-readable error code. The crate documentation lists them with
 /// their statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Code {
+    HeadersTooLarge,
     NotFound,
     MethodNotAllowed,
     InjectedFault,
@@ -26,12 +27,12 @@ pub(crate) enum Code {
     InvalidBody,
     BadSignature,
     IdempotencyConflict,
-    Internal,
 }
 
 impl Code {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
+            Code::HeadersTooLarge => "headers_too_large",
             Code::NotFound => "not_found",
             Code::MethodNotAllowed => "method_not_allowed",
             Code::InjectedFault => "injected_fault",
@@ -47,13 +48,13 @@ impl Code {
             Code::InvalidBody => "invalid_body",
             Code::BadSignature => "bad_signature",
             Code::IdempotencyConflict => "idempotency_conflict",
-            Code::Internal => "internal_error",
         }
     }
 
     /// The status the code is answered with; an injected fault uses the armed status.
     fn status(self) -> StatusCode {
         match self {
+            Code::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -68,7 +69,7 @@ impl Code {
             | Code::StaleTimestamp
             | Code::BadSignature => StatusCode::UNAUTHORIZED,
             Code::IdempotencyConflict => StatusCode::CONFLICT,
-            Code::InjectedFault | Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Code::InjectedFault => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -138,15 +139,7 @@ impl ApiError {
     }
 
     pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
-        let body = ErrorBody {
-            code: self.code.as_str(),
-            message: &self.message,
-            errors: self.errors.as_ref(),
-        };
-        let mut response = match serde_json::to_vec(&body) {
-            Ok(bytes) => json_response(self.status, Bytes::from(bytes)),
-            Err(error) => serialization_failed(&error),
-        };
+        let mut response = json_response(self.status, Bytes::from(self.to_json()));
         if self.code == Code::MethodNotAllowed {
             response
                 .headers_mut()
@@ -154,14 +147,24 @@ impl ApiError {
         }
         response
     }
-}
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a ValidationErrors>,
+    /// The body, built as a JSON value: writing a `Value` out cannot fail.
+    fn to_json(&self) -> String {
+        let mut body = Map::new();
+        body.insert("code".into(), Value::from(self.code.as_str()));
+        body.insert("message".into(), Value::from(self.message.as_str()));
+        if let Some(errors) = &self.errors {
+            let errors = errors.iter().map(|error| {
+                let mut entry = Map::new();
+                entry.insert("pointer".into(), Value::from(error.pointer()));
+                entry.insert("code".into(), Value::from(error.code()));
+                entry.insert("message".into(), Value::from(error.message()));
+                Value::Object(entry)
+            });
+            body.insert("errors".into(), Value::Array(errors.collect()));
+        }
+        Value::Object(body).to_string()
+    }
 }
 
 /// A response with a JSON body.
@@ -173,18 +176,6 @@ pub(crate) fn json_response(status: StatusCode, body: Bytes) -> Response<Full<By
         HeaderValue::from_static("application/json"),
     );
     response
-}
-
-/// The answer when a response cannot be serialized. The types involved cannot fail to
-/// serialize, so this is a guard against a future change, not a reachable path.
-pub(crate) fn serialization_failed(error: &serde_json::Error) -> Response<Full<Bytes>> {
-    tracing::error!(%error, "cannot serialize a response");
-    json_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Bytes::from_static(
-            br#"{"code":"internal_error","message":"the mock could not serialize its response; please report this bug"}"#,
-        ),
-    )
 }
 
 #[cfg(test)]
@@ -221,6 +212,17 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn field_errors_keep_their_order_and_the_shape_of_validation_errors() {
+        let mut errors = ValidationErrors::new();
+        errors.push(ValidationError::new("/b", "email", "fix b"));
+        errors.push(ValidationError::new("/a", "required", "add a"));
+        let expected = serde_json::to_value(&errors).unwrap();
+        let (_, json) = json_of(ApiError::invalid_body(errors)).await;
+        assert_eq!(json["errors"], expected);
+        assert!(json["message"].as_str().unwrap().contains("2 rules of"));
+    }
+
+    #[tokio::test]
     async fn method_not_allowed_names_the_allowed_method() {
         let response = ApiError::new(Code::MethodNotAllowed, "use POST").into_response();
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -252,7 +254,7 @@ mod tests {
             Code::InvalidBody,
             Code::BadSignature,
             Code::IdempotencyConflict,
-            Code::Internal,
+            Code::HeadersTooLarge,
         ];
         let names: std::collections::BTreeSet<&str> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());

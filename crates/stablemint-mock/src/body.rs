@@ -13,6 +13,9 @@ use crate::api_error::{ApiError, Code};
 /// How long a client may take to send the body once the headers are in.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The most memory reserved for a body before it arrives.
+const PREALLOCATE_LIMIT: usize = 64 * 1024;
+
 /// How much of an unwanted body is read and thrown away before answering. Many clients
 /// (Python's http.client among them) write the whole body before they read anything; if
 /// the server closed instead, they would meet a broken pipe instead of the answer.
@@ -64,8 +67,12 @@ async fn read_limited(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiErr
     if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_large());
     }
-    // `declared` fits in `limit` now, so this allocation is bounded.
-    let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    // `declared` fits in `limit` now, but the limit may be huge and the body may never
+    // come: reserve no more than what a small body needs up front.
+    let reserve = usize::try_from(declared)
+        .unwrap_or(0)
+        .min(PREALLOCATE_LIMIT);
+    let mut bytes = Vec::with_capacity(reserve);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
             tracing::debug!(%error, "the request body could not be read");

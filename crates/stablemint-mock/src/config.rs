@@ -1,4 +1,5 @@
-//! What the mock accepts and how it answers: [`MockConfig`] and [`Fault`].
+//! What the mock accepts and how it answers: [`MockConfig`], [`Fault`], [`RandomFaults`]
+//! and [`FaultError`].
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,8 +10,13 @@ use stablemint::UnknownFields;
 use stablemint_raw::types::SavedBank;
 use zeroize::Zeroizing;
 
+use crate::log::RequestLog;
+
 /// The server's time source.
 pub(crate) type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
+
+/// What the server calls after each request.
+pub(crate) type RequestHook = dyn Fn(&RequestLog) + Send + Sync;
 
 /// The configuration of a [`MockServer`](crate::MockServer): the credentials it accepts,
 /// its limits, its clock, the saved banks it knows and the faults it starts with.
@@ -21,13 +27,18 @@ pub(crate) type ClockFn = dyn Fn() -> SystemTime + Send + Sync;
 /// use std::time::{Duration, SystemTime};
 /// use stablemint_mock::{Fault, MockConfig};
 ///
+/// # fn main() -> Result<(), stablemint_mock::FaultError> {
 /// let config = MockConfig::new("test_key", "test_secret")
 ///     .timestamp_window(Duration::from_secs(60))
 ///     .session_ttl(Duration::from_secs(120))
 ///     .body_limit(16 * 1024)
+///     .idempotency_ttl(Duration::from_secs(3600))
+///     .max_idempotency_keys(1_000)
 ///     .clock(|| SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
-///     .fail_next(1, Fault::Status(503));
+///     .fail_next(1, Fault::Status(503))?;
 /// assert!(!format!("{config:?}").contains("test_secret"));
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct MockConfig {
@@ -36,18 +47,23 @@ pub struct MockConfig {
     pub(crate) timestamp_window: Duration,
     pub(crate) session_ttl: Duration,
     pub(crate) body_limit: usize,
+    pub(crate) idempotency_ttl: Duration,
+    pub(crate) max_idempotency_keys: usize,
     pub(crate) saved_banks: HashMap<String, Vec<SavedBank>>,
     pub(crate) clock: Arc<ClockFn>,
     pub(crate) faults: Vec<(usize, Fault)>,
     pub(crate) unknown_fields: UnknownFields,
+    pub(crate) random_faults: Option<RandomFaults>,
+    pub(crate) on_request: Option<Arc<RequestHook>>,
 }
 
 impl MockConfig {
     /// A server that accepts this API key and verifies signatures with this secret.
     ///
     /// Defaults: timestamps within ±300 s of the server clock, sessions that expire
-    /// 900 s after creation, request bodies up to 64 KiB, the system clock, no saved
-    /// banks and no faults.
+    /// 900 s after creation, request bodies up to 64 KiB, idempotency keys kept for
+    /// 24 hours and at most 100,000 of them, the system clock, no saved banks, no
+    /// faults and no request hook.
     pub fn new(api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
         Self {
             api_key: api_key.into(),
@@ -55,10 +71,14 @@ impl MockConfig {
             timestamp_window: Duration::from_secs(300),
             session_ttl: Duration::from_secs(900),
             body_limit: 64 * 1024,
+            idempotency_ttl: Duration::from_secs(24 * 60 * 60),
+            max_idempotency_keys: 100_000,
             saved_banks: HashMap::new(),
             clock: Arc::new(SystemTime::now),
             faults: Vec::new(),
             unknown_fields: UnknownFields::Reject,
+            random_faults: None,
+            on_request: None,
         }
     }
 
@@ -94,6 +114,27 @@ impl MockConfig {
         self
     }
 
+    /// How long an idempotency key is remembered, measured with the server's
+    /// [`clock`](Self::clock) from the request that created its session. Default
+    /// 24 hours, as Stripe keeps its keys.
+    ///
+    /// Once a key has expired, a request with it is treated as new: it creates a new
+    /// session, whatever its body. A TTL of zero remembers no key.
+    pub fn idempotency_ttl(mut self, ttl: Duration) -> Self {
+        self.idempotency_ttl = ttl;
+        self
+    }
+
+    /// The most idempotency keys remembered at once. Default 100,000.
+    ///
+    /// When a new key would go past the limit, the oldest key (the one stored first) is
+    /// forgotten; a request with a forgotten key is treated as new and creates a new
+    /// session. Zero remembers no key.
+    pub fn max_idempotency_keys(mut self, max: usize) -> Self {
+        self.max_idempotency_keys = max;
+        self
+    }
+
     /// The `savedBanks` returned for sessions of the user `user_id`. Users without an
     /// entry (and users given an empty list) get no `savedBanks` field. Calling this again
     /// for the same user replaces the list.
@@ -102,25 +143,47 @@ impl MockConfig {
         self
     }
 
-    /// The server's clock, read for the timestamp check and for `expiresAt`. Default
-    /// `SystemTime::now`. A fixed clock makes expiry and skew tests deterministic.
+    /// The server's clock, read for the timestamp check, `expiresAt`, the expiry of
+    /// idempotency keys and the `Date` header. Default `SystemTime::now`. A fixed clock
+    /// makes expiry and skew tests deterministic.
+    ///
+    /// `Date` can only show years 1970 to 9999: a clock outside them is shown as the
+    /// nearest end of that range (the other uses read it as it is).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
-    /// Answer the next `count` requests to `POST /session/embedded` with `fault` instead
-    /// of processing them. Faults queue up in the order they are added; the same is
-    /// available at run time with [`MockServer::fail_next`](crate::MockServer::fail_next).
+    /// Answer the next `count` requests to `POST /session/embedded` with `fault`. Faults
+    /// queue up in the order they are added; the same is available at run time with
+    /// [`MockServer::fail_next`](crate::MockServer::fail_next).
     ///
-    /// # Panics
-    ///
-    /// If `fault` is [`Fault::Status`] with a code outside `200..=599`.
-    pub fn fail_next(mut self, count: usize, fault: Fault) -> Self {
-        fault.check();
+    /// Fails if `fault` is [`Fault::Status`] with a status outside `200..=599` (see
+    /// [`FaultError`]); like every builder method, it takes the configuration, so the
+    /// error does not give it back.
+    pub fn fail_next(mut self, count: usize, fault: Fault) -> Result<Self, FaultError> {
+        fault.check()?;
         if count > 0 {
             self.faults.push((count, fault));
         }
+        Ok(self)
+    }
+
+    /// Injects faults at random into requests to `POST /session/embedded` that no
+    /// [`fail_next`](Self::fail_next) fault applies to; see [`RandomFaults`].
+    pub fn random_faults(mut self, faults: RandomFaults) -> Self {
+        self.random_faults = Some(faults);
+        self
+    }
+
+    /// Calls `hook` once for every request the server answers or drops, after it is
+    /// answered (see [`RequestLog`] for what it is told: never a header value, a body or
+    /// the query string). The `stablemint mock` command prints a line with it.
+    ///
+    /// The hook runs on the connection's task, so it should be quick. Requests hyper
+    /// refuses as malformed HTTP never reach it.
+    pub fn on_request(mut self, hook: impl Fn(&RequestLog) + Send + Sync + 'static) -> Self {
+        self.on_request = Some(Arc::new(hook));
         self
     }
 }
@@ -129,52 +192,169 @@ impl fmt::Debug for MockConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut users: Vec<&str> = self.saved_banks.keys().map(String::as_str).collect();
         users.sort_unstable();
+        // The client's masking, from a key-only `Credentials`: the secret stays here.
+        let masked_key = stablemint::Credentials::new(self.api_key.as_str(), "").masked_key();
         f.debug_struct("MockConfig")
-            .field("api_key", &masked(&self.api_key))
+            .field("api_key", &masked_key)
             .field("api_secret", &"** redacted **")
             .field("timestamp_window", &self.timestamp_window)
             .field("session_ttl", &self.session_ttl)
             .field("body_limit", &self.body_limit)
+            .field("idempotency_ttl", &self.idempotency_ttl)
+            .field("max_idempotency_keys", &self.max_idempotency_keys)
             .field("saved_banks_for", &users)
             .field("faults", &self.faults)
             .field("unknown_fields", &self.unknown_fields)
+            .field("random_faults", &self.random_faults)
+            .field("on_request", &self.on_request.is_some())
             .finish_non_exhaustive()
     }
 }
 
-/// `key` with all but its last four characters replaced by `*`, as the client shows it.
-pub(crate) fn masked(key: &str) -> String {
-    let shown_from = key.chars().count().saturating_sub(4);
-    key.chars()
-        .enumerate()
-        .map(|(i, c)| if i < shown_from { '*' } else { c })
-        .collect()
-}
-
-/// A failure the mock produces instead of processing a request, to test a client's
-/// error handling and retries. Armed with [`MockConfig::fail_next`] or
-/// [`MockServer::fail_next`](crate::MockServer::fail_next).
+/// A failure the mock produces instead of, or on top of, processing a request, to test
+/// a client's error handling, timeouts and retries. Armed with
+/// [`MockConfig::fail_next`], [`MockServer::fail_next`](crate::MockServer::fail_next) or
+/// at random with [`RandomFaults`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fault {
-    /// Answer with this HTTP status (`200..=599`) and the error JSON, with code
-    /// `injected_fault`.
+    /// Answer with this HTTP status and the error JSON, with code `injected_fault`,
+    /// without processing the request. The status must be a final one, `200..=599`:
+    /// hyper cannot send a 1xx status as an answer. 204 and 304 are sent without a body,
+    /// as HTTP requires.
     Status(u16),
-    /// Close the TCP connection without writing any response; the client sees a
-    /// connection error.
+    /// Close the TCP connection without processing the request or writing anything;
+    /// the client sees a connection error, and no session is created.
     DropConnection,
+    /// Process the request as usual (a valid one creates its session and stores its
+    /// idempotency key), then close the connection without sending the answer: the
+    /// server has acted, but the client sees a connection error. A retry with the same
+    /// idempotency key gets the session that was created.
+    DropAfterProcessing,
+    /// Process the request as usual and at once (a valid one creates its session
+    /// straight away), then hold the answer back for this long before sending it, to
+    /// be slower than a client's timeout. The delay is real time, not the mock's
+    /// [`clock`](MockConfig::clock), which the `Date` header still reads when the
+    /// answer is sent. A client that gives up meanwhile closes the connection; the
+    /// answer is then never sent, but the session stays created.
+    /// [`MockServer::shutdown`](crate::MockServer::shutdown) waits for a delayed answer
+    /// for up to 5 seconds, as for any request in flight, then closes the connection.
+    Delay(Duration),
 }
 
 impl Fault {
-    /// Refuses statuses that cannot carry the error JSON as a final response.
-    pub(crate) fn check(self) {
-        if let Fault::Status(status) = self {
-            assert!(
-                (200..=599).contains(&status),
-                "Fault::Status({status}) cannot be injected: use a final HTTP status in 200..=599"
-            );
+    /// Refuses statuses that cannot be sent as a final response with the error JSON.
+    pub(crate) fn check(self) -> Result<(), FaultError> {
+        match self {
+            Fault::Status(status) if !(200..=599).contains(&status) => {
+                Err(FaultError::Status(status))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The fault's name in logs.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Fault::Status(_) => "status",
+            Fault::DropConnection => "drop_connection",
+            Fault::DropAfterProcessing => "drop_after_processing",
+            Fault::Delay(_) => "delay",
         }
     }
 }
+
+/// Faults injected at random, from a seeded generator, so that a chaos test can be
+/// replayed.
+///
+/// Each request to `POST /session/embedded` that no queued
+/// ([`fail_next`](MockConfig::fail_next)) fault applies to draws from the generator:
+/// with probability `rate` it gets one of `faults`, chosen uniformly. The n-th such
+/// request always makes the n-th draw, so the same seed gives the same sequence of
+/// faults; which request is the n-th depends on the order requests arrive in, which
+/// concurrent clients do not fix.
+///
+/// ```
+/// use std::time::Duration;
+/// use stablemint_mock::{Fault, MockConfig, RandomFaults};
+///
+/// # fn main() -> Result<(), stablemint_mock::FaultError> {
+/// let chaos = RandomFaults::new(
+///     42,
+///     0.25,
+///     [Fault::Status(503), Fault::DropAfterProcessing, Fault::Delay(Duration::from_secs(5))],
+/// )?;
+/// let config = MockConfig::new("test_key", "test_secret").random_faults(chaos);
+/// # let _ = config;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct RandomFaults {
+    pub(crate) seed: u64,
+    pub(crate) rate: f64,
+    pub(crate) faults: Vec<Fault>,
+}
+
+impl RandomFaults {
+    /// Faults from `faults`, each request getting one with probability `rate`, drawn
+    /// from a generator seeded with `seed`.
+    ///
+    /// Fails if `rate` is not in `0.0..=1.0`, if `faults` is empty, or if one of them
+    /// is a [`Fault::Status`] outside `200..=599`.
+    pub fn new(
+        seed: u64,
+        rate: f64,
+        faults: impl IntoIterator<Item = Fault>,
+    ) -> Result<Self, FaultError> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(FaultError::Rate(rate));
+        }
+        let faults: Vec<Fault> = faults.into_iter().collect();
+        if faults.is_empty() {
+            return Err(FaultError::NoFaults);
+        }
+        for fault in &faults {
+            fault.check()?;
+        }
+        Ok(Self { seed, rate, faults })
+    }
+}
+
+/// Why a fault cannot be armed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum FaultError {
+    /// [`Fault::Status`] with a status that is not a final HTTP status (`200..=599`).
+    /// hyper cannot send a 1xx status as the answer to a request, and there are no
+    /// statuses past 599.
+    Status(u16),
+    /// A [`RandomFaults`] rate that is not a probability in `0.0..=1.0`.
+    Rate(f64),
+    /// A [`RandomFaults`] with no fault to choose from.
+    NoFaults,
+}
+
+impl fmt::Display for FaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultError::Status(status) => write!(
+                f,
+                "Fault::Status({status}) cannot be injected: use a final HTTP status in \
+                 200..=599 (hyper cannot send a 1xx status as an answer)"
+            ),
+            FaultError::Rate(rate) => write!(
+                f,
+                "a random fault rate of {rate} is not a probability: use a number in 0.0..=1.0"
+            ),
+            FaultError::NoFaults => {
+                f.write_str("random faults need at least one fault to choose from")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FaultError {}
 
 #[cfg(test)]
 mod tests {
@@ -195,21 +375,51 @@ mod tests {
     }
 
     #[test]
-    fn masking_counts_characters_not_bytes() {
-        assert_eq!(masked("ключ-1234"), "*****1234");
-        assert_eq!(masked("abc"), "abc");
-        assert_eq!(masked(""), "");
-    }
-
-    #[test]
     fn zero_faults_are_not_queued() {
-        let config = MockConfig::new("k", "s").fail_next(0, Fault::DropConnection);
+        let config = MockConfig::new("k", "s")
+            .fail_next(0, Fault::DropConnection)
+            .unwrap();
         assert!(config.faults.is_empty());
     }
 
     #[test]
-    #[should_panic(expected = "Fault::Status(99) cannot be injected")]
-    fn informational_statuses_are_refused() {
-        let _ = MockConfig::new("k", "s").fail_next(1, Fault::Status(99));
+    fn statuses_that_are_not_final_are_refused() {
+        for status in [0, 99, 100, 101, 103, 199, 600, u16::MAX] {
+            let error = MockConfig::new("k", "s")
+                .fail_next(1, Fault::Status(status))
+                .unwrap_err();
+            assert_eq!(error, FaultError::Status(status));
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("Fault::Status({status}) cannot be injected")),
+                "{message}"
+            );
+        }
+        for status in [200, 204, 304, 418, 599] {
+            assert!(
+                MockConfig::new("k", "s")
+                    .fail_next(1, Fault::Status(status))
+                    .is_ok()
+            );
+        }
+    }
+
+    #[test]
+    fn random_faults_are_checked() {
+        for rate in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+            let error = RandomFaults::new(1, rate, [Fault::DropConnection]).unwrap_err();
+            assert!(matches!(error, FaultError::Rate(_)), "{error}");
+            assert!(error.to_string().contains("not a probability"), "{error}");
+        }
+        assert_eq!(
+            RandomFaults::new(1, 0.5, []).unwrap_err(),
+            FaultError::NoFaults
+        );
+        assert_eq!(
+            RandomFaults::new(1, 0.5, [Fault::DropConnection, Fault::Status(100)]).unwrap_err(),
+            FaultError::Status(100)
+        );
+        assert!(RandomFaults::new(1, 0.0, [Fault::DropConnection]).is_ok());
+        assert!(RandomFaults::new(1, 1.0, [Fault::Delay(Duration::MAX)]).is_ok());
     }
 }

@@ -78,18 +78,46 @@ pub const SEPA_COUNTRIES: &[(&str, &str)] = &[
 /// [module documentation](self) for the table). The code is matched exactly, as the
 /// server receives it only after validating it as an uppercase ISO 3166-1 code.
 pub fn allowed_payment_methods(country_code: &str) -> Vec<AllowedPaymentMethod> {
-    let card = method(CARD, Vec::new());
-    if country_code == "GB" {
-        let uk = vec![country("GB", "United Kingdom")];
-        vec![method(FASTER_PAYMENTS, uk), card]
-    } else if SEPA_COUNTRIES.iter().any(|(code, _)| *code == country_code) {
-        let sepa = SEPA_COUNTRIES
-            .iter()
-            .map(|(code, name)| country(code, name))
-            .collect();
-        vec![method(BANK_TRANSFER, sepa), card]
-    } else {
-        vec![card]
+    Offer::for_country(country_code).methods()
+}
+
+/// The three rows of the table: which payment methods a country is offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Offer {
+    Sepa,
+    FasterPayments,
+    CardOnly,
+}
+
+impl Offer {
+    pub(crate) const ALL: [Offer; 3] = [Offer::Sepa, Offer::FasterPayments, Offer::CardOnly];
+
+    pub(crate) fn for_country(country_code: &str) -> Offer {
+        if country_code == "GB" {
+            Offer::FasterPayments
+        } else if SEPA_COUNTRIES.iter().any(|(code, _)| *code == country_code) {
+            Offer::Sepa
+        } else {
+            Offer::CardOnly
+        }
+    }
+
+    pub(crate) fn methods(self) -> Vec<AllowedPaymentMethod> {
+        let card = method(CARD, Vec::new());
+        match self {
+            Offer::FasterPayments => {
+                let uk = vec![country("GB", "United Kingdom")];
+                vec![method(FASTER_PAYMENTS, uk), card]
+            }
+            Offer::Sepa => {
+                let sepa = SEPA_COUNTRIES
+                    .iter()
+                    .map(|(code, name)| country(code, name))
+                    .collect();
+                vec![method(BANK_TRANSFER, sepa), card]
+            }
+            Offer::CardOnly => vec![card],
+        }
     }
 }
 

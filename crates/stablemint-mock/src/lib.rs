@@ -11,9 +11,11 @@
 //!   once, and an unknown property refused with a did-you-mean hint (switchable with
 //!   [`MockConfig::unknown_fields`]);
 //! - idempotency: the same `idempotencyKey` with the same body returns the first
-//!   response again (same `sessionId`); with another body, 409;
-//! - fault injection: [`MockServer::fail_next`] makes the next requests fail with a
-//!   status, or drops their connection without an answer;
+//!   response again (same `sessionId`); with another body, 409; keys are remembered for
+//!   a while and up to a number ([see below](#idempotency-keys));
+//! - fault injection ([`Fault`]): [`MockServer::fail_next`] makes the next requests fail
+//!   with a status, drops their connection before or after processing them, or answers
+//!   them late; [`RandomFaults`] injects faults at random from a seed;
 //! - fixtures: the payment methods depend on `userCountryCode` (see [`fixtures`]), and
 //!   saved banks can be configured per user ([`MockConfig::saved_banks`]).
 //!
@@ -32,7 +34,7 @@
 //!     .build()?;
 //!
 //! // The first attempt fails with 503; the client retries with the same idempotency key.
-//! server.fail_next(1, Fault::Status(503));
+//! server.fail_next(1, Fault::Status(503))?;
 //! let request: types::EmbeddedSessionRequest = types::EmbeddedSessionRequest::builder()
 //!     .user_id("user-8c1f")
 //!     .user_email("jane.doe@example.com")
@@ -65,9 +67,10 @@
 //!
 //! | check | status | `code` |
 //! |---|---|---|
-//! | the path is not `/session/embedded` | 404 | `not_found` |
+//! | the header fields add up to more than 32 KiB (name, value and 4 bytes each) | 431 | `headers_too_large` |
+//! | the path is not `/session/embedded` (any other path, including StableMint operations the mock does not implement, such as `POST /session/hosted`) | 404 | `not_found` |
 //! | the method is not `POST` (the answer has `Allow: POST`) | 405 | `method_not_allowed` |
-//! | a fault is armed ([`Fault::Status`]) | as armed | `injected_fault` |
+//! | a [`Fault::Status`] is armed | as armed | `injected_fault` |
 //! | `Content-Type` is not `application/json` (parameters are fine) | 415 | `unsupported_media_type` |
 //! | the body is larger than the limit ([`MockConfig::body_limit`]) | 413 | `body_too_large` |
 //! | the body does not arrive within 30 s | 408 | `request_timeout` |
@@ -80,7 +83,12 @@
 //! | `userId` is missing or not a string (`errors` says which) | 400 | `invalid_body` |
 //! | `signature` does not match | 401 | `bad_signature` |
 //! | a field is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), or breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`); every problem is listed | 400 | `invalid_body` |
-//! | `idempotencyKey` was used before with another body | 409 | `idempotency_conflict` |
+//! | `idempotencyKey` is remembered with another body | 409 | `idempotency_conflict` |
+//!
+//! The other faults are not answers: [`Fault::DropConnection`] closes the connection at
+//! the same point as [`Fault::Status`], before any check; [`Fault::DropAfterProcessing`]
+//! and [`Fault::Delay`] let the request go through every check (and create its session
+//! if it passes), then close the connection without an answer, or hold the answer back.
 //!
 //! A request that passes is answered 200 with an `EmbeddedSessionResponse`:
 //! `sessionId` a new UUIDv4, `expiresAt` the server time plus
@@ -88,14 +96,62 @@
 //! when configured for the `userId` (otherwise absent), and `reference` `SM-` followed
 //! by 16 random uppercase hex digits.
 //!
-//! No input makes the server panic or answer 5xx, except a 5xx fault you armed. Bytes
-//! that are not HTTP at all are refused by hyper before the mock sees them, with an
-//! empty-bodied 400, 414 or 431.
+//! # Headers of every answer
+//!
+//! Every answer the mock writes (200s, every error above, 401s included, and injected
+//! faults) carries:
+//!
+//! - `Date`: the mock's clock ([`MockConfig::clock`]) when the answer is sent, in
+//!   IMF-fixdate form (`Tue, 14 Nov 2023 22:13:20 GMT`), so a client can correct its
+//!   clock skew from it. hyper's own `Date`, from the system clock, is switched off.
+//!   Dates before 1970 or after 9999 are shown as the nearest of those ends.
+//! - [`stablemint::REQUEST_ID_HEADER`] (`x-request-id`): `req_` and 16 lowercase hex
+//!   digits, new for every request and never the same twice in one process.
+//!
+//! # Idempotency keys
+//!
+//! A key is remembered from the request that created its session, for
+//! [`MockConfig::idempotency_ttl`] (default 24 hours) by the mock's clock, and the mock
+//! remembers at most [`MockConfig::max_idempotency_keys`] (default 100,000); when a new
+//! key would go past that, the oldest is forgotten first. A replay does not make a key
+//! younger. A request whose key has expired or been forgotten is a new request: it
+//! creates a new session (with another `sessionId`), whatever its body, and its key is
+//! remembered again from then on. Keys of requests that fail a check are not stored.
+//! Each key costs about 230 bytes (the repository's `BENCHMARKS.md` has the measure):
+//! the session's id, expiry and reference and a SHA-256 digest of the request, not the
+//! bodies.
+//!
+//! # Malformed HTTP
+//!
+//! Bytes that hyper cannot parse as an HTTP/1.1 request never reach the mock, so they
+//! cannot get its JSON: hyper answers them itself, with only the headers
+//! `connection: close` and `content-length: 0`, no body (so no `Date` and no request
+//! id), and closes the connection:
+//!
+//! | what hyper refuses | status |
+//! |---|---|
+//! | a bad request line (an invalid method, target or version) or a malformed header field | `400 Bad Request` |
+//! | more than 100 header fields, or a request head larger than hyper's buffer (about 400 KB) | `431 Request Header Fields Too Large` |
+//! | a request target longer than 65,534 bytes | `414 URI Too Long` |
+//!
+//! Header fields that hyper accepts but that add up to more than 32 KiB get the JSON
+//! `headers_too_large` above. Such requests are not counted by
+//! [`MockServer::requests_received`] nor reported to [`MockConfig::on_request`].
+//!
+//! # No panics
+//!
+//! No public function of this crate panics on its input, whatever the configuration
+//! or the request: a fault that cannot be injected is an [`Err`] ([`FaultError`]), and
+//! no request makes the server panic or answer 5xx, except a 5xx fault you armed. (Your
+//! own [`MockConfig::clock`] or [`MockConfig::on_request`] closures run inside the
+//! server; a panic in them ends that request's connection.)
 //!
 //! # Logs
 //!
 //! Each request is logged with [`tracing`] at `debug`: method, path (without the query),
-//! status and error code. Header values, the secret and bodies are never logged.
+//! status, error code, injected fault and request id; and passed as a [`RequestLog`] to
+//! the hook of [`MockConfig::on_request`], with its latency. Header values, the secret
+//! and bodies are never logged.
 
 #![warn(missing_docs)]
 
@@ -106,10 +162,12 @@ mod config;
 mod create_session;
 pub mod fixtures;
 mod handler;
+mod log;
 mod server;
 mod sessions;
 mod state;
 
-pub use config::{Fault, MockConfig};
+pub use config::{Fault, FaultError, MockConfig, RandomFaults};
+pub use log::RequestLog;
 pub use server::MockServer;
 pub use stablemint::UnknownFields;

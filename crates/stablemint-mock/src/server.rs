@@ -4,6 +4,10 @@
 //! an injected [`Fault::DropConnection`](crate::Fault::DropConnection) can close it
 //! without writing anything: the handler fires the connection's kill signal, and the
 //! connection task drops the socket.
+//!
+//! hyper's automatic `Date` header is off: every answer the mock writes carries its own,
+//! from the mock's clock, and hyper's own answers to malformed HTTP carry none (rather
+//! than one from the system clock that would contradict the mock's).
 
 use std::convert::Infallible;
 use std::fmt;
@@ -18,7 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::config::{Fault, MockConfig};
+use crate::config::{Fault, FaultError, MockConfig};
 use crate::handler::{self, Reply};
 use crate::state::Shared;
 
@@ -45,6 +49,8 @@ pub struct MockServer {
 
 impl MockServer {
     /// Starts a server on `127.0.0.1` with a port the operating system picks.
+    ///
+    /// Like any Tokio I/O, it must be called from within a Tokio runtime.
     pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
         Self::start_on(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
     }
@@ -53,9 +59,9 @@ impl MockServer {
     ///
     /// Fails when the address cannot be bound, e.g. because the port is in use.
     pub async fn start_on(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockServer> {
+        let shared = Arc::new(Shared::new(config)?);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept(listener, shared.clone(), stopped));
         tracing::debug!(%addr, "stablemint mock listening");
@@ -78,20 +84,26 @@ impl MockServer {
         self.addr
     }
 
-    /// Answers the next `count` requests to `POST /session/embedded` with `fault`
-    /// instead of processing them, after any faults already armed. Requests to other
-    /// routes or with other methods neither see nor use faults.
+    /// Applies `fault` to the next `count` requests to `POST /session/embedded`, after
+    /// any faults already armed (and before any [`RandomFaults`](crate::RandomFaults)).
+    /// Requests to other routes or with other methods neither see nor use faults.
     ///
-    /// # Panics
-    ///
-    /// If `fault` is [`Fault::Status`] with a code outside `200..=599`.
-    pub fn fail_next(&self, count: usize, fault: Fault) {
-        self.shared.arm(count, fault);
+    /// Fails, and arms nothing, if `fault` is [`Fault::Status`] with a status outside
+    /// `200..=599` (see [`FaultError`]).
+    pub fn fail_next(&self, count: usize, fault: Fault) -> Result<(), FaultError> {
+        self.shared.arm(count, fault)
     }
 
     /// How many distinct sessions were created. Idempotent replays do not count.
     pub fn sessions_created(&self) -> usize {
         self.shared.sessions.created()
+    }
+
+    /// How many idempotency keys the server remembers now, at most
+    /// [`MockConfig::max_idempotency_keys`]. Expired keys count until a later keyed
+    /// request forgets them.
+    pub fn idempotency_keys(&self) -> usize {
+        self.shared.sessions.keys()
     }
 
     /// How many HTTP requests reached the server, on any route and whatever the answer
@@ -131,6 +143,7 @@ impl fmt::Debug for MockServer {
             .field("config", &self.shared.config)
             .field("sessions_created", &self.sessions_created())
             .field("requests_received", &self.requests_received())
+            .field("idempotency_keys", &self.idempotency_keys())
             .finish()
     }
 }
@@ -139,7 +152,8 @@ impl fmt::Debug for MockServer {
 async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
+        .header_read_timeout(HEADER_TIMEOUT)
+        .auto_date_header(false);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {

@@ -16,6 +16,10 @@ impl Capture {
     /// Starts capturing on this thread. Use a current-thread runtime, so that spawned
     /// tasks log on this thread too.
     pub fn start() -> (Capture, DefaultGuard) {
+        // A global subscriber too, one that records nothing: when the only subscriber
+        // is this thread's, a call site that another test's thread meets first caches
+        // "nobody listens" from that thread's no-op default, and stays silent here.
+        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
         let capture = Capture::default();
         let writer = capture.clone();
         let layer = tracing_subscriber::fmt::layer()

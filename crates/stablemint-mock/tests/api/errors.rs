@@ -480,3 +480,19 @@ async fn a_client_that_sends_everything_before_reading_gets_the_413() {
     );
     assert_eq!(raw_json(&answer)["code"], "body_too_large");
 }
+
+/// An operation of the API that the mock does not implement is a JSON 404, not a 500.
+#[tokio::test]
+async fn post_session_hosted_is_a_json_404() {
+    let server = start().await;
+    let response = Call::signed(&valid_body())
+        .path("/session/hosted")
+        .send(&server)
+        .await;
+    assert!(response.headers().contains_key("x-request-id"));
+    let json = error(response, 404, "not_found").await;
+    let message = json["message"].as_str().unwrap();
+    assert!(message.contains("only POST /session/embedded"), "{message}");
+    assert!(message.contains("does not implement"), "{message}");
+    assert_eq!(server.sessions_created(), 0);
+}

@@ -9,6 +9,8 @@ mod support;
 mod errors;
 mod faults;
 mod garbage;
+mod headers;
 mod idempotency;
 mod lifecycle;
+mod malformed;
 mod sessions;

@@ -27,11 +27,13 @@ pub async fn start() -> MockServer {
 
 /// A plain HTTP client; reqwest needs a rustls provider even for `http://`.
 pub fn http() -> reqwest::Client {
+    http_with_timeout(Duration::from_secs(20))
+}
+
+/// The same, giving up on a request after `timeout`.
+pub fn http_with_timeout(timeout: Duration) -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().timeout(timeout).build().unwrap()
 }
 
 /// A request body that passes every rule.
@@ -245,4 +247,39 @@ pub async fn open_request(server: &MockServer, content_length: usize) -> tokio::
         .unwrap();
     stream.write_all(head.as_bytes()).await.unwrap();
     stream
+}
+
+/// A server clock a test moves by hand, in Unix seconds.
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Clock {
+    /// A clock at [`NOW`], and the test configuration reading it.
+    pub fn config() -> (Clock, MockConfig) {
+        let clock = Clock(std::sync::Arc::new(std::sync::atomic::AtomicU64::new(NOW)));
+        let reader = clock.clone();
+        let config = MockConfig::new(KEY, SECRET).clock(move || {
+            SystemTime::UNIX_EPOCH
+                + Duration::from_secs(reader.0.load(std::sync::atomic::Ordering::SeqCst))
+        });
+        (clock, config)
+    }
+
+    /// Moves the clock on by `seconds`.
+    pub fn advance(&self, seconds: u64) {
+        self.0
+            .fetch_add(seconds, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The time now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The valid body with `idempotencyKey` set to `key`.
+pub fn keyed(key: &str) -> Value {
+    let mut body = valid_body();
+    body["idempotencyKey"] = json!(key);
+    body
 }
