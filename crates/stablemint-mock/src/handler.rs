@@ -102,21 +102,44 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
 
-    match fault {
-        Some(Fault::DropAfterProcessing) => return dropped(shared, log, started),
-        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        _ => {}
+    if let Some(Fault::DropAfterProcessing) = fault {
+        return dropped(shared, log, started);
+    }
+    log.status = Some(response.status().as_u16());
+    let request_id = HeaderValue::from_str(&log.request_id).ok();
+    // Reported when this goes out of scope: after the answer is handed over, or when a
+    // client that gave up on a delayed answer hangs up and the wait is cancelled.
+    let _report = ReportOnDrop {
+        shared,
+        log: Some(log),
+        started,
+    };
+    if let Some(Fault::Delay(delay)) = fault {
+        tokio::time::sleep(delay).await;
     }
 
     // Read when the answer goes out, so that a delayed answer is dated when it is sent.
     let headers = response.headers_mut();
     headers.insert(header::DATE, http_date(shared.now()));
-    if let Ok(id) = HeaderValue::from_str(&log.request_id) {
+    if let Some(id) = request_id {
         headers.insert(HeaderName::from_static(stablemint::REQUEST_ID_HEADER), id);
     }
-    log.status = Some(response.status().as_u16());
-    report(shared, log, started);
     Reply::Respond(response)
+}
+
+/// Reports its request when dropped.
+struct ReportOnDrop<'a> {
+    shared: &'a Shared,
+    log: Option<RequestLog>,
+    started: Instant,
+}
+
+impl Drop for ReportOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(log) = self.log.take() {
+            report(self.shared, log, self.started);
+        }
+    }
 }
 
 /// The sum of the header fields' sizes, as [`MAX_HEADER_BYTES`] counts them.
