@@ -15,7 +15,8 @@ use anyhow::{Context, Result, bail, ensure};
 /// The crate whose tables this generates, relative to the workspace root.
 const CRATE_DIR: &str = "crates/stablemint-validate";
 
-/// Alpha-2 codes the validation policy accepts on top of ISO 3166-1 (DESIGN.md).
+/// Alpha-2 codes the validation policy accepts on top of ISO 3166-1 (see the policy
+/// table in ARCHITECTURE.md).
 ///
 /// `XK` is user-assigned (ISO 3166-1 leaves `XA`-`XZ` to users); the European
 /// Commission, the IMF and SWIFT use it for Kosovo. It is kept out of the ISO data file

@@ -237,3 +237,30 @@ fn a_crlf_checkout_is_not_drift() {
     assert!(stdout.contains("unchanged"), "{stdout}");
     assert!(!stdout.contains("wrote"), "{stdout}");
 }
+
+#[test]
+fn a_signed_operation_must_say_what_its_signature_covers() {
+    assert_fails(
+        &edit(
+            "      x-stablemint:\n        signedField: userId\n        idempotencyKeyField: idempotencyKey\n",
+            "",
+        ),
+        "POST /session/embedded (createEmbeddedSession) sends the signature headers but does \
+         not say which request body property the signature covers",
+    );
+    assert_fails(
+        &edit(
+            "        signedField: userId\n",
+            "        signedField: userid\n",
+        ),
+        "POST /session/embedded (createEmbeddedSession): the signed field `userid` is not a \
+         property of the request body",
+    );
+    assert_fails(
+        &edit(
+            "        idempotencyKeyField: idempotencyKey\n",
+            "        idempotencyKeyField: idempotencyKey\n        retries: 3\n",
+        ),
+        "`x-stablemint` has an unknown key `retries`",
+    );
+}

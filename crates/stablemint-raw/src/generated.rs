@@ -1490,10 +1490,9 @@ is not sent. Open question for StableMint: is a string also accepted?
 The StableMint payment API, as far as the Rust bindings use it: creating an
 embedded payment session.
 
-Source: StableMint's "Embedded Session" documentation page, kept in
-`shared/reference/embedded-session.txt`. Field names, types and which fields
-are required come from that page only. Where the page is silent, the
-description of the field says so and the schema takes the choice that is
+Source: StableMint's "Embedded Session" documentation page. Field names, types
+and which fields are required come from that page only. Where the page is silent,
+the description of the field says so and the schema takes the choice that is
 safest for the caller.
 
 
