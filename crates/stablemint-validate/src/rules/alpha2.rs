@@ -72,10 +72,16 @@ pub fn is_alpha2(s: &str) -> bool {
 
 /// Whether the table has the code `first second` (any bytes; non-letters are absent).
 fn bit(first: u8, second: u8) -> bool {
+    bit_in(&ALPHA2, first, second)
+}
+
+/// Whether `table` (one row of 26 column bits per first letter) has the code
+/// `first second`. Bytes other than `A`-`Z` are absent whatever the table holds.
+fn bit_in(table: &[u32; 26], first: u8, second: u8) -> bool {
     let row = first.wrapping_sub(b'A');
     let column = second.wrapping_sub(b'A');
     column < 26
-        && ALPHA2
+        && table
             .get(usize::from(row))
             .is_some_and(|bits| bits >> column & 1 == 1)
 }
@@ -150,6 +156,27 @@ mod tests {
         ] {
             assert!(!is_alpha2(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn only_letter_pairs_are_looked_up_whatever_the_table_holds() {
+        // A table with every bit set, the six unused ones above column 25 included: only
+        // the 26 x 26 letter pairs may be found in it.
+        let full = [u32::MAX; 26];
+        let mut found = 0;
+        for first in 0..=u8::MAX {
+            for second in 0..=u8::MAX {
+                let letters = first.is_ascii_uppercase() && second.is_ascii_uppercase();
+                assert_eq!(bit_in(&full, first, second), letters, "{first} {second}");
+                found += usize::from(letters);
+            }
+        }
+        assert_eq!(found, 26 * 26);
+        // The byte just past `Z` in each position, where a bound off by one would look.
+        assert!(!bit_in(&full, b'A', b'['));
+        assert!(!bit_in(&full, b'[', b'A'));
+        assert!(bit_in(&full, b'Z', b'Z'));
+        assert!(!bit_in(&[0; 26], b'D', b'E'));
     }
 
     #[test]
