@@ -1,9 +1,9 @@
 //! ISO 3166-1 alpha-2 country codes.
 
-use crate::Invalid;
-use crate::tables::ALPHA2;
+use std::borrow::Cow;
 
-const CODE: &str = "alpha2";
+use super::Rule;
+use crate::tables::ALPHA2;
 
 const NOT_ASSIGNED: &str =
     "not an ISO 3166-1 alpha-2 code: use an officially assigned code such as DE";
@@ -87,28 +87,59 @@ fn bit_in(table: &[u32; 26], first: u8, second: u8) -> bool {
 }
 
 /// The `alpha2` rule: [`is_alpha2`], with a message that says how to fix the value.
-pub(crate) fn check(s: &str) -> Result<(), Invalid> {
-    if is_alpha2(s) {
-        Ok(())
-    } else {
-        Err(Invalid::new(CODE, message(s)))
+pub(crate) struct Alpha2;
+
+/// Why a string is not an alpha-2 code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    Empty,
+    /// Not two ASCII letters (nor three, see [`Reason::Alpha3`]).
+    TwoLetters,
+    /// An assigned code in lower or mixed case.
+    UpperCase,
+    /// Three letters: an alpha-3 code, most likely.
+    Alpha3,
+    /// A code people send that ISO 3166-1 does not assign (or no longer does): the
+    /// message from [`HINTS`] that names the fix.
+    Replaced(&'static str),
+    NotAssigned,
+}
+
+impl Rule for Alpha2 {
+    type Input<'a> = &'a str;
+    type Reason = Reason;
+    const CODE: &'static str = "alpha2";
+
+    fn test(s: &str) -> Result<(), Reason> {
+        if is_alpha2(s) { Ok(()) } else { Err(reason(s)) }
+    }
+
+    fn message(reason: Reason) -> Cow<'static, str> {
+        Cow::Borrowed(match reason {
+            Reason::Empty => EMPTY,
+            Reason::TwoLetters => TWO_LETTERS,
+            Reason::UpperCase => UPPER_CASE,
+            Reason::Alpha3 => ALPHA3,
+            Reason::Replaced(message) => message,
+            Reason::NotAssigned => NOT_ASSIGNED,
+        })
     }
 }
 
-/// The most helpful message for a rejected `s`. Never repeats `s`.
-fn message(s: &str) -> &'static str {
+/// Why the rejected `s` is rejected, as helpfully as can be said.
+fn reason(s: &str) -> Reason {
     match *s.as_bytes() {
-        [] => EMPTY,
+        [] => Reason::Empty,
         [first, second] if first.is_ascii_alphabetic() && second.is_ascii_alphabetic() => {
             let upper = [first.to_ascii_uppercase(), second.to_ascii_uppercase()];
             if upper != [first, second] && bit(upper[0], upper[1]) {
-                UPPER_CASE
+                Reason::UpperCase
             } else {
-                hint(upper).unwrap_or(NOT_ASSIGNED)
+                hint(upper).map_or(Reason::NotAssigned, Reason::Replaced)
             }
         }
-        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => ALPHA3,
-        _ => TWO_LETTERS,
+        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => Reason::Alpha3,
+        _ => Reason::TwoLetters,
     }
 }
 
@@ -122,6 +153,10 @@ fn hint(code: [u8; 2]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(s: &str) -> Result<(), crate::Invalid> {
+        crate::rules::alpha2(s)
+    }
 
     fn message_of(s: &str) -> String {
         crate::rules::message_of(check(s))

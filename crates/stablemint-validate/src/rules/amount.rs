@@ -3,10 +3,8 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::{Invalid, MinorUnits, currency_minor_units};
-
-const POSITIVE: &str = "positive";
-const PRECISION: &str = "precision";
+use super::Rule;
+use crate::{MinorUnits, currency_minor_units};
 
 const NOT_POSITIVE: &str = "the amount must be a finite number greater than 0";
 
@@ -107,34 +105,71 @@ fn fits_without_formatting(amount: f64, allowed: u8) -> bool {
 const FAST_LIMIT: f64 = 1e9;
 
 /// The `positive` rule: [`is_positive`], with a message.
-pub(crate) fn check_positive(amount: f64) -> Result<(), Invalid> {
-    if is_positive(amount) {
-        Ok(())
-    } else {
-        Err(Invalid::new(POSITIVE, NOT_POSITIVE))
+pub(crate) struct Positive;
+
+/// Why an amount is not positive: it is zero, negative or not finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotPositive;
+
+impl Rule for Positive {
+    type Input<'a> = f64;
+    type Reason = NotPositive;
+    const CODE: &'static str = "positive";
+
+    fn test(amount: f64) -> Result<(), NotPositive> {
+        if is_positive(amount) {
+            Ok(())
+        } else {
+            Err(NotPositive)
+        }
+    }
+
+    fn message(NotPositive: NotPositive) -> Cow<'static, str> {
+        Cow::Borrowed(NOT_POSITIVE)
     }
 }
 
 /// The `precision` rule. Passes when the amount is not finite or the currency is not an
 /// active code: the `positive` and `currency` rules report those.
-pub(crate) fn check_precision(amount: f64, currency: &str) -> Result<(), Invalid> {
-    let Some(table_entry) = crate::tables::active_currency(currency) else {
-        return Ok(());
-    };
-    let MinorUnits::Digits(allowed) = table_entry.minor_units else {
-        return Ok(());
-    };
-    if !amount.is_finite() || has_at_most(amount, allowed) {
-        return Ok(());
+pub(crate) struct Precision;
+
+/// Why an amount is too precise: its currency and the digits that currency allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TooPrecise {
+    /// The currency's code, from the table rather than the input.
+    code: &'static str,
+    allowed: u8,
+}
+
+impl Rule for Precision {
+    type Input<'a> = (f64, &'a str);
+    type Reason = TooPrecise;
+    const CODE: &'static str = "precision";
+
+    fn test((amount, currency): (f64, &str)) -> Result<(), TooPrecise> {
+        let Some(table_entry) = crate::tables::active_currency(currency) else {
+            return Ok(());
+        };
+        let MinorUnits::Digits(allowed) = table_entry.minor_units else {
+            return Ok(());
+        };
+        if !amount.is_finite() || has_at_most(amount, allowed) {
+            return Ok(());
+        }
+        Err(TooPrecise {
+            code: table_entry.code,
+            allowed,
+        })
     }
-    // The code comes from the table, not from the input; the amount is never shown.
-    let code = table_entry.code;
-    let message = match allowed {
-        0 => format!("{code} has no minor unit: use a whole amount"),
-        1 => format!("{code} allows at most 1 decimal place"),
-        n => format!("{code} allows at most {n} decimal places"),
-    };
-    Err(Invalid::new(PRECISION, Cow::Owned(message)))
+
+    /// Names the currency, never the amount.
+    fn message(TooPrecise { code, allowed }: TooPrecise) -> Cow<'static, str> {
+        Cow::Owned(match allowed {
+            0 => format!("{code} has no minor unit: use a whole amount"),
+            1 => format!("{code} allows at most 1 decimal place"),
+            n => format!("{code} allows at most {n} decimal places"),
+        })
+    }
 }
 
 /// A formatter sink that only counts the digits after the first `.`.
@@ -211,6 +246,15 @@ impl fmt::Write for StackBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Invalid;
+
+    fn check_positive(x: f64) -> Result<(), Invalid> {
+        crate::rules::positive(x)
+    }
+
+    fn check_precision(x: f64, currency: &str) -> Result<(), Invalid> {
+        crate::rules::precision(x, currency)
+    }
 
     #[test]
     fn positive_is_finite_and_above_zero() {
