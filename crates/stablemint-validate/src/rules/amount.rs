@@ -441,6 +441,19 @@ mod tests {
     }
 
     #[test]
+    fn precision_messages_for_every_number_of_digits() {
+        // No active currency allows exactly 1 digit today; the message is still right.
+        let message = |code, allowed| Precision::message(TooPrecise { code, allowed });
+        assert_eq!(
+            message("JPY", 0),
+            "JPY has no minor unit: use a whole amount"
+        );
+        assert_eq!(message("XYZ", 1), "XYZ allows at most 1 decimal place");
+        assert_eq!(message("EUR", 2), "EUR allows at most 2 decimal places");
+        assert_eq!(message("BHD", 3), "BHD allows at most 3 decimal places");
+    }
+
+    #[test]
     fn f32_widens_to_its_own_shortest_decimal() {
         assert_eq!(widen_f32(0.1), 0.1);
         assert_eq!(widen_f32(10.12), 10.12);
