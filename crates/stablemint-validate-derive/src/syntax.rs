@@ -170,14 +170,14 @@ impl Parse for RawRule {
             Ok(_) => return input.parse().map(Self::Meta),
             Err(error) => error,
         };
-        // Only `path = value` with a non-empty value gets the second reading; anything
-        // else keeps syn's error.
-        let ahead = input.fork();
-        if ahead.call(syn::Path::parse_mod_style).is_err() || !ahead.peek(Token![=]) {
+        // After a path that parses, `Meta` fails only in the value after `=`: that value
+        // is kept as tokens, up to the next comma. Any other failure keeps syn's error.
+        let (Ok(path), Ok(eq_token)) = (
+            input.call(syn::Path::parse_mod_style),
+            input.parse::<Token![=]>(),
+        ) else {
             return Err(error);
-        }
-        let path = input.call(syn::Path::parse_mod_style)?;
-        let eq_token = input.parse()?;
+        };
         let mut value = TokenStream::new();
         while !input.is_empty() && !input.peek(Token![,]) {
             value.extend([input.parse::<TokenTree>()?]);
