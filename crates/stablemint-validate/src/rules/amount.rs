@@ -146,6 +146,8 @@ impl Rule for Precision {
     type Reason = TooPrecise;
     const CODE: &'static str = "precision";
 
+    // Inlined into `rules::precision`, its one caller (see `Alpha2::test`).
+    #[inline]
     fn test((amount, currency): (f64, &str)) -> Result<(), TooPrecise> {
         let Some(table_entry) = crate::tables::active_currency(currency) else {
             return Ok(());

@@ -78,6 +78,9 @@ impl Rule for Currency {
     type Reason = Reason;
     const CODE: &'static str = "currency";
 
+    // Inlined into the rule's public function (its one caller), which then costs what
+    // the rule did before it had this shape.
+    #[inline]
     fn test(s: &str) -> Result<(), Reason> {
         if is_currency(s) {
             Ok(())
@@ -98,6 +101,7 @@ impl Rule for Currency {
 }
 
 /// Why the rejected `s` is rejected, as helpfully as can be said.
+#[inline] // into `test`, its one caller, so the reason never goes through memory
 fn reason(s: &str) -> Reason {
     let bytes = s.as_bytes();
     if bytes.is_empty() {
