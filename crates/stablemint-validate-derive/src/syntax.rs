@@ -263,9 +263,8 @@ fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
                         `precision = currency`";
             match rule.value() {
                 None => return Err(Error::new_spanned(&rule, hint)),
-                Some(Value::Expr(Expr::Path(path)))
-                    if path.qself.is_none() && path.attrs.is_empty() =>
-                {
+                // syn refuses attributes inside an attribute's value, so the path has none.
+                Some(Value::Expr(Expr::Path(path))) if path.qself.is_none() => {
                     match path.path.get_ident() {
                         Some(currency) => RuleKind::Precision {
                             currency: currency.clone(),
@@ -288,7 +287,7 @@ fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
                         `fn(&FieldType) -> Result<(), Invalid>`: `custom = path::to::check`";
             match rule.value() {
                 None => return Err(Error::new_spanned(&rule, hint)),
-                Some(Value::Expr(Expr::Path(path))) if path.attrs.is_empty() => RuleKind::Custom {
+                Some(Value::Expr(Expr::Path(path))) => RuleKind::Custom {
                     check: path.clone(),
                 },
                 Some(Value::Expr(Expr::Lit(lit))) => {
@@ -522,6 +521,65 @@ mod tests {
         };
         assert_eq!(names(&input.fields[0]), ["email"]);
         assert_eq!(names(&input.fields[1]), ["custom", "nested"]);
+    }
+
+    fn messages_for(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let (_, errors) = parse_ok(tokens);
+        errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn precision_names_a_plain_field_and_custom_any_function_path() {
+        let messages = messages_for(quote! {
+            struct A {
+                #[validate(precision = <Self>::currency)]
+                a: f64,
+                #[validate(precision = crate::currency)]
+                b: f64,
+                #[validate(custom = #[inline] check)]
+                c: String,
+            }
+        });
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(messages[0].starts_with("rule `precision` names the field"));
+        assert!(messages[1].starts_with("rule `precision` names the field"));
+        assert!(messages[2].starts_with("rule `custom` needs the path of a function"));
+        let (input, errors) = parse_ok(quote! {
+            struct A {
+                #[validate(custom = <Self as Checks>::id, custom = ::checks::id::<u8>)]
+                a: String,
+            }
+        });
+        errors.expect("qualified and generic function paths are fine");
+        assert_eq!(input.fields[0].rules.len(), 2);
+    }
+
+    #[test]
+    fn names_from_other_crates_suggest_ours() {
+        let messages = messages_for(quote! {
+            struct A {
+                #[validate(country, country_code, dive, inner, validate)]
+                a: String,
+            }
+        });
+        let suggested: Vec<&str> = messages
+            .iter()
+            .map(|m| m.rsplit("did you mean ").next().unwrap_or(m))
+            .collect();
+        assert_eq!(
+            suggested,
+            [
+                "`alpha2`?",
+                "`alpha2`?",
+                "`nested`?",
+                "`nested`?",
+                "`nested`?"
+            ]
+        );
     }
 
     #[test]
