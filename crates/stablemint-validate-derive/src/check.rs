@@ -334,7 +334,7 @@ mod tests {
         for ty in &yes {
             assert!(is_string_like(ty), "{}", display_tokens(ty));
         }
-        let no: [Type; 9] = [
+        let no: [Type; 14] = [
             parse_quote!(u32),
             parse_quote!(str),
             parse_quote!(String<u8>),
@@ -344,6 +344,12 @@ mod tests {
             parse_quote!(Option<u32>),
             parse_quote!(<T as Trait>::String),
             parse_quote!((String, String)),
+            // Behind `&`, `Cow` or `Box`, only `str` itself (or a string type) will do.
+            parse_quote!(&u32),
+            parse_quote!(&str<u8>),
+            parse_quote!(Cow<'a, u32>),
+            parse_quote!(&<T as Trait>::str),
+            parse_quote!(Box<<T as Trait>::str>),
         ];
         for ty in &no {
             assert!(!is_string_like(ty), "{}", display_tokens(ty));
@@ -363,16 +369,44 @@ mod tests {
         for ty in &yes {
             assert!(is_float_like(ty), "{}", display_tokens(ty));
         }
-        let no: [Type; 5] = [
+        let no: [Type; 8] = [
             parse_quote!(i64),
             parse_quote!(String),
             parse_quote!(Vec<f64>),
             parse_quote!(Option<i32>),
             parse_quote!(Option),
+            parse_quote!(f64<u8>),
+            parse_quote!(<T as Trait>::f64),
+            parse_quote!(&<T as Trait>::f32),
         ];
         for ty in &no {
             assert!(!is_float_like(ty), "{}", display_tokens(ty));
         }
+    }
+
+    /// `ty` wrapped in an invisible group, as a `macro_rules!` `$ty:ty` hands it over.
+    fn grouped(ty: TokenStream) -> Type {
+        let group = proc_macro2::Group::new(proc_macro2::Delimiter::None, ty);
+        let ty: Type =
+            syn::parse2(TokenStream::from(TokenTree::Group(group))).expect("a grouped type parses");
+        assert!(matches!(ty, Type::Group(_)), "{}", display_tokens(&ty));
+        ty
+    }
+
+    #[test]
+    fn types_from_macro_rules_are_judged_by_what_they_wrap() {
+        use quote::quote;
+
+        assert!(is_string_like(&grouped(quote!(String))));
+        assert!(is_string_like(&grouped(quote!(&str))));
+        assert!(is_float_like(&grouped(quote!(f64))));
+        assert!(is_float_like(&grouped(quote!(Option<f32>))));
+        assert!(!is_string_like(&grouped(quote!(u32))));
+        assert!(!is_float_like(&grouped(quote!(String))));
+        // A group around `str` inside a reference, as `&$t` builds it.
+        let inner = grouped(quote!(str));
+        let reference: Type = parse_quote!(&#inner);
+        assert!(is_string_like(&reference));
     }
 
     #[test]

@@ -191,6 +191,11 @@ mod tests {
         assert_eq!(edit_distance("", "date"), 4);
         assert_eq!(edit_distance("date", ""), 4);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // Swaps at either end of a word, where the look-back two rows and columns is
+        // at its first and its farthest.
+        assert_eq!(edit_distance("meail", "email"), 1);
+        assert_eq!(edit_distance("emali", "email"), 1);
+        assert_eq!(edit_distance("currenyc", "currency"), 1);
     }
 
     #[test]
@@ -222,5 +227,10 @@ mod tests {
         assert_eq!(display_tokens(&ty), "Box<dyn Fn(u8) -> u8 + Send>");
         let ty: syn::Type = syn::parse_quote!(Cow<'static, str>);
         assert_eq!(display_tokens(&ty), "Cow<'static, str>");
+        // `+` after a closing `>`, and a lifetime after a keyword.
+        let ty: syn::Type = syn::parse_quote!(Box<dyn Fn() -> Vec<u8> + Send>);
+        assert_eq!(display_tokens(&ty), "Box<dyn Fn() -> Vec<u8> + Send>");
+        let ty: syn::Type = syn::parse_quote!(Box<dyn 'static + Send>);
+        assert_eq!(display_tokens(&ty), "Box<dyn 'static + Send>");
     }
 }

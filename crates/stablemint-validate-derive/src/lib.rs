@@ -17,6 +17,10 @@
 
 #![warn(missing_docs)]
 
+// syn 3 under its usual name everywhere in the crate: the workspace keeps `syn` for syn 2,
+// which the code generator needs, and names syn 3 `syn3`.
+extern crate syn3 as syn;
+
 mod case;
 mod check;
 mod diagnostics;

@@ -5,8 +5,9 @@
 //! compile shows them all. Only a wrong item shape (enum, union, tuple or unit struct) stops
 //! here, since there are no named fields to look at.
 
-use proc_macro2::TokenTree;
-use syn::parse::ParseStream;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Data, DeriveInput, Error, Expr, Fields, LitStr, MacroDelimiter, Meta, Token};
 
@@ -116,7 +117,7 @@ fn parse_validate_attr(attr: &Attribute, rules: &mut Vec<Rule>, report: &mut imp
             "expected `#[validate(...)]`: write the rules in parentheses",
         ));
     }
-    let metas = match list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+    let metas = match list.parse_args_with(Punctuated::<RawRule, Token![,]>::parse_terminated) {
         Ok(metas) => metas,
         Err(error) => {
             return report(Error::new(
@@ -143,18 +144,108 @@ fn parse_validate_attr(attr: &Attribute, rules: &mut Vec<Rule>, report: &mut imp
     }
 }
 
+/// One entry of `#[validate(...)]` as written, before it is judged.
+enum RawRule {
+    /// What syn's [`Meta`] reads: `name`, `name(...)` or `name = expression`.
+    Meta(Meta),
+    /// `name = value` where the value is no expression that syn reads without its `full`
+    /// feature (which this crate leaves off), such as a closure: kept as tokens, so that
+    /// the rule reports it instead of the list failing to parse.
+    Unparsed {
+        path: syn::Path,
+        eq_token: Token![=],
+        value: TokenStream,
+    },
+}
+
+/// The value after `=` in a [`RawRule`].
+enum Value<'a> {
+    Expr(&'a Expr),
+    Tokens(&'a TokenStream),
+}
+
+impl Parse for RawRule {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let error = match input.fork().parse::<Meta>() {
+            Ok(_) => return input.parse().map(Self::Meta),
+            Err(error) => error,
+        };
+        // After a path that parses, `Meta` fails only in the value after `=`: that value
+        // is kept as tokens, up to the next comma. Any other failure keeps syn's error.
+        let (Ok(path), Ok(eq_token)) = (
+            input.call(syn::Path::parse_mod_style),
+            input.parse::<Token![=]>(),
+        ) else {
+            return Err(error);
+        };
+        let mut value = TokenStream::new();
+        while !input.is_empty() && !input.peek(Token![,]) {
+            value.extend([input.parse::<TokenTree>()?]);
+        }
+        if value.is_empty() {
+            return Err(error);
+        }
+        Ok(Self::Unparsed {
+            path,
+            eq_token,
+            value,
+        })
+    }
+}
+
+impl ToTokens for RawRule {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Self::Meta(meta) => meta.to_tokens(tokens),
+            Self::Unparsed {
+                path,
+                eq_token,
+                value,
+            } => {
+                path.to_tokens(tokens);
+                eq_token.to_tokens(tokens);
+                value.to_tokens(tokens);
+            }
+        }
+    }
+}
+
+impl RawRule {
+    /// The rule's name, as a path.
+    fn path(&self) -> &syn::Path {
+        match self {
+            Self::Meta(meta) => meta.path(),
+            Self::Unparsed { path, .. } => path,
+        }
+    }
+
+    /// Whether the rule is a name alone, with no value or list after it.
+    fn is_bare(&self) -> bool {
+        matches!(self, Self::Meta(Meta::Path(_)))
+    }
+
+    /// The value after `=`, if the rule is `name = value`.
+    fn value(&self) -> Option<Value<'_>> {
+        match self {
+            Self::Meta(Meta::NameValue(name_value)) => Some(Value::Expr(&name_value.value)),
+            Self::Meta(_) => None,
+            Self::Unparsed { value, .. } => Some(Value::Tokens(value)),
+        }
+    }
+}
+
 /// One rule: a bare name, or `name = value` for `precision` and `custom`.
-fn parse_rule(meta: Meta) -> syn::Result<Rule> {
-    let Some(name) = meta.path().get_ident() else {
-        return Err(unknown_rule(meta.path(), &display_tokens(meta.path())));
+fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
+    let Some(name) = rule.path().get_ident() else {
+        return Err(unknown_rule(rule.path(), &display_tokens(rule.path())));
     };
     let span = name.span();
     let name = name.to_string();
     let kind = match name.as_str() {
         "alpha2" | "date" | "email" | "currency" | "positive" | "nested" => {
-            if !matches!(meta, Meta::Path(_)) {
+            if !rule.is_bare() {
                 return Err(Error::new_spanned(
-                    &meta,
+                    &rule,
                     format!("rule `{name}` takes no value: write `{name}`"),
                 ));
             }
@@ -170,47 +261,46 @@ fn parse_rule(meta: Meta) -> syn::Result<Rule> {
         "precision" => {
             let hint = "rule `precision` names the field holding the currency code: \
                         `precision = currency`";
-            let Meta::NameValue(name_value) = &meta else {
-                return Err(Error::new_spanned(&meta, hint));
-            };
-            match &name_value.value {
-                Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+            match rule.value() {
+                None => return Err(Error::new_spanned(&rule, hint)),
+                // syn refuses attributes inside an attribute's value, so the path has none.
+                Some(Value::Expr(Expr::Path(path))) if path.qself.is_none() => {
                     match path.path.get_ident() {
                         Some(currency) => RuleKind::Precision {
                             currency: currency.clone(),
                         },
-                        None => return Err(Error::new_spanned(&name_value.value, hint)),
+                        None => return Err(Error::new_spanned(path, hint)),
                     }
                 }
-                Expr::Lit(lit) => {
+                Some(Value::Expr(Expr::Lit(lit))) => {
                     return Err(Error::new_spanned(
                         lit,
                         format!("{hint} (a field name, without quotes)"),
                     ));
                 }
-                other => return Err(Error::new_spanned(other, hint)),
+                Some(Value::Expr(other)) => return Err(Error::new_spanned(other, hint)),
+                Some(Value::Tokens(other)) => return Err(Error::new_spanned(other, hint)),
             }
         }
         "custom" => {
             let hint = "rule `custom` needs the path of a function \
                         `fn(&FieldType) -> Result<(), Invalid>`: `custom = path::to::check`";
-            let Meta::NameValue(name_value) = &meta else {
-                return Err(Error::new_spanned(&meta, hint));
-            };
-            match &name_value.value {
-                Expr::Path(path) if path.attrs.is_empty() => RuleKind::Custom {
+            match rule.value() {
+                None => return Err(Error::new_spanned(&rule, hint)),
+                Some(Value::Expr(Expr::Path(path))) => RuleKind::Custom {
                     check: path.clone(),
                 },
-                Expr::Lit(lit) => {
+                Some(Value::Expr(Expr::Lit(lit))) => {
                     return Err(Error::new_spanned(
                         lit,
                         format!("{hint} (a path, without quotes)"),
                     ));
                 }
-                other => return Err(Error::new_spanned(other, hint)),
+                Some(Value::Expr(other)) => return Err(Error::new_spanned(other, hint)),
+                Some(Value::Tokens(other)) => return Err(Error::new_spanned(other, hint)),
             }
         }
-        _ => return Err(unknown_rule(meta.path(), &name)),
+        _ => return Err(unknown_rule(rule.path(), &name)),
     };
     Ok(Rule { span, kind })
 }
@@ -399,5 +489,116 @@ mod tests {
             .map(|r| r.kind.name())
             .collect();
         assert_eq!(names, ["alpha2", "date", "nested"]);
+    }
+
+    #[test]
+    fn values_that_are_no_plain_expression_are_reported_by_their_rule() {
+        // Closures and blocks need syn's `full` feature to parse as expressions; the rule
+        // reports them, and the rules after them are still read.
+        let (input, errors) = parse_ok(quote! {
+            struct A {
+                #[validate(custom = |_| Ok(()), email, precision = { currency }, date = || 1)]
+                a: String,
+                #[validate(custom = checks::id::<u8, u16>, nested)]
+                b: String,
+            }
+        });
+        let messages: Vec<String> = errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(messages[0].starts_with("rule `custom` needs the path of a function"));
+        assert!(messages[1].starts_with("rule `precision` names the field"));
+        assert_eq!(messages[2], "rule `date` takes no value: write `date`");
+        let names = |field: &Field| {
+            field
+                .rules
+                .iter()
+                .map(|r| r.kind.name())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&input.fields[0]), ["email"]);
+        assert_eq!(names(&input.fields[1]), ["custom", "nested"]);
+    }
+
+    fn messages_for(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let (_, errors) = parse_ok(tokens);
+        errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn precision_names_a_plain_field_and_custom_any_function_path() {
+        let messages = messages_for(quote! {
+            struct A {
+                #[validate(precision = <Self>::currency)]
+                a: f64,
+                #[validate(precision = crate::currency)]
+                b: f64,
+                #[validate(custom = #[inline] check)]
+                c: String,
+            }
+        });
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(messages[0].starts_with("rule `precision` names the field"));
+        assert!(messages[1].starts_with("rule `precision` names the field"));
+        assert!(messages[2].starts_with("rule `custom` needs the path of a function"));
+        let (input, errors) = parse_ok(quote! {
+            struct A {
+                #[validate(custom = <Self as Checks>::id, custom = ::checks::id::<u8>)]
+                a: String,
+            }
+        });
+        errors.expect("qualified and generic function paths are fine");
+        assert_eq!(input.fields[0].rules.len(), 2);
+    }
+
+    #[test]
+    fn names_from_other_crates_suggest_ours() {
+        let messages = messages_for(quote! {
+            struct A {
+                #[validate(country, country_code, dive, inner, validate)]
+                a: String,
+            }
+        });
+        let suggested: Vec<&str> = messages
+            .iter()
+            .map(|m| m.rsplit("did you mean ").next().unwrap_or(m))
+            .collect();
+        assert_eq!(
+            suggested,
+            [
+                "`alpha2`?",
+                "`alpha2`?",
+                "`nested`?",
+                "`nested`?",
+                "`nested`?"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rule_list_that_does_not_parse_keeps_syns_error() {
+        let (_, errors) = parse_ok(quote! {
+            struct A {
+                #[validate(email alpha2)]
+                a: String,
+                #[validate(custom = , email)]
+                b: String,
+            }
+        });
+        let messages: Vec<String> = errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].starts_with("expected `,`: `#[validate(...)]` lists rules"));
+        assert!(messages[1].contains(": `#[validate(...)]` lists rules separated by commas"));
     }
 }

@@ -217,6 +217,45 @@ mod tests {
         assert!(run(|at, e| f64_rule(&Some(1.5_f32), at, "amount", e, rules::positive)).is_empty());
     }
 
+    /// What a rule reads from `field`, with `F` (the impl used) spelled out by the caller.
+    fn number<F: F64Field + ?Sized>(field: &F) -> Option<f64> {
+        field.as_f64_field()
+    }
+
+    fn text<F: StrField + ?Sized>(field: &F) -> Option<&str> {
+        field.as_str_field()
+    }
+
+    #[test]
+    fn number_fields_read_the_value_itself() {
+        // Every shape hands the rules the stored number, not merely some number.
+        for x in [10.25, -3.5, 0.0, 1e300] {
+            assert_eq!(number::<f64>(&x), Some(x));
+            assert_eq!(number::<&f64>(&&x), Some(x));
+            assert_eq!(number::<&&f64>(&&&x), Some(x));
+            assert_eq!(number::<Option<f64>>(&Some(x)), Some(x));
+            assert_eq!(number::<Option<&f64>>(&Some(&x)), Some(x));
+        }
+        assert_eq!(number::<f32>(&10.12), Some(10.12));
+        assert_eq!(number::<&f32>(&&-2.5), Some(-2.5));
+        assert_eq!(number::<Option<f32>>(&Some(0.1)), Some(0.1));
+        assert_eq!(number::<Option<f64>>(&None), None);
+        assert_eq!(number::<Option<&f32>>(&None), None);
+        assert!(number::<f64>(&f64::NAN).is_some_and(f64::is_nan));
+    }
+
+    #[test]
+    fn text_fields_read_the_text_itself() {
+        let owned = String::from("EUR");
+        assert_eq!(text::<String>(&owned), Some("EUR"));
+        assert_eq!(text::<str>("EUR"), Some("EUR"));
+        assert_eq!(text::<&str>(&"EUR"), Some("EUR"));
+        assert_eq!(text::<Box<str>>(&"EUR".into()), Some("EUR"));
+        assert_eq!(text::<Cow<'_, str>>(&Cow::Borrowed("EUR")), Some("EUR"));
+        assert_eq!(text::<Option<&String>>(&Some(&owned)), Some("EUR"));
+        assert_eq!(text::<Option<String>>(&None), None);
+    }
+
     #[test]
     fn precision_reads_the_sibling_currency() {
         let currency = String::from("EUR");

@@ -1,9 +1,9 @@
 //! ISO 3166-1 alpha-2 country codes.
 
-use crate::Invalid;
-use crate::tables::ALPHA2;
+use std::borrow::Cow;
 
-const CODE: &str = "alpha2";
+use super::Rule;
+use crate::tables::ALPHA2;
 
 const NOT_ASSIGNED: &str =
     "not an ISO 3166-1 alpha-2 code: use an officially assigned code such as DE";
@@ -72,37 +72,78 @@ pub fn is_alpha2(s: &str) -> bool {
 
 /// Whether the table has the code `first second` (any bytes; non-letters are absent).
 fn bit(first: u8, second: u8) -> bool {
+    bit_in(&ALPHA2, first, second)
+}
+
+/// Whether `table` (one row of 26 column bits per first letter) has the code
+/// `first second`. Bytes other than `A`-`Z` are absent whatever the table holds.
+fn bit_in(table: &[u32; 26], first: u8, second: u8) -> bool {
     let row = first.wrapping_sub(b'A');
     let column = second.wrapping_sub(b'A');
     column < 26
-        && ALPHA2
+        && table
             .get(usize::from(row))
             .is_some_and(|bits| bits >> column & 1 == 1)
 }
 
 /// The `alpha2` rule: [`is_alpha2`], with a message that says how to fix the value.
-pub(crate) fn check(s: &str) -> Result<(), Invalid> {
-    if is_alpha2(s) {
-        Ok(())
-    } else {
-        Err(Invalid::new(CODE, message(s)))
+pub(crate) struct Alpha2;
+
+/// Why a string is not an alpha-2 code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reason {
+    Empty,
+    /// Not two ASCII letters (nor three, see [`Reason::Alpha3`]).
+    TwoLetters,
+    /// An assigned code in lower or mixed case.
+    UpperCase,
+    /// Three letters: an alpha-3 code, most likely.
+    Alpha3,
+    /// A code people send that ISO 3166-1 does not assign (or no longer does): the
+    /// message from [`HINTS`] that names the fix.
+    Replaced(&'static str),
+    NotAssigned,
+}
+
+impl Rule for Alpha2 {
+    type Input<'a> = &'a str;
+    type Reason = Reason;
+    const CODE: &'static str = "alpha2";
+
+    // Inlined into the rule's public function (its one caller), which then costs what
+    // the rule did before it had this shape.
+    #[inline]
+    fn test(s: &str) -> Result<(), Reason> {
+        if is_alpha2(s) { Ok(()) } else { Err(reason(s)) }
+    }
+
+    fn message(reason: Reason) -> Cow<'static, str> {
+        Cow::Borrowed(match reason {
+            Reason::Empty => EMPTY,
+            Reason::TwoLetters => TWO_LETTERS,
+            Reason::UpperCase => UPPER_CASE,
+            Reason::Alpha3 => ALPHA3,
+            Reason::Replaced(message) => message,
+            Reason::NotAssigned => NOT_ASSIGNED,
+        })
     }
 }
 
-/// The most helpful message for a rejected `s`. Never repeats `s`.
-fn message(s: &str) -> &'static str {
+/// Why the rejected `s` is rejected, as helpfully as can be said.
+#[inline] // into `test`, its one caller, so the reason never goes through memory
+fn reason(s: &str) -> Reason {
     match *s.as_bytes() {
-        [] => EMPTY,
+        [] => Reason::Empty,
         [first, second] if first.is_ascii_alphabetic() && second.is_ascii_alphabetic() => {
             let upper = [first.to_ascii_uppercase(), second.to_ascii_uppercase()];
             if upper != [first, second] && bit(upper[0], upper[1]) {
-                UPPER_CASE
+                Reason::UpperCase
             } else {
-                hint(upper).unwrap_or(NOT_ASSIGNED)
+                hint(upper).map_or(Reason::NotAssigned, Reason::Replaced)
             }
         }
-        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => ALPHA3,
-        _ => TWO_LETTERS,
+        [a, b, c] if [a, b, c].iter().all(u8::is_ascii_alphabetic) => Reason::Alpha3,
+        _ => Reason::TwoLetters,
     }
 }
 
@@ -116,6 +157,10 @@ fn hint(code: [u8; 2]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(s: &str) -> Result<(), crate::Invalid> {
+        crate::rules::alpha2(s)
+    }
 
     fn message_of(s: &str) -> String {
         crate::rules::message_of(check(s))
@@ -150,6 +195,27 @@ mod tests {
         ] {
             assert!(!is_alpha2(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn only_letter_pairs_are_looked_up_whatever_the_table_holds() {
+        // A table with every bit set, the six unused ones above column 25 included: only
+        // the 26 x 26 letter pairs may be found in it.
+        let full = [u32::MAX; 26];
+        let mut found = 0;
+        for first in 0..=u8::MAX {
+            for second in 0..=u8::MAX {
+                let letters = first.is_ascii_uppercase() && second.is_ascii_uppercase();
+                assert_eq!(bit_in(&full, first, second), letters, "{first} {second}");
+                found += usize::from(letters);
+            }
+        }
+        assert_eq!(found, 26 * 26);
+        // The byte just past `Z` in each position, where a bound off by one would look.
+        assert!(!bit_in(&full, b'A', b'['));
+        assert!(!bit_in(&full, b'[', b'A'));
+        assert!(bit_in(&full, b'Z', b'Z'));
+        assert!(!bit_in(&[0; 26], b'D', b'E'));
     }
 
     #[test]

@@ -3,10 +3,8 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::{Invalid, MinorUnits, currency_minor_units};
-
-const POSITIVE: &str = "positive";
-const PRECISION: &str = "precision";
+use super::Rule;
+use crate::{MinorUnits, currency_minor_units};
 
 const NOT_POSITIVE: &str = "the amount must be a finite number greater than 0";
 
@@ -88,47 +86,92 @@ pub fn fits_precision(amount: f64, currency: &str) -> bool {
 /// Everything else (too precise, very large, or more than 4 digits allowed) is decided
 /// by counting the formatted digits.
 fn has_at_most(amount: f64, allowed: u8) -> bool {
-    /// Below this magnitude the fast answer is exact (see above).
-    const FAST_LIMIT: f64 = 1e9;
-    const SCALES: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
-    if let Some(&scale) = SCALES.get(usize::from(allowed))
-        && amount.abs() < FAST_LIMIT
-        && (amount * scale).round() / scale == amount
-    {
-        return true;
-    }
-    fraction_digits(amount).is_some_and(|digits| digits <= u32::from(allowed))
+    fits_without_formatting(amount, allowed)
+        || fraction_digits(amount).is_some_and(|digits| digits <= u32::from(allowed))
 }
 
+/// The fast half of [`has_at_most`]: `true` when `amount` is below [`FAST_LIMIT`] in
+/// magnitude, at most 4 digits are allowed, and `amount` reads back from its value
+/// rounded to `allowed` decimals. `false` means "not decided here", not "does not fit".
+fn fits_without_formatting(amount: f64, allowed: u8) -> bool {
+    const SCALES: [f64; 5] = [1.0, 10.0, 100.0, 1_000.0, 10_000.0];
+    SCALES.get(usize::from(allowed)).is_some_and(|&scale| {
+        amount.abs() < FAST_LIMIT && (amount * scale).round() / scale == amount
+    })
+}
+
+/// Below this magnitude [`fits_without_formatting`]'s answer is exact (see
+/// [`has_at_most`]).
+const FAST_LIMIT: f64 = 1e9;
+
 /// The `positive` rule: [`is_positive`], with a message.
-pub(crate) fn check_positive(amount: f64) -> Result<(), Invalid> {
-    if is_positive(amount) {
-        Ok(())
-    } else {
-        Err(Invalid::new(POSITIVE, NOT_POSITIVE))
+pub(crate) struct Positive;
+
+/// Why an amount is not positive: it is zero, negative or not finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotPositive;
+
+impl Rule for Positive {
+    type Input<'a> = f64;
+    type Reason = NotPositive;
+    const CODE: &'static str = "positive";
+
+    fn test(amount: f64) -> Result<(), NotPositive> {
+        if is_positive(amount) {
+            Ok(())
+        } else {
+            Err(NotPositive)
+        }
+    }
+
+    fn message(NotPositive: NotPositive) -> Cow<'static, str> {
+        Cow::Borrowed(NOT_POSITIVE)
     }
 }
 
 /// The `precision` rule. Passes when the amount is not finite or the currency is not an
 /// active code: the `positive` and `currency` rules report those.
-pub(crate) fn check_precision(amount: f64, currency: &str) -> Result<(), Invalid> {
-    let Some(table_entry) = crate::tables::active_currency(currency) else {
-        return Ok(());
-    };
-    let MinorUnits::Digits(allowed) = table_entry.minor_units else {
-        return Ok(());
-    };
-    if !amount.is_finite() || has_at_most(amount, allowed) {
-        return Ok(());
+pub(crate) struct Precision;
+
+/// Why an amount is too precise: its currency and the digits that currency allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TooPrecise {
+    /// The currency's code, from the table rather than the input.
+    code: &'static str,
+    allowed: u8,
+}
+
+impl Rule for Precision {
+    type Input<'a> = (f64, &'a str);
+    type Reason = TooPrecise;
+    const CODE: &'static str = "precision";
+
+    // Inlined into `rules::precision`, its one caller (see `Alpha2::test`).
+    #[inline]
+    fn test((amount, currency): (f64, &str)) -> Result<(), TooPrecise> {
+        let Some(table_entry) = crate::tables::active_currency(currency) else {
+            return Ok(());
+        };
+        let MinorUnits::Digits(allowed) = table_entry.minor_units else {
+            return Ok(());
+        };
+        if !amount.is_finite() || has_at_most(amount, allowed) {
+            return Ok(());
+        }
+        Err(TooPrecise {
+            code: table_entry.code,
+            allowed,
+        })
     }
-    // The code comes from the table, not from the input; the amount is never shown.
-    let code = table_entry.code;
-    let message = match allowed {
-        0 => format!("{code} has no minor unit: use a whole amount"),
-        1 => format!("{code} allows at most 1 decimal place"),
-        n => format!("{code} allows at most {n} decimal places"),
-    };
-    Err(Invalid::new(PRECISION, Cow::Owned(message)))
+
+    /// Names the currency, never the amount.
+    fn message(TooPrecise { code, allowed }: TooPrecise) -> Cow<'static, str> {
+        Cow::Owned(match allowed {
+            0 => format!("{code} has no minor unit: use a whole amount"),
+            1 => format!("{code} allows at most 1 decimal place"),
+            n => format!("{code} allows at most {n} decimal places"),
+        })
+    }
 }
 
 /// A formatter sink that only counts the digits after the first `.`.
@@ -205,6 +248,15 @@ impl fmt::Write for StackBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Invalid;
+
+    fn check_positive(x: f64) -> Result<(), Invalid> {
+        crate::rules::positive(x)
+    }
+
+    fn check_precision(x: f64, currency: &str) -> Result<(), Invalid> {
+        crate::rules::precision(x, currency)
+    }
 
     #[test]
     fn positive_is_finite_and_above_zero() {
@@ -276,6 +328,89 @@ mod tests {
     }
 
     #[test]
+    fn everyday_amounts_are_decided_without_formatting() {
+        // What the fast half is for: amounts that fit, of an everyday size, with the
+        // precision of every currency that has a minor unit (0 to 4 digits).
+        let fitting = [
+            (0.0, 0),
+            (100.0, 0),
+            (-100.0, 0),
+            (10.5, 1),
+            (10.12, 2),
+            (1234.56, 2),
+            (0.01, 2),
+            (-10.12, 2),
+            (1.234, 3),
+            (1.2345, 4),
+            (999_999_999.99, 2),
+            (-999_999_999.99, 2),
+        ];
+        for (amount, allowed) in fitting {
+            assert!(
+                fits_without_formatting(amount, allowed),
+                "{amount} {allowed}"
+            );
+            assert!(has_at_most(amount, allowed), "{amount} {allowed}");
+        }
+    }
+
+    #[test]
+    fn the_rest_is_left_to_the_formatted_count() {
+        // Too precise: not decided here, and the count says no.
+        for (amount, allowed) in [(10.123, 2), (100.5, 0), (0.1 + 0.2, 2), (1.23456, 4)] {
+            assert!(!fits_without_formatting(amount, allowed), "{amount}");
+            assert!(!has_at_most(amount, allowed), "{amount}");
+        }
+        // At or above the limit, or more than 4 digits allowed: not decided here even
+        // though the amount fits, so the count answers.
+        for (amount, allowed) in [
+            (FAST_LIMIT, 2),
+            (-FAST_LIMIT, 2),
+            (1e12, 0),
+            (1_000_000_000.5, 1),
+            (1.5, 5),
+            (1.0, u8::MAX),
+        ] {
+            assert!(
+                !fits_without_formatting(amount, allowed),
+                "{amount} {allowed}"
+            );
+            assert!(has_at_most(amount, allowed), "{amount} {allowed}");
+        }
+        assert!(!has_at_most(1.000_001, 5));
+    }
+
+    #[test]
+    fn the_fast_half_agrees_with_the_count_wherever_it_decides() {
+        // Amounts with 0 to 6 decimals around every power of ten the fast half covers,
+        // and their neighbours one ulp away (which have 16 or 17 significant digits).
+        let mut checked = 0;
+        for exponent in -4..=9 {
+            let magnitude = 10f64.powi(exponent);
+            for mantissa in [1.0, 1.5, 1.234_567_891, 9.99, 9.999_999_999] {
+                let base = mantissa * magnitude;
+                for amount in [
+                    base,
+                    -base,
+                    f64::from_bits(base.to_bits() + 1),
+                    f64::from_bits(base.to_bits() - 1),
+                ] {
+                    for allowed in 0..=5 {
+                        let counted = fraction_digits(amount)
+                            .is_some_and(|digits| digits <= u32::from(allowed));
+                        if fits_without_formatting(amount, allowed) {
+                            assert!(counted, "{amount} with {allowed} allowed");
+                            checked += 1;
+                        }
+                        assert_eq!(has_at_most(amount, allowed), counted, "{amount}");
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "the fast half decided only {checked} cases");
+    }
+
+    #[test]
     fn precision_rule_leaves_other_failures_to_other_rules() {
         assert_eq!(check_precision(f64::NAN, "EUR"), Ok(()));
         assert_eq!(check_precision(f64::INFINITY, "EUR"), Ok(()));
@@ -305,6 +440,19 @@ mod tests {
             check_precision(10.123, "EUR").err().map(|e| e.code()),
             Some("precision")
         );
+    }
+
+    #[test]
+    fn precision_messages_for_every_number_of_digits() {
+        // No active currency allows exactly 1 digit today; the message is still right.
+        let message = |code, allowed| Precision::message(TooPrecise { code, allowed });
+        assert_eq!(
+            message("JPY", 0),
+            "JPY has no minor unit: use a whole amount"
+        );
+        assert_eq!(message("XYZ", 1), "XYZ allows at most 1 decimal place");
+        assert_eq!(message("EUR", 2), "EUR allows at most 2 decimal places");
+        assert_eq!(message("BHD", 3), "BHD allows at most 3 decimal places");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Calendar dates written `YYYY-MM-DD`.
 
-use crate::Invalid;
+use std::borrow::Cow;
 
-const CODE: &str = "date";
+use super::Rule;
 
 const SHAPE: &str = "not a calendar date in YYYY-MM-DD form";
 const YEAR: &str = "not a calendar date in YYYY-MM-DD form: the year must be 0001 to 9999";
@@ -13,7 +13,7 @@ const LEAP_DAY: &str =
 
 /// Why a string is not a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reason {
+pub(crate) enum Reason {
     /// Not ten ASCII bytes of the form `dddd-dd-dd`.
     Shape,
     Year,
@@ -37,48 +37,53 @@ enum Reason {
 /// assert!(!is_date("2024-1-5"));
 /// ```
 pub fn is_date(s: &str) -> bool {
-    parse(s).is_ok()
+    Date::test(s).is_ok()
 }
 
 /// The `date` rule: [`is_date`], with a message that says how to fix the value.
-pub(crate) fn check(s: &str) -> Result<(), Invalid> {
-    parse(s).map_err(|reason| {
-        let message = match reason {
+pub(crate) struct Date;
+
+impl Rule for Date {
+    type Input<'a> = &'a str;
+    type Reason = Reason;
+    const CODE: &'static str = "date";
+
+    fn test(s: &str) -> Result<(), Reason> {
+        let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s.as_bytes() else {
+            return Err(Reason::Shape);
+        };
+        let (Some(year), Some(month), Some(day)) = (
+            number(&[y0, y1, y2, y3]),
+            number(&[m0, m1]),
+            number(&[d0, d1]),
+        ) else {
+            return Err(Reason::Shape);
+        };
+        if year == 0 {
+            return Err(Reason::Year);
+        }
+        if !(1..=12).contains(&month) {
+            return Err(Reason::Month);
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(if month == 2 && day == 29 {
+                Reason::LeapDay
+            } else {
+                Reason::Day
+            });
+        }
+        Ok(())
+    }
+
+    fn message(reason: Reason) -> Cow<'static, str> {
+        Cow::Borrowed(match reason {
             Reason::Shape => SHAPE,
             Reason::Year => YEAR,
             Reason::Month => MONTH,
             Reason::Day => DAY,
             Reason::LeapDay => LEAP_DAY,
-        };
-        Invalid::new(CODE, message)
-    })
-}
-
-fn parse(s: &str) -> Result<(), Reason> {
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s.as_bytes() else {
-        return Err(Reason::Shape);
-    };
-    let (Some(year), Some(month), Some(day)) = (
-        number(&[y0, y1, y2, y3]),
-        number(&[m0, m1]),
-        number(&[d0, d1]),
-    ) else {
-        return Err(Reason::Shape);
-    };
-    if year == 0 {
-        return Err(Reason::Year);
+        })
     }
-    if !(1..=12).contains(&month) {
-        return Err(Reason::Month);
-    }
-    if day == 0 || day > days_in_month(year, month) {
-        return Err(if month == 2 && day == 29 {
-            Reason::LeapDay
-        } else {
-            Reason::Day
-        });
-    }
-    Ok(())
 }
 
 /// The value of a run of ASCII digits, or `None` if any byte is not one.
@@ -106,6 +111,10 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 mod tests {
     use super::*;
 
+    fn check(s: &str) -> Result<(), crate::Invalid> {
+        crate::rules::date(s)
+    }
+
     #[test]
     fn accepts_real_dates() {
         for s in [
@@ -131,30 +140,30 @@ mod tests {
         assert!(!is_leap_year(1900));
         assert!(!is_leap_year(2100));
         assert!(!is_leap_year(2023));
-        assert_eq!(parse("1900-02-29"), Err(Reason::LeapDay));
-        assert_eq!(parse("2023-02-29"), Err(Reason::LeapDay));
-        assert_eq!(parse("2100-02-29"), Err(Reason::LeapDay));
-        assert_eq!(parse("2024-02-30"), Err(Reason::Day));
+        assert_eq!(Date::test("1900-02-29"), Err(Reason::LeapDay));
+        assert_eq!(Date::test("2023-02-29"), Err(Reason::LeapDay));
+        assert_eq!(Date::test("2100-02-29"), Err(Reason::LeapDay));
+        assert_eq!(Date::test("2024-02-30"), Err(Reason::Day));
     }
 
     #[test]
     fn years_are_0001_to_9999() {
-        assert_eq!(parse("0000-01-01"), Err(Reason::Year));
-        assert_eq!(parse("10000-01-01"), Err(Reason::Shape));
-        assert_eq!(parse("-0001-01-01"), Err(Reason::Shape));
-        assert_eq!(parse("+2024-01-01"), Err(Reason::Shape));
+        assert_eq!(Date::test("0000-01-01"), Err(Reason::Year));
+        assert_eq!(Date::test("10000-01-01"), Err(Reason::Shape));
+        assert_eq!(Date::test("-0001-01-01"), Err(Reason::Shape));
+        assert_eq!(Date::test("+2024-01-01"), Err(Reason::Shape));
     }
 
     #[test]
     fn months_and_days_are_checked() {
-        assert_eq!(parse("2024-00-10"), Err(Reason::Month));
-        assert_eq!(parse("2024-13-10"), Err(Reason::Month));
-        assert_eq!(parse("2024-99-10"), Err(Reason::Month));
-        assert_eq!(parse("2024-01-00"), Err(Reason::Day));
-        assert_eq!(parse("2024-01-32"), Err(Reason::Day));
+        assert_eq!(Date::test("2024-00-10"), Err(Reason::Month));
+        assert_eq!(Date::test("2024-13-10"), Err(Reason::Month));
+        assert_eq!(Date::test("2024-99-10"), Err(Reason::Month));
+        assert_eq!(Date::test("2024-01-00"), Err(Reason::Day));
+        assert_eq!(Date::test("2024-01-32"), Err(Reason::Day));
         for month in ["04", "06", "09", "11"] {
-            assert_eq!(parse(&format!("2024-{month}-31")), Err(Reason::Day));
-            assert_eq!(parse(&format!("2024-{month}-30")), Ok(()));
+            assert_eq!(Date::test(&format!("2024-{month}-31")), Err(Reason::Day));
+            assert_eq!(Date::test(&format!("2024-{month}-30")), Ok(()));
         }
     }
 
@@ -178,7 +187,7 @@ mod tests {
             "2024--1-05",
             "+024-01-05",
         ] {
-            assert_eq!(parse(s), Err(Reason::Shape), "{s:?}");
+            assert_eq!(Date::test(s), Err(Reason::Shape), "{s:?}");
         }
     }
 

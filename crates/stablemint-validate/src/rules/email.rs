@@ -13,9 +13,9 @@
 //! `192.0.2.1` is refused by requiring the last label to contain a letter or hyphen (no
 //! top-level domain is all digits).
 
-use crate::Invalid;
+use std::borrow::Cow;
 
-const CODE: &str = "email";
+use super::Rule;
 
 const MAX_LEN: usize = 254;
 const MAX_LOCAL_LEN: usize = 64;
@@ -41,7 +41,7 @@ const LABEL_CHAR: &str = "not a valid e-mail address: the domain may contain onl
 
 /// Why a string is not an e-mail address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reason {
+pub(crate) enum Reason {
     Empty,
     TooLong,
     NonAscii,
@@ -73,13 +73,40 @@ enum Reason {
 /// assert!(!is_email("jane@exämple.com"));
 /// ```
 pub fn is_email(s: &str) -> bool {
-    parse(s).is_ok()
+    Email::test(s).is_ok()
 }
 
 /// The `email` rule: [`is_email`], with a message that says how to fix the value.
-pub(crate) fn check(s: &str) -> Result<(), Invalid> {
-    parse(s).map_err(|reason| {
-        let message = match reason {
+pub(crate) struct Email;
+
+impl Rule for Email {
+    type Input<'a> = &'a str;
+    type Reason = Reason;
+    const CODE: &'static str = "email";
+
+    fn test(s: &str) -> Result<(), Reason> {
+        let bytes = s.as_bytes();
+        if bytes.is_empty() {
+            return Err(Reason::Empty);
+        }
+        if bytes.len() > MAX_LEN {
+            return Err(Reason::TooLong);
+        }
+        if !bytes.is_ascii() {
+            return Err(Reason::NonAscii);
+        }
+        if bytes.iter().any(u8::is_ascii_whitespace) {
+            return Err(Reason::Space);
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err(Reason::NoAt);
+        };
+        check_local(local.as_bytes())?;
+        check_domain(domain.as_bytes())
+    }
+
+    fn message(reason: Reason) -> Cow<'static, str> {
+        Cow::Borrowed(match reason {
             Reason::Empty => EMPTY,
             Reason::TooLong => TOO_LONG,
             Reason::NonAscii => NON_ASCII,
@@ -94,30 +121,8 @@ pub(crate) fn check(s: &str) -> Result<(), Invalid> {
             Reason::EmptyLabel => EMPTY_LABEL,
             Reason::LabelTooLong => LABEL_TOO_LONG,
             Reason::LabelChar => LABEL_CHAR,
-        };
-        Invalid::new(CODE, message)
-    })
-}
-
-fn parse(s: &str) -> Result<(), Reason> {
-    let bytes = s.as_bytes();
-    if bytes.is_empty() {
-        return Err(Reason::Empty);
+        })
     }
-    if bytes.len() > MAX_LEN {
-        return Err(Reason::TooLong);
-    }
-    if !bytes.is_ascii() {
-        return Err(Reason::NonAscii);
-    }
-    if bytes.iter().any(u8::is_ascii_whitespace) {
-        return Err(Reason::Space);
-    }
-    let Some((local, domain)) = s.split_once('@') else {
-        return Err(Reason::NoAt);
-    };
-    check_local(local.as_bytes())?;
-    check_domain(domain.as_bytes())
 }
 
 fn check_local(local: &[u8]) -> Result<(), Reason> {
@@ -194,6 +199,10 @@ const fn ascii_set(bytes: &[u8]) -> u128 {
 mod tests {
     use super::*;
 
+    fn check(s: &str) -> Result<(), crate::Invalid> {
+        crate::rules::email(s)
+    }
+
     fn repeat(c: char, n: usize) -> String {
         std::iter::repeat_n(c, n).collect()
     }
@@ -214,7 +223,7 @@ mod tests {
             "x@xn--bcher-kva.example",
             "X@EXAMPLE.COM",
         ] {
-            assert_eq!(parse(s), Ok(()), "{s}");
+            assert_eq!(Email::test(s), Ok(()), "{s}");
         }
     }
 
@@ -222,8 +231,8 @@ mod tests {
     fn local_part_is_capped_at_64_bytes() {
         let at_64 = format!("{}@example.com", repeat('a', 64));
         let at_65 = format!("{}@example.com", repeat('a', 65));
-        assert_eq!(parse(&at_64), Ok(()));
-        assert_eq!(parse(&at_65), Err(Reason::LocalTooLong));
+        assert_eq!(Email::test(&at_64), Ok(()));
+        assert_eq!(Email::test(&at_65), Err(Reason::LocalTooLong));
     }
 
     #[test]
@@ -237,7 +246,7 @@ mod tests {
         );
         let at_254 = format!("{}@{domain}", repeat('x', 64));
         assert_eq!(at_254.len(), 254);
-        assert_eq!(parse(&at_254), Ok(()));
+        assert_eq!(Email::test(&at_254), Ok(()));
         let domain = format!(
             "{}.{}.{}",
             repeat('a', 63),
@@ -246,56 +255,62 @@ mod tests {
         );
         let at_255 = format!("{}@{domain}", repeat('x', 64));
         assert_eq!(at_255.len(), 255);
-        assert_eq!(parse(&at_255), Err(Reason::TooLong));
-        assert_eq!(parse(&repeat('a', 10_000)), Err(Reason::TooLong));
+        assert_eq!(Email::test(&at_255), Err(Reason::TooLong));
+        assert_eq!(Email::test(&repeat('a', 10_000)), Err(Reason::TooLong));
     }
 
     #[test]
     fn labels_are_1_to_63_with_inner_hyphens() {
-        assert_eq!(parse(&format!("a@{}.com", repeat('l', 63))), Ok(()));
+        assert_eq!(Email::test(&format!("a@{}.com", repeat('l', 63))), Ok(()));
         assert_eq!(
-            parse(&format!("a@{}.com", repeat('l', 64))),
+            Email::test(&format!("a@{}.com", repeat('l', 64))),
             Err(Reason::LabelTooLong)
         );
-        assert_eq!(parse("a@-example.com"), Err(Reason::LabelChar));
-        assert_eq!(parse("a@example-.com"), Err(Reason::LabelChar));
-        assert_eq!(parse("a@example.com-"), Err(Reason::LabelChar));
-        assert_eq!(parse("a@exa_mple.com"), Err(Reason::LabelChar));
-        assert_eq!(parse("a@.example.com"), Err(Reason::EmptyLabel));
-        assert_eq!(parse("a@example..com"), Err(Reason::EmptyLabel));
-        assert_eq!(parse("a@example.com."), Err(Reason::EmptyLabel));
+        assert_eq!(Email::test("a@-example.com"), Err(Reason::LabelChar));
+        assert_eq!(Email::test("a@example-.com"), Err(Reason::LabelChar));
+        assert_eq!(Email::test("a@example.com-"), Err(Reason::LabelChar));
+        assert_eq!(Email::test("a@exa_mple.com"), Err(Reason::LabelChar));
+        assert_eq!(Email::test("a@.example.com"), Err(Reason::EmptyLabel));
+        assert_eq!(Email::test("a@example..com"), Err(Reason::EmptyLabel));
+        assert_eq!(Email::test("a@example.com."), Err(Reason::EmptyLabel));
     }
 
     #[test]
     fn no_ip_addresses() {
-        assert_eq!(parse("a@[192.0.2.1]"), Err(Reason::IpLiteral));
-        assert_eq!(parse("a@[IPv6:2001:db8::1]"), Err(Reason::IpLiteral));
-        assert_eq!(parse("a@192.0.2.1"), Err(Reason::IpLiteral));
-        assert_eq!(parse("a@12345"), Err(Reason::IpLiteral));
+        assert_eq!(Email::test("a@[192.0.2.1]"), Err(Reason::IpLiteral));
+        assert_eq!(Email::test("a@[IPv6:2001:db8::1]"), Err(Reason::IpLiteral));
+        assert_eq!(Email::test("a@192.0.2.1"), Err(Reason::IpLiteral));
+        assert_eq!(Email::test("a@12345"), Err(Reason::IpLiteral));
     }
 
     #[test]
     fn no_non_ascii() {
-        assert_eq!(parse("jöran@example.com"), Err(Reason::NonAscii));
-        assert_eq!(parse("a@exämple.com"), Err(Reason::NonAscii));
-        assert_eq!(parse("a@example.com\u{200b}"), Err(Reason::NonAscii));
-        assert_eq!(parse("ａ@example.com"), Err(Reason::NonAscii));
+        assert_eq!(Email::test("jöran@example.com"), Err(Reason::NonAscii));
+        assert_eq!(Email::test("a@exämple.com"), Err(Reason::NonAscii));
+        assert_eq!(Email::test("a@example.com\u{200b}"), Err(Reason::NonAscii));
+        assert_eq!(Email::test("ａ@example.com"), Err(Reason::NonAscii));
     }
 
     #[test]
     fn other_rejections() {
-        assert_eq!(parse(""), Err(Reason::Empty));
-        assert_eq!(parse("plainaddress"), Err(Reason::NoAt));
-        assert_eq!(parse("@example.com"), Err(Reason::LocalEmpty));
-        assert_eq!(parse("a@"), Err(Reason::DomainEmpty));
-        assert_eq!(parse("a@b@c"), Err(Reason::MoreThanOneAt));
-        assert_eq!(parse("\"quoted\"@example.com"), Err(Reason::LocalChar));
-        assert_eq!(parse("a(comment)@example.com"), Err(Reason::LocalChar));
-        assert_eq!(parse("a,b@example.com"), Err(Reason::LocalChar));
-        assert_eq!(parse(" a@example.com"), Err(Reason::Space));
-        assert_eq!(parse("a@example.com\n"), Err(Reason::Space));
-        assert_eq!(parse("a b@example.com"), Err(Reason::Space));
-        assert_eq!(parse("a\0@example.com"), Err(Reason::LocalChar));
+        assert_eq!(Email::test(""), Err(Reason::Empty));
+        assert_eq!(Email::test("plainaddress"), Err(Reason::NoAt));
+        assert_eq!(Email::test("@example.com"), Err(Reason::LocalEmpty));
+        assert_eq!(Email::test("a@"), Err(Reason::DomainEmpty));
+        assert_eq!(Email::test("a@b@c"), Err(Reason::MoreThanOneAt));
+        assert_eq!(
+            Email::test("\"quoted\"@example.com"),
+            Err(Reason::LocalChar)
+        );
+        assert_eq!(
+            Email::test("a(comment)@example.com"),
+            Err(Reason::LocalChar)
+        );
+        assert_eq!(Email::test("a,b@example.com"), Err(Reason::LocalChar));
+        assert_eq!(Email::test(" a@example.com"), Err(Reason::Space));
+        assert_eq!(Email::test("a@example.com\n"), Err(Reason::Space));
+        assert_eq!(Email::test("a b@example.com"), Err(Reason::Space));
+        assert_eq!(Email::test("a\0@example.com"), Err(Reason::LocalChar));
     }
 
     #[test]

@@ -10,6 +10,8 @@ struct Request {
     c: String,
     #[validate(custom = |_| Ok(()))]
     d: String,
+    #[validate(custom = { checks::id }, email)]
+    e: String,
 }
 
 fn main() {}

@@ -22,6 +22,8 @@ struct Request {
     i: f64,
     #[validate(precision = self.currency)]
     j: f64,
+    #[validate(email = |x| x, alpha2)]
+    k: String,
     currency: String,
 }
 
