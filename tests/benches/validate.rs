@@ -72,7 +72,7 @@ fn rule_errors(c: &mut Criterion) {
 /// A full request of the generated type, every field set and valid (the workspace's
 /// shared fixture).
 fn valid_request() -> EmbeddedSessionRequest {
-    serde_json::from_str(include_str!("../../../tests/fixtures/full_request.json"))
+    serde_json::from_str(stablemint_tests::FULL_REQUEST_JSON)
         .expect("the fixture matches the generated type")
 }
 

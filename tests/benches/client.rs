@@ -9,7 +9,7 @@ use stablemint::types::EmbeddedSessionRequest;
 
 /// Every field set and valid: the workspace's shared fixture.
 fn full_request() -> EmbeddedSessionRequest {
-    serde_json::from_str(include_str!("../../../tests/fixtures/full_request.json"))
+    serde_json::from_str(stablemint_tests::FULL_REQUEST_JSON)
         .expect("the fixture matches the generated type")
 }
 

@@ -288,7 +288,7 @@ fn a_derived_impl_allocates_nothing_on_valid_input() {
 #[test]
 fn validating_the_generated_request_allocates_nothing() {
     let request: stablemint_raw::types::EmbeddedSessionRequest =
-        serde_json::from_str(include_str!("../../../tests/fixtures/full_request.json")).unwrap();
+        serde_json::from_str(stablemint_tests::FULL_REQUEST_JSON).unwrap();
     let n = allocations(|| assert!(black_box(&request).validate().is_ok()));
     assert_eq!(n, 0);
     // And the counter does see the invalid path allocate (for the error list).
