@@ -20,8 +20,7 @@ fn unknown_keys(original: &Value) -> Result<Vec<String>, String> {
             (Value::Object(a), Value::Object(b)) => {
                 for (key, value) in a {
                     let len = at.len();
-                    at.push('/');
-                    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    stablemint_validate::push_token(at, key);
                     match b.get(key) {
                         Some(other) => walk(value, other, at, lost),
                         None => lost.push(at.clone()),

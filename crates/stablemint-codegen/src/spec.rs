@@ -43,9 +43,12 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Value, YamlError> {
     })
 }
 
-/// One reference token of a JSON Pointer, escaped (`~` as `~0`, `/` as `~1`).
+/// One reference token of a JSON Pointer, escaped (`~` as `~0`, `/` as `~1`), as
+/// `stablemint_validate::push_token` writes it.
 pub(crate) fn pointer_segment(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut escaped = String::with_capacity(token.len() + 1);
+    stablemint_validate::push_token(&mut escaped, token);
+    escaped.split_off(1)
 }
 
 fn check_version(document: &Value) -> Result<(), String> {

@@ -92,7 +92,7 @@ mod tables;
 mod validate;
 
 pub use error::{Invalid, ValidationError, ValidationErrors};
-pub use path::Path;
+pub use path::{Path, push_token};
 pub use rules::alpha2::is_alpha2;
 pub use rules::amount::{fits_precision, fraction_digits, is_positive};
 pub use rules::currency::{MinorUnits, currency_minor_units, is_currency};

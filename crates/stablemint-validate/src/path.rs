@@ -80,16 +80,7 @@ impl<'a> Path<'a> {
         }
         match self.step {
             Step::Root => {}
-            Step::Field(name) => {
-                out.push('/');
-                for c in name.chars() {
-                    match c {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        c => out.push(c),
-                    }
-                }
-            }
+            Step::Field(name) => push_token(out, name),
             Step::Index(index) => {
                 // Writing to a `String` cannot fail.
                 let _ = write!(out, "/{index}");
@@ -102,6 +93,25 @@ impl<'a> Path<'a> {
 fn decimal_len(n: usize) -> usize {
     // `ilog10` of a `usize` is at most 19, so the cast is lossless.
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+/// Appends `/` and `token` to the RFC 6901 JSON Pointer `pointer`, with `~` written as
+/// `~0` and `/` as `~1`: the one place the workspace escapes a pointer's tokens.
+///
+/// ```
+/// let mut pointer = String::from("/customFields");
+/// stablemint_validate::push_token(&mut pointer, "a/b~c");
+/// assert_eq!(pointer, "/customFields/a~1b~0c");
+/// ```
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

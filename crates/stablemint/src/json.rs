@@ -12,7 +12,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use stablemint_raw::shape::{Kind, ObjectShape, WireShape};
-use stablemint_validate::{Validate, ValidationError, ValidationErrors};
+use stablemint_validate::{Validate, ValidationError, ValidationErrors, push_token};
 
 use crate::types::EmbeddedSessionRequest;
 
@@ -158,7 +158,7 @@ impl Found {
         }
         for property in shape.properties {
             let len = at.len();
-            push_segment(at, property.name);
+            push_token(at, property.name);
             match map.get_mut(property.name) {
                 None if property.required => {
                     self.errors.push(ValidationError::new(
@@ -231,7 +231,7 @@ impl Found {
             (Kind::Map(values), Value::Object(map)) => {
                 for (key, item) in map.iter_mut() {
                     let len = at.len();
-                    push_segment(at, key);
+                    push_token(at, key);
                     if !self.value(item, values, at) {
                         *item = placeholder(values);
                     }
@@ -279,20 +279,8 @@ fn json_type(value: &Value) -> &'static str {
 
 fn child(at: &str, key: &str) -> String {
     let mut pointer = at.to_owned();
-    push_segment(&mut pointer, key);
+    push_token(&mut pointer, key);
     pointer
-}
-
-/// Appends `/key` to a JSON Pointer, escaped as RFC 6901 says.
-fn push_segment(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
 }
 
 /// "is not a field of X; did you mean `y`?", or the list of fields when none is close.
@@ -379,9 +367,7 @@ fn serde_error(error: &serde_path_to_error::Error<serde_json::Error>) -> Validat
                 pointer.push('/');
                 pointer.push_str(&index.to_string());
             }
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                push_segment(&mut pointer, key)
-            }
+            Segment::Map { key } | Segment::Enum { variant: key } => push_token(&mut pointer, key),
             Segment::Unknown => pointer.push_str("/-"),
         }
     }
