@@ -263,15 +263,15 @@ fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
                         `precision = currency`";
             match rule.value() {
                 None => return Err(Error::new_spanned(&rule, hint)),
-                // syn refuses attributes inside an attribute's value, so the path has none.
-                Some(Value::Expr(Expr::Path(path))) if path.qself.is_none() => {
-                    match path.path.get_ident() {
-                        Some(currency) => RuleKind::Precision {
-                            currency: currency.clone(),
-                        },
-                        None => return Err(Error::new_spanned(path, hint)),
-                    }
-                }
+                // No identifier is qualified: syn gives `<T>::x` a leading `::` and
+                // `<T as U>::x` two segments. Nor has the path attributes: syn refuses
+                // them inside an attribute's value.
+                Some(Value::Expr(Expr::Path(path))) => match path.path.get_ident() {
+                    Some(currency) => RuleKind::Precision {
+                        currency: currency.clone(),
+                    },
+                    None => return Err(Error::new_spanned(path, hint)),
+                },
                 Some(Value::Expr(Expr::Lit(lit))) => {
                     return Err(Error::new_spanned(
                         lit,
@@ -536,7 +536,7 @@ mod tests {
     fn precision_names_a_plain_field_and_custom_any_function_path() {
         let messages = messages_for(quote! {
             struct A {
-                #[validate(precision = <Self>::currency)]
+                #[validate(precision = <Self>::currency, precision = <Self as X>::currency)]
                 a: f64,
                 #[validate(precision = crate::currency)]
                 b: f64,
@@ -544,10 +544,11 @@ mod tests {
                 c: String,
             }
         });
-        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages[0].starts_with("rule `precision` names the field"));
         assert!(messages[1].starts_with("rule `precision` names the field"));
-        assert!(messages[2].starts_with("rule `custom` needs the path of a function"));
+        assert!(messages[2].starts_with("rule `precision` names the field"));
+        assert!(messages[3].starts_with("rule `custom` needs the path of a function"));
         let (input, errors) = parse_ok(quote! {
             struct A {
                 #[validate(custom = <Self as Checks>::id, custom = ::checks::id::<u8>)]
