@@ -9,10 +9,11 @@
 //!   sends through this method, so this is the floor under the client;
 //! - `stablemint_client`: `Client::create_embedded_session`.
 //!
-//! The first two share one `reqwest::Client`; the client builds its own from a default
-//! `reqwest::ClientBuilder` (it always sets its own redirect policy, so it cannot share
-//! a pool). Each pool keeps its connections to the mock alive, so after warm-up every
-//! side reuses one connection per concurrent caller.
+//! Each side has its own connection pool, built the same way: a default
+//! `reqwest::ClientBuilder` (the client always sets its own redirect policy on the one it
+//! is given, so it cannot share a pool with the others). Each pool keeps its
+//! connections to the mock alive, so after warm-up every side reuses one connection per
+//! concurrent caller.
 //!
 //! All three send the same JSON, with the same `idempotencyKey`, sign it with a fresh
 //! timestamp, and decode the response into the generated type, so the mock does the same
@@ -157,7 +158,7 @@ impl Callers {
     }
 }
 
-/// Everything the sides share: one mock, one runtime, one connection pool.
+/// Everything the sides share: one mock and one runtime.
 struct Setup {
     runtime: tokio::runtime::Runtime,
     server: MockServer,
@@ -187,7 +188,7 @@ impl Setup {
         let callers = Callers {
             raw: stablemint_raw::Client::new_with_client(
                 &base_url,
-                http.clone(),
+                reqwest::Client::new(),
                 stablemint_raw::Limits::default(),
             ),
             http,

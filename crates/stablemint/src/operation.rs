@@ -359,10 +359,11 @@ fn transport_retry(error: &reqwest::Error) -> Retry {
     }
 }
 
-/// A header's value as text, when it is text.
-fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+/// A header's value as text, when it is text. `name` is a lowercase constant, so it is
+/// not parsed again on every call.
+fn header(headers: &reqwest::header::HeaderMap, name: &'static str) -> Option<String> {
     headers
-        .get(name)
+        .get(reqwest::header::HeaderName::from_static(name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
