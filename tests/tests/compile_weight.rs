@@ -1,5 +1,7 @@
-//! A crate that depends on `stablemint` must not compile the code generator's
-//! dependencies, nor OpenSSL.
+//! A crate that depends on `stablemint` must build light: not the code generator's
+//! dependencies, not OpenSSL, one `syn` major, and no more packages than today (with a
+//! little room). `scripts/downstream-weight.sh` measures what this protects: the cold
+//! build time against reqwest, rustls, tokio and serde_json alone.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -18,8 +20,22 @@ const FORBIDDEN: [&str; 8] = [
     "openssl",
 ];
 
+/// Packages (name and version) in `stablemint`'s normal and build tree today: 115 on
+/// 2026-11-26. A new dependency that pushes past this needs a reason; raise the bound
+/// with it, in the same commit.
+const MAX_PACKAGES: usize = 120;
+
 /// The distinct packages (name only) in `stablemint`'s tree with `extra` args.
 fn tree(extra: &[&str]) -> BTreeSet<String> {
+    tree_entries(extra)
+        .iter()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The distinct `name vX.Y.Z` lines of `stablemint`'s tree with `extra` args.
+fn tree_entries(extra: &[&str]) -> BTreeSet<String> {
     let output = Command::new(env!("CARGO"))
         .current_dir(workspace_root())
         .args([
@@ -43,8 +59,7 @@ fn tree(extra: &[&str]) -> BTreeSet<String> {
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_owned)
+        .map(|line| line.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
         .collect()
 }
 
@@ -78,4 +93,29 @@ fn the_default_tls_provider_is_ring_not_aws_lc() {
     assert!(packages.contains("ring"), "{packages:?}");
     assert!(!packages.contains("aws-lc-rs"), "{packages:?}");
     assert!(!packages.contains("aws-lc-sys"), "{packages:?}");
+}
+
+#[test]
+fn one_syn_major_and_no_attribute_macros_downstream() {
+    let entries = tree_entries(&["-e", "build"]);
+    let syn_majors: BTreeSet<&str> = entries
+        .iter()
+        .filter_map(|e| e.strip_prefix("syn v"))
+        .filter_map(|version| version.split('.').next())
+        .collect();
+    assert_eq!(syn_majors.len(), 1, "{entries:?}");
+    assert!(
+        !entries.iter().any(|e| e.starts_with("tracing-attributes ")),
+        "tracing's attribute macros are back: {entries:?}"
+    );
+}
+
+#[test]
+fn the_tree_does_not_grow_back() {
+    let entries = tree_entries(&["-e", "build"]);
+    assert!(
+        entries.len() <= MAX_PACKAGES,
+        "{} packages in stablemint's tree (bound {MAX_PACKAGES}): {entries:?}",
+        entries.len()
+    );
 }
