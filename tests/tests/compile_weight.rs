@@ -59,7 +59,12 @@ fn tree_entries(extra: &[&str]) -> BTreeSet<String> {
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
-        .map(|line| line.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .map(|line| {
+            line.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
