@@ -6,7 +6,7 @@
 #   scripts/mock-memory.sh [CONCURRENCY]      (default 16)
 #
 # Builds release binaries, starts target/release/stablemint mock -q on a free port of
-# 127.0.0.1, runs crates/stablemint-mock/examples/keyed_load.rs against it (keys 0 to
+# 127.0.0.1, runs tests/examples/loadgen.rs --keys against it (keys 0 to
 # 99,999, then 100,000 to 999,999), reads VmRSS and VmHWM from /proc/<pid>/status after
 # each phase, and stops the mock.
 set -euo pipefail
@@ -15,7 +15,7 @@ cd "$root"
 concurrency="${1:-16}"
 
 cargo build --quiet --release -p stablemint-cli
-cargo build --quiet --release -p stablemint-mock --example keyed_load
+cargo build --quiet --release -p stablemint-tests --example loadgen
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 target/release/stablemint mock -q --port "$port" \
@@ -36,7 +36,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "mock: target/release/stablemint mock -q (default idempotency TTL 24 h, cap 100,000 keys)"
 echo "load: $concurrency concurrent connections, signed POST /session/embedded (userCountryCode DE), one new key per request"
 rss "started, no request yet"
-target/release/examples/keyed_load --url "http://127.0.0.1:$port" --first 0 --count 100000 --concurrency "$concurrency"
+target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 0 --count 100000 --concurrency "$concurrency"
 rss "after 100,000 keyed requests"
-target/release/examples/keyed_load --url "http://127.0.0.1:$port" --first 100000 --count 900000 --concurrency "$concurrency"
+target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 100000 --count 900000 --concurrency "$concurrency"
 rss "after 1,000,000 keyed requests"

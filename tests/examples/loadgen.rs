@@ -1,22 +1,34 @@
-//! A fixed concurrent load of signed `POST /session/embedded` requests against a server
-//! on loopback; prints throughput and latency percentiles.
+//! A concurrent load of signed `POST /session/embedded` requests against a server on
+//! loopback, in one of two modes:
+//!
+//! - **timed** (the default): the same request, for `--seconds` after `--warmup`; prints
+//!   throughput and latency percentiles. `scripts/bench-mock.sh` uses it to compare the
+//!   StableMint mock with Prism in one run.
+//! - **keyed** (`--keys FIRST --count N`): exactly N requests, request n with its own
+//!   idempotency key `mem-` and n in 32 hex digits (as long as a UUID), from n = FIRST.
+//!   `scripts/mock-memory.sh` uses it to fill the mock's idempotency store. Exits 1 when a
+//!   request is not answered 200.
 //!
 //! ```sh
 //! cargo run --release -p stablemint-tests --example loadgen -- \
 //!     --url http://127.0.0.1:8080 --name mock [--concurrency 16] [--seconds 10]
+//! cargo run --release -p stablemint-tests --example loadgen -- \
+//!     --url http://127.0.0.1:8080 --keys 0 --count 100000
 //! ```
 //!
-//! Used by `scripts/bench-mock.sh` to compare the StableMint mock with Prism in one run.
-//! It refuses any host that is not loopback, and stops after the given time or
-//! 5,000,000 requests, whichever comes first.
+//! It refuses any host that is not loopback, and stops after 5,000,000 requests (timed)
+//! or 10,000,000 (keyed).
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 const API_KEY: &str = "bench-key-0001";
 const API_SECRET: &str = "bench-made-up-secret";
-const MAX_REQUESTS: usize = 5_000_000;
+const USER_ID: &str = "bench-user-1";
+const MAX_TIMED: usize = 5_000_000;
+const MAX_KEYED: u64 = 10_000_000;
 const BODY: &str = r#"{"userId":"bench-user-1","userEmail":"bench@example.com","userCountryCode":"DE","currency":"EUR","amount":12.5}"#;
 
 struct Args {
@@ -25,6 +37,8 @@ struct Args {
     concurrency: usize,
     seconds: u64,
     warmup: u64,
+    /// Keyed mode: the first request number and how many.
+    keyed: Option<(u64, u64)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,16 +48,21 @@ fn parse_args() -> Result<Args, String> {
         concurrency: 16,
         seconds: 10,
         warmup: 2,
+        keyed: None,
     };
+    let (mut first, mut count) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        let number = || value.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
         match flag.as_str() {
-            "--url" => args.url = value,
-            "--name" => args.name = value,
-            "--concurrency" => args.concurrency = value.parse().map_err(|e| format!("{e}"))?,
-            "--seconds" => args.seconds = value.parse().map_err(|e| format!("{e}"))?,
-            "--warmup" => args.warmup = value.parse().map_err(|e| format!("{e}"))?,
+            "--url" => args.url = value.clone(),
+            "--name" => args.name = value.clone(),
+            "--concurrency" => args.concurrency = number()? as usize,
+            "--seconds" => args.seconds = number()?,
+            "--warmup" => args.warmup = number()?,
+            "--keys" => first = Some(number()?),
+            "--count" => count = Some(number()?),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -59,43 +78,59 @@ fn parse_args() -> Result<Args, String> {
             "refusing {host}: the load generator targets loopback only"
         ));
     }
+    args.keyed = match (first, count) {
+        (None, None) => None,
+        (Some(first), Some(count)) if (1..=MAX_KEYED).contains(&count) => Some((first, count)),
+        _ => {
+            return Err(format!(
+                "--keys and --count go together, with --count in 1..={MAX_KEYED}"
+            ));
+        }
+    };
     if args.concurrency == 0 || args.seconds == 0 {
         return Err("--concurrency and --seconds must be positive".into());
     }
     Ok(args)
 }
 
-/// Sends signed requests until `until`; returns (latencies in µs, non-200 count).
-async fn worker(
+/// Sends one signed request with `body`; true when it was answered 200.
+async fn send(client: &reqwest::Client, url: &str, body: String) -> bool {
+    let timestamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let outcome = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("api_key", API_KEY)
+        .header("timestamp", timestamp.to_string())
+        .header(
+            "signature",
+            stablemint::signature(timestamp, API_SECRET, USER_ID),
+        )
+        .body(body)
+        .send()
+        .await;
+    match outcome {
+        Ok(response) => {
+            let status = response.status();
+            response.bytes().await.is_ok() && status == 200
+        }
+        Err(_) => false,
+    }
+}
+
+/// Timed mode: sends until `until`; returns (latencies in µs, non-200 count).
+async fn timed(
     client: reqwest::Client,
     url: Arc<String>,
     until: Instant,
     record_after: Instant,
-) -> (Vec<u32>, usize) {
+) -> (Vec<u32>, u64) {
     let mut latencies = Vec::new();
     let mut failures = 0;
-    while Instant::now() < until && latencies.len() < MAX_REQUESTS {
-        let timestamp = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let signature = stablemint::signature(timestamp, API_SECRET, "bench-user-1");
+    while Instant::now() < until && latencies.len() < MAX_TIMED {
         let started = Instant::now();
-        let outcome = client
-            .post(url.as_str())
-            .header("content-type", "application/json")
-            .header("api_key", API_KEY)
-            .header("timestamp", timestamp.to_string())
-            .header("signature", signature)
-            .body(BODY)
-            .send()
-            .await;
-        let ok = match outcome {
-            Ok(response) => {
-                let status = response.status();
-                response.bytes().await.is_ok() && status == 200
-            }
-            Err(_) => false,
-        };
+        let ok = send(&client, &url, BODY.to_owned()).await;
         if started >= record_after {
             latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
             if !ok {
@@ -104,6 +139,21 @@ async fn worker(
         }
     }
     (latencies, failures)
+}
+
+/// Keyed mode: takes request numbers from `next` until `end`; returns the non-200 count.
+async fn keyed(client: reqwest::Client, url: Arc<String>, next: Arc<AtomicU64>, end: u64) -> u64 {
+    let mut failures = 0;
+    loop {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        if n >= end {
+            return failures;
+        }
+        let body = BODY.replace('}', &format!(r#","idempotencyKey":"mem-{n:032x}"}}"#));
+        if !send(&client, &url, body).await {
+            failures += 1;
+        }
+    }
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
@@ -124,25 +174,55 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
+    let client = match reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .timeout(Duration::from_secs(10))
         .build()
-        .expect("a plain HTTP client builds");
+    {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let url = Arc::new(format!(
         "{}/session/embedded",
         args.url.trim_end_matches('/')
     ));
+
+    if let Some((first, count)) = args.keyed {
+        let next = Arc::new(AtomicU64::new(first));
+        let end = first + count;
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..args.concurrency)
+            .map(|_| tokio::spawn(keyed(client.clone(), url.clone(), next.clone(), end)))
+            .collect();
+        let mut failures = 0;
+        for task in tasks {
+            failures += task.await.unwrap_or(0);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "keys {first}..{end}: {count} requests, non-200 {failures}, {seconds:.1} s, {:.0} req/s",
+            count as f64 / seconds
+        );
+        return if failures == 0 {
+            std::process::ExitCode::SUCCESS
+        } else {
+            std::process::ExitCode::FAILURE
+        };
+    }
+
     let start = Instant::now();
     let record_after = start + Duration::from_secs(args.warmup);
     let until = record_after + Duration::from_secs(args.seconds);
     let tasks: Vec<_> = (0..args.concurrency)
-        .map(|_| tokio::spawn(worker(client.clone(), url.clone(), until, record_after)))
+        .map(|_| tokio::spawn(timed(client.clone(), url.clone(), until, record_after)))
         .collect();
     let mut latencies = Vec::new();
     let mut failures = 0;
     for task in tasks {
-        let (l, f) = task.await.expect("worker task");
+        let (l, f) = task.await.unwrap_or_default();
         latencies.extend(l);
         failures += f;
     }

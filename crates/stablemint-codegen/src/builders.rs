@@ -35,13 +35,7 @@ pub(crate) fn document_builders(
         let Some(schema) = document.pointer(&format!("/components/schemas/{name}")) else {
             continue;
         };
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: Vec<&str> = crate::spec::required_properties(schema);
         let mut fields = BTreeMap::new();
         for field in &item.fields {
             let Some(ident) = &field.ident else { continue };

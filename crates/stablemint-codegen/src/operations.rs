@@ -163,13 +163,7 @@ fn check_body_fields(
                 declaration.signed_field
             )
         })?;
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required: Vec<&str> = crate::spec::required_properties(schema);
     let property = |name: &str, role: &str, must_be_required: bool| -> Result<(), String> {
         let Some(property) = schema.get("properties").and_then(|p| p.get(name)) else {
             return Err(format!(

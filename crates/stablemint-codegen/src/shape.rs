@@ -42,13 +42,7 @@ pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result
         let Some(fields) = structs.get(name) else {
             continue;
         };
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: Vec<&str> = crate::spec::required_properties(schema);
         let mut rows = Vec::new();
         for (wire, property) in properties {
             let field = fields.get(wire).ok_or_else(|| {

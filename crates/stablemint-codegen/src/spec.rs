@@ -197,6 +197,17 @@ pub(crate) fn follow<'a>(
     (value, at)
 }
 
+/// The names a schema lists under `required` (none when it lists nothing).
+pub(crate) fn required_properties(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// The component name a `$ref: '#/components/schemas/Name'` points at.
 pub(crate) fn schema_ref_name(value: &Value) -> Option<&str> {
     value

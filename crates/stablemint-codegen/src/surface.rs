@@ -120,13 +120,7 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
 
 fn render_schema(out: &mut String, name: &str, schema: &Value, rules: &FieldRules) {
     let _ = writeln!(out, "schema {name}: {}", type_of(schema));
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required: Vec<&str> = crate::spec::required_properties(schema);
     let mut rows = Vec::new();
     for (wire, property) in schema
         .get("properties")

@@ -102,6 +102,62 @@ pub use validate::Validate;
 
 /// Derives [`Validate`](trait@Validate) for a struct with named fields from its
 /// `#[validate(...)]` attributes; see the derive crate's documentation for the grammar.
+///
+/// # Example
+///
+/// ```
+/// use stablemint_validate::{Invalid, Validate};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Validate)]
+/// #[serde(rename_all = "camelCase")]
+/// struct Payment {
+///     #[validate(email)]
+///     payer_email: String,
+///     #[validate(positive, precision = currency)]
+///     amount: f64,
+///     #[validate(currency)]
+///     currency: String,
+///     #[validate(date)]
+///     #[serde(rename = "dateOfBirth")]
+///     dob: Option<String>,
+///     #[validate(nested)]
+///     items: Vec<Item>,
+///     #[validate(custom = not_blank)]
+///     reference: String,
+/// }
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Validate)]
+/// struct Item {
+///     #[validate(alpha2)]
+///     origin: String,
+/// }
+///
+/// fn not_blank(value: &String) -> Result<(), Invalid> {
+///     if value.trim().is_empty() {
+///         return Err(Invalid::new("not_blank", "must not be blank"));
+///     }
+///     Ok(())
+/// }
+///
+/// let payment = Payment {
+///     payer_email: "payer@example.com".to_owned(),
+///     amount: 10.505,
+///     currency: "EUR".to_owned(),
+///     dob: None,
+///     items: vec![Item { origin: "DE".to_owned() }, Item { origin: "de".to_owned() }],
+///     reference: " ".to_owned(),
+/// };
+/// let errors = payment.validate().unwrap_err();
+/// let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+/// assert_eq!(
+///     found,
+///     [
+///         ("/amount", "precision"),
+///         ("/items/1/origin", "alpha2"),
+///         ("/reference", "not_blank"),
+///     ]
+/// );
+/// ```
 pub use stablemint_validate_derive::Validate;
 
 /// Used by the code `#[derive(Validate)]` generates. Not a public API.

@@ -1045,11 +1045,9 @@ impl<'a> Walker<'a> {
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let required = |v: &Value| -> BTreeSet<String> {
-            v.get("required")
-                .and_then(Value::as_array)
+            crate::spec::required_properties(v)
                 .into_iter()
-                .flatten()
-                .filter_map(|s| s.as_str().map(str::to_owned))
+                .map(str::to_owned)
                 .collect()
         };
         let (br, hr) = (required(b), required(h));
