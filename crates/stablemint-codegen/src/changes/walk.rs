@@ -5,6 +5,7 @@
 //! (see [`super::structural`]) reports only what is left.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::LazyLock;
 
 use serde_json::Value;
 
@@ -188,17 +189,8 @@ impl<'a> Walker<'a> {
     }
 
     fn paths(&mut self) {
-        let empty = serde_json::Map::new();
-        let base_paths = self
-            .base
-            .get("paths")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let head_paths = self
-            .head
-            .get("paths")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let base_paths = object_at(self.base, "/paths");
+        let head_paths = object_at(self.head, "/paths");
         let names: Vec<&String> = base_paths
             .keys()
             .chain(head_paths.keys().filter(|k| !base_paths.contains_key(*k)))
@@ -608,15 +600,8 @@ impl<'a> Walker<'a> {
     }
 
     fn responses(&mut self, label: &str, b: &Value, h: &Value, at: &str, seen: &mut Seen) {
-        let empty = serde_json::Map::new();
-        let br = b
-            .get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let hr = h
-            .get("responses")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let br = object_at(b, "/responses");
+        let hr = object_at(h, "/responses");
         let success = |status: &str| status.starts_with('2');
         // The body types of the success (or error) responses: progenitor generates one
         // return (or error) type from them, and fails when they differ.
@@ -684,17 +669,8 @@ impl<'a> Walker<'a> {
     }
 
     fn component_schemas(&mut self) {
-        let empty = serde_json::Map::new();
-        let bs = self
-            .base
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let hs = self
-            .head
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let bs = object_at(self.base, "/components/schemas");
+        let hs = object_at(self.head, "/components/schemas");
         for name in hs.keys().filter(|k| !bs.contains_key(*k)) {
             let at = format!("/components/schemas/{}", pointer_segment(name));
             self.emit(
@@ -1035,15 +1011,8 @@ impl<'a> Walker<'a> {
         h_at: &str,
         seen: &mut Seen,
     ) {
-        let empty = serde_json::Map::new();
-        let bp = b
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let hp = h
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let bp = object_at(b, "/properties");
+        let hp = object_at(h, "/properties");
         let required = |v: &Value| -> BTreeSet<String> {
             crate::spec::required_properties(v)
                 .into_iter()
@@ -1219,6 +1188,15 @@ fn parameters<'a>(
 fn is_required_param(param: &Value) -> bool {
     param.get("required").and_then(Value::as_bool) == Some(true)
         || param.get("in").and_then(Value::as_str) == Some("path")
+}
+
+/// The object at `pointer` in `value`, or an empty one where there is none.
+fn object_at<'v>(value: &'v Value, pointer: &str) -> &'v serde_json::Map<String, Value> {
+    static EMPTY: LazyLock<serde_json::Map<String, Value>> = LazyLock::new(serde_json::Map::new);
+    value
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY)
 }
 
 fn ref_of(schema: &Value) -> Option<&str> {
