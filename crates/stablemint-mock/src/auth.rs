@@ -166,6 +166,30 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_header_says_what_to_send_in_it() {
+        let missing = |name: &str| {
+            let error = single(&headers(&[]), name).unwrap_err();
+            assert_eq!(error.code().as_str(), "missing_header");
+            format!("{error:?}")
+        };
+        for (name, what) in [
+            (API_KEY, "send the API key from the dashboard"),
+            (TIMESTAMP, "send the current Unix time in seconds"),
+            (
+                SIGNATURE,
+                r#"send the lowercase hex SHA-256 of \"<timestamp>,<api secret>,<userId>\""#,
+            ),
+        ] {
+            let message = missing(name);
+            assert!(
+                message.contains(&format!("the `{name}` header is missing")),
+                "{message}"
+            );
+            assert!(message.contains(what), "{name}: {message}");
+        }
+    }
+
+    #[test]
     fn timestamp_window_is_inclusive() {
         let at =
             |value: &str| check_timestamp(&headers(&[(TIMESTAMP, value.as_bytes())]), NOW, 300);
