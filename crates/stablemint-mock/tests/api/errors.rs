@@ -6,6 +6,53 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::*;
 
+/// Sends `POST /nope` announcing `length` bytes of body, writes them while reading the
+/// answer, and returns the answer's head with lowercased header names.
+async fn unwanted_body_answer(server: &MockServer, length: usize) -> String {
+    let stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head =
+        format!("POST /nope HTTP/1.1\r\nhost: localhost\r\ncontent-length: {length}\r\n\r\n");
+    let sending = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut left = length;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            writer.write_all(&chunk[..n]).await?;
+            left -= n;
+        }
+        std::io::Result::Ok(writer)
+    });
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = reader.read(&mut buffer).await.unwrap();
+        assert!(n > 0, "closed before an answer: {answer:?}");
+        answer.extend_from_slice(&buffer[..n]);
+    }
+    // The server may stop reading (and close) before the whole body is written.
+    let _ = sending.await.unwrap();
+    let text = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    text.split("\r\n\r\n").next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_unwanted_body_is_drained_up_to_16_mib_and_then_the_connection_closes() {
+    let server = start().await;
+    // Read to its end: the answer keeps the connection open for the next request.
+    let small = unwanted_body_answer(&server, 1024).await;
+    assert!(small.starts_with("http/1.1 404"), "{small}");
+    assert!(!small.contains("connection: close"), "{small}");
+    // Just over the limit: the server stops reading, answers and closes, though the
+    // rest of the body would have arrived at once.
+    let large = unwanted_body_answer(&server, 16 * 1024 * 1024 + 64 * 1024).await;
+    assert!(large.starts_with("http/1.1 404"), "{large}");
+    assert!(large.contains("connection: close"), "{large}");
+}
+
 #[tokio::test]
 async fn unknown_paths_are_404_json() {
     let server = start().await;
