@@ -40,12 +40,16 @@ async fn unwanted_body_answer(server: &MockServer, length: usize) -> String {
 }
 
 #[tokio::test]
-async fn an_unwanted_body_is_drained_up_to_16_mib_and_then_the_connection_closes() {
+async fn an_unwanted_body_is_drained_up_to_16_mib_then_the_connection_closes() {
     let server = start().await;
     // Read to its end: the answer keeps the connection open for the next request.
     let small = unwanted_body_answer(&server, 1024).await;
     assert!(small.starts_with("http/1.1 404"), "{small}");
     assert!(!small.contains("connection: close"), "{small}");
+    // Exactly at the limit is still read to its end.
+    let at_limit = unwanted_body_answer(&server, 16 * 1024 * 1024).await;
+    assert!(at_limit.starts_with("http/1.1 404"), "{at_limit}");
+    assert!(!at_limit.contains("connection: close"), "{at_limit}");
     // Just over the limit: the server stops reading, answers and closes, though the
     // rest of the body would have arrived at once.
     let large = unwanted_body_answer(&server, 16 * 1024 * 1024 + 64 * 1024).await;
