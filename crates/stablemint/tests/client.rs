@@ -163,6 +163,25 @@ async fn a_401_with_the_clock_in_sync_is_returned_at_once_with_the_servers_messa
 }
 
 #[tokio::test]
+async fn a_401_is_blamed_on_the_clock_only_past_30_seconds_of_skew() {
+    // The attempt is signed at 1700000000; the server's Date is `skew` seconds ahead.
+    for (skew, attempts) in [(30, 1), (31, 2)] {
+        let server = Server::start(vec![
+            Reply::json(401, json!({"message": "refused"}))
+                .with_header("date", &http_date(1_700_000_000 + skew)),
+        ])
+        .await;
+        let (client, _) = client(&server.url, RetryPolicy::default());
+        let error = client
+            .create_embedded_session(&request())
+            .await
+            .unwrap_err();
+        assert_eq!(server.seen().len(), attempts, "{skew} s: {error}");
+        assert_eq!(server.seen()[0].header("timestamp"), "1700000000");
+    }
+}
+
+#[tokio::test]
 async fn a_401_from_a_skewed_clock_is_corrected_once_and_then_named() {
     // The server's clock is 900 s ahead of the client's, and it refuses every attempt:
     // the client corrects once, then reports the clock.

@@ -111,6 +111,46 @@ async fn headers_past_32_kib_that_hyper_accepts_get_the_json_431() {
 }
 
 #[tokio::test]
+async fn headers_of_exactly_32_kib_are_accepted_and_one_byte_more_is_not() {
+    let server = start().await;
+    let body = serde_json::to_vec(&valid_body()).unwrap();
+    let head = raw_head(
+        &valid_body(),
+        &format!("content-length: {}\r\n", body.len()),
+    );
+    // The mock counts each header as its name, its value and 4 bytes (": " and CRLF).
+    let counted: usize = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(": "))
+        .map(|(name, value)| name.len() + value.len() + 4)
+        .sum();
+    let padding = |extra: usize| {
+        let value = "p".repeat(32 * 1024 - counted - "x-pad".len() - 4 + extra);
+        let mut request = head.trim_end_matches("\r\n").to_owned();
+        request.push_str(&format!("\r\nx-pad: {value}\r\n\r\n"));
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(&body);
+        bytes
+    };
+    let answer = raw(&server, &padding(0)).await;
+    assert_eq!(
+        raw_status(&answer),
+        Some(200),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    let answer = raw(&server, &padding(1)).await;
+    assert_eq!(
+        raw_status(&answer),
+        Some(431),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert_eq!(raw_json(&answer)["code"], "headers_too_large");
+}
+
+#[tokio::test]
 async fn a_huge_declared_body_with_a_huge_limit_is_not_allocated_up_front() {
     let server = MockServer::start(config().body_limit(usize::MAX))
         .await
