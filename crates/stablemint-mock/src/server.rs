@@ -43,6 +43,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// Sending `true` stops the server; so does dropping it with the server, because
+    /// the tasks take a closed channel as a stop too.
     stop: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<()>>,
 }
@@ -124,15 +126,6 @@ impl MockServer {
             tracing::warn!(%error, "the stablemint mock's server task failed");
         }
         tracing::debug!(addr = %self.addr, "stablemint mock stopped");
-    }
-}
-
-/// Stops the server without waiting: see [`MockServer::shutdown`].
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(true);
-        }
     }
 }
 

@@ -463,6 +463,29 @@ mod tests {
     }
 
     #[test]
+    fn the_queue_entry_of_a_key_stored_again_is_skipped() {
+        let sessions = sessions(60, 100);
+        let request = |n: u64| digest(json!(n));
+        // "f" is stored while the clock is ahead, so it stays at the front of the queue
+        // unexpired while "a" and "b" behind it expire.
+        sessions.create_or_replay(Some("f"), request(0), at(T0 + 1000), session(0));
+        sessions.create_or_replay(Some("a"), request(1), at(T0), session(1));
+        sessions.create_or_replay(Some("b"), request(2), at(T0 + 1), session(2));
+        // "a" has expired: it is forgotten out of order and stored again, and its first
+        // queue entry now names a key stored later.
+        let again = sessions.create_or_replay(Some("a"), request(1), at(T0 + 70), session(3));
+        assert_eq!(reference(again), ("created", 3));
+        assert_eq!(sessions.keys(), 3);
+        // Everything has expired by now: the sweep passes the stale entry and forgets
+        // each key once.
+        let new = sessions.create_or_replay(Some("n"), request(4), at(T0 + 1060), session(4));
+        assert_eq!(reference(new), ("created", 4));
+        assert_eq!(sessions.keys(), 1);
+        let store = sessions.lock();
+        assert_eq!(store.order.len(), 1);
+    }
+
+    #[test]
     fn concurrent_requests_with_one_key_create_one_session() {
         let sessions = sessions(60, 10);
         let start = std::sync::Barrier::new(16);
