@@ -449,17 +449,32 @@ mod tests {
     fn keys_forgotten_out_of_order_do_not_grow_the_queue() {
         let sessions = sessions(10, 1_000);
         let request = || digest(json!({"a": 1}));
-        // One key, expired at every lookup and stored again, while the clock jumps back
-        // and forth so that its expired entry is never at the front of the queue.
-        sessions.create_or_replay(Some("anchor"), request(), at(T0 + 1_000_000), session(0));
-        for round in 0..10_000 {
+        // Two keys stored while the clock is far ahead stay at the front of the queue,
+        // unexpired, while a third key expires at every lookup and is stored again:
+        // each time it leaves a stale entry behind them.
+        for anchor in ["anchor-1", "anchor-2"] {
+            sessions.create_or_replay(Some(anchor), request(), at(T0 + 1_000_000), session(0));
+        }
+        let mut lengths = Vec::new();
+        for round in 0..1_000 {
             let now = at(T0 + round * 20);
             let outcome = sessions.create_or_replay(Some("k"), request(), now, session(round));
             assert_eq!(reference(outcome), ("created", round));
+            lengths.push(sessions.lock().order.len());
         }
-        let store = sessions.lock();
-        assert_eq!(store.by_key.len(), 2);
-        assert!(store.order.len() <= 2 * 2 + 64, "{}", store.order.len());
+        assert_eq!(sessions.keys(), 3);
+        // The stale entries are dropped by the store that takes the queue past twice
+        // the keys plus 64, all at once (so the sweep is paid for by the stores before
+        // it), and exactly the three remembered keys are left.
+        let bound = 2 * 3 + 64;
+        assert_eq!(lengths.iter().max(), Some(&bound), "{lengths:?}");
+        for pair in lengths.windows(2) {
+            if pair[1] < pair[0] {
+                assert_eq!((pair[0], pair[1]), (bound, 3), "{lengths:?}");
+            } else {
+                assert_eq!(pair[1], pair[0] + 1, "{lengths:?}");
+            }
+        }
     }
 
     #[test]
