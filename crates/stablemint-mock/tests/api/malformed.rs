@@ -133,21 +133,14 @@ async fn headers_of_exactly_32_kib_are_accepted_and_one_byte_more_is_not() {
         bytes.extend_from_slice(&body);
         bytes
     };
-    let answer = raw(&server, &padding(0)).await;
-    assert_eq!(
-        raw_status(&answer),
-        Some(200),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    let answer = raw(&server, &padding(1)).await;
-    assert_eq!(
-        raw_status(&answer),
-        Some(431),
-        "{}",
-        String::from_utf8_lossy(&answer)
-    );
-    assert_eq!(raw_json(&answer)["code"], "headers_too_large");
+    for (extra, status) in [(0, 200), (1, 431)] {
+        let answer = raw(&server, &padding(extra)).await;
+        let shown = String::from_utf8_lossy(&answer);
+        assert_eq!(raw_status(&answer), Some(status), "{shown}");
+        if status == 431 {
+            assert_eq!(raw_json(&answer)["code"], "headers_too_large");
+        }
+    }
 }
 
 #[tokio::test]
