@@ -414,6 +414,20 @@ mod tests {
         (parsed, errors.finish())
     }
 
+    /// The messages of the reported mistakes, in order.
+    fn messages(errors: syn::Result<()>) -> Vec<String> {
+        errors
+            .expect_err("mistakes are reported")
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    /// The names of a field's rules, in order.
+    fn rule_names(field: &Field) -> Vec<&'static str> {
+        field.rules.iter().map(|r| r.kind.name()).collect()
+    }
+
     #[test]
     fn reads_serde_names_and_skips_other_serde_keys() {
         let (input, errors) = parse_ok(quote! {
@@ -472,23 +486,14 @@ mod tests {
                 b: u8,
             }
         });
-        let messages: Vec<String> = errors
-            .expect_err("mistakes are reported")
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect();
+        let messages = messages(errors);
         assert_eq!(messages.len(), 5, "{messages:#?}");
         assert!(messages[0].contains("did you mean `email`?"));
         assert!(messages[1].contains("did you mean `positive`?"));
         assert!(messages[2].contains("takes no value"));
         assert!(messages[3].contains("`custom = path::to::check`"));
         assert!(messages[4].contains("`precision = currency`"));
-        let names: Vec<_> = input.fields[1]
-            .rules
-            .iter()
-            .map(|r| r.kind.name())
-            .collect();
-        assert_eq!(names, ["alpha2", "date", "nested"]);
+        assert_eq!(rule_names(&input.fields[1]), ["alpha2", "date", "nested"]);
     }
 
     #[test]
@@ -503,33 +508,17 @@ mod tests {
                 b: String,
             }
         });
-        let messages: Vec<String> = errors
-            .expect_err("mistakes are reported")
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect();
+        let messages = messages(errors);
         assert_eq!(messages.len(), 3, "{messages:#?}");
         assert!(messages[0].starts_with("rule `custom` needs the path of a function"));
         assert!(messages[1].starts_with("rule `precision` names the field"));
         assert_eq!(messages[2], "rule `date` takes no value: write `date`");
-        let names = |field: &Field| {
-            field
-                .rules
-                .iter()
-                .map(|r| r.kind.name())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(names(&input.fields[0]), ["email"]);
-        assert_eq!(names(&input.fields[1]), ["custom", "nested"]);
+        assert_eq!(rule_names(&input.fields[0]), ["email"]);
+        assert_eq!(rule_names(&input.fields[1]), ["custom", "nested"]);
     }
 
     fn messages_for(tokens: proc_macro2::TokenStream) -> Vec<String> {
-        let (_, errors) = parse_ok(tokens);
-        errors
-            .expect_err("mistakes are reported")
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect()
+        messages(parse_ok(tokens).1)
     }
 
     #[test]
@@ -593,11 +582,7 @@ mod tests {
                 b: String,
             }
         });
-        let messages: Vec<String> = errors
-            .expect_err("mistakes are reported")
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect();
+        let messages = messages(errors);
         assert_eq!(messages.len(), 2, "{messages:#?}");
         assert!(messages[0].starts_with("expected `,`: `#[validate(...)]` lists rules"));
         assert!(messages[1].contains(": `#[validate(...)]` lists rules separated by commas"));
