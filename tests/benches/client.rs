@@ -16,7 +16,7 @@ fn full_request() -> EmbeddedSessionRequest {
 fn bench(c: &mut Criterion) {
     c.bench_function("signature", |b| {
         b.iter(|| {
-            stablemint::signature(
+            stablemint_wire::signature(
                 black_box(1_700_000_000),
                 black_box("made-up-secret-d41d8cd9"),
                 black_box("user-8c1f"),
@@ -36,7 +36,7 @@ fn bench(c: &mut Criterion) {
             let mut body = request.clone();
             body.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
             let signature =
-                stablemint::signature(1_700_000_000, "made-up-secret-d41d8cd9", &body.user_id);
+                stablemint_wire::signature(1_700_000_000, "made-up-secret-d41d8cd9", &body.user_id);
             buffer.clear();
             serde_json::to_writer(&mut buffer, &body).unwrap();
             black_box((&signature, &buffer));

@@ -126,7 +126,7 @@ impl Callers {
     /// What a careful user would write by hand with reqwest alone.
     async fn handwritten(&self) -> EmbeddedSessionResponse {
         let timestamp = now_unix();
-        let signature = stablemint::signature(timestamp, API_SECRET, &self.request.user_id);
+        let signature = stablemint_wire::signature(timestamp, API_SECRET, &self.request.user_id);
         let response = self
             .http
             .post(&*self.url)
@@ -144,7 +144,7 @@ impl Callers {
     /// The generated positional method alone, as the client uses it.
     async fn raw_positional(&self) -> EmbeddedSessionResponse {
         let timestamp = now_unix();
-        let signature = stablemint::signature(timestamp, API_SECRET, &self.request.user_id);
+        let signature = stablemint_wire::signature(timestamp, API_SECRET, &self.request.user_id);
         self.raw
             .create_embedded_session(
                 API_KEY,

@@ -105,7 +105,7 @@ async fn send(client: &reqwest::Client, url: &str, body: String) -> bool {
         .header("timestamp", timestamp.to_string())
         .header(
             "signature",
-            stablemint::signature(timestamp, API_SECRET, USER_ID),
+            stablemint_wire::signature(timestamp, API_SECRET, USER_ID),
         )
         .body(body)
         .send()

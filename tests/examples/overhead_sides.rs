@@ -65,7 +65,8 @@ fn main() {
             let timestamp = now_unix();
             match side.as_str() {
                 "handwritten" => {
-                    let signature = stablemint::signature(timestamp, API_SECRET, &request.user_id);
+                    let signature =
+                        stablemint_wire::signature(timestamp, API_SECRET, &request.user_id);
                     let response = http
                         .post(&url)
                         .header("api_key", API_KEY)
@@ -81,7 +82,8 @@ fn main() {
                     std::hint::black_box(session);
                 }
                 "raw" => {
-                    let signature = stablemint::signature(timestamp, API_SECRET, &request.user_id);
+                    let signature =
+                        stablemint_wire::signature(timestamp, API_SECRET, &request.user_id);
                     let session = raw
                         .create_embedded_session(
                             API_KEY,

@@ -204,7 +204,7 @@ async fn the_mock_rejects_what_the_client_would_have_caught() {
         .header("timestamp", timestamp.to_string())
         .header(
             "signature",
-            stablemint::signature(timestamp, SECRET, "user-e2e-1"),
+            stablemint_wire::signature(timestamp, SECRET, "user-e2e-1"),
         )
         .json(&json!({
             "userId": "user-e2e-1", "userEmail": "nope", "userCountryCode": "de",

@@ -280,7 +280,7 @@ async fn a_new_operation_reaches_users_signed_validated_and_retried() {
         let timestamp: u64 = attempt.header("timestamp").parse().unwrap();
         assert_eq!(
             attempt.header("signature"),
-            stablemint::signature(timestamp, "downstream-made-up-secret", "hosted-user-1")
+            stablemint_wire::signature(timestamp, "downstream-made-up-secret", "hosted-user-1")
         );
     }
     assert_ne!(

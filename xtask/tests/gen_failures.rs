@@ -238,29 +238,54 @@ fn a_crlf_checkout_is_not_drift() {
     assert!(!stdout.contains("wrote"), "{stdout}");
 }
 
+/// The spec with `change` made to it as a document, written back as YAML: edits that
+/// do not depend on how the spec is laid out.
+fn edited(change: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut document: serde_json::Value = serde_yaml::from_str(GOOD_SPEC).unwrap();
+    change(&mut document);
+    serde_yaml::to_string(&document).unwrap()
+}
+
+fn declaration(document: &mut serde_json::Value) -> &mut serde_json::Value {
+    &mut document["paths"]["/session/embedded"]["post"]["x-stablemint"]
+}
+
 #[test]
 fn a_signed_operation_must_say_what_its_signature_covers() {
     assert_fails(
-        &edit(
-            "      x-stablemint:\n        signedField: userId\n        idempotencyKeyField: idempotencyKey\n",
-            "",
-        ),
+        &edited(|d| {
+            d["paths"]["/session/embedded"]["post"]
+                .as_object_mut()
+                .unwrap()
+                .remove("x-stablemint");
+        }),
         "POST /session/embedded (createEmbeddedSession) sends the signature headers but does \
-         not say which request body property the signature covers",
+         not say what the signature covers",
     );
     assert_fails(
-        &edit(
-            "        signedField: userId\n",
-            "        signedField: userid\n",
-        ),
+        &edited(|d| declaration(d)["signedField"] = "userid".into()),
         "POST /session/embedded (createEmbeddedSession): the signed field `userid` is not a \
          property of the request body",
     );
     assert_fails(
-        &edit(
-            "        idempotencyKeyField: idempotencyKey\n",
-            "        idempotencyKeyField: idempotencyKey\n        retries: 3\n",
-        ),
+        &edited(|d| declaration(d)["retries"] = 3.into()),
         "`x-stablemint` has an unknown key `retries`",
+    );
+    assert_fails(
+        &edited(|d| {
+            let declared = declaration(d).as_object_mut().unwrap();
+            declared.remove("signedField");
+            declared.insert("signedParameter".into(), "sessionId".into());
+        }),
+        "POST /session/embedded (createEmbeddedSession): the signed parameter `sessionId` is \
+         not a parameter of the operation",
+    );
+    assert_fails(
+        &edited(|d| {
+            let declared = declaration(d).as_object_mut().unwrap();
+            declared.remove("signedField");
+            declared.insert("auth".into(), "none".into());
+        }),
+        "declares `auth: none` but also the authentication headers",
     );
 }

@@ -315,7 +315,10 @@ fn read_input(file: &Path) -> Result<String, Failure> {
 
 fn sign(timestamp: u64, user_id: &str) -> Result<(), Failure> {
     let secret = env("STABLEMINT_API_SECRET")?;
-    println!("{}", stablemint::signature(timestamp, &secret, user_id));
+    println!(
+        "{}",
+        stablemint_wire::signature(timestamp, &secret, user_id)
+    );
     Ok(())
 }
 

@@ -8,16 +8,18 @@ use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject};
 use syn::visit_mut::VisitMut;
 
-use crate::HEADER;
 use crate::rules::{FieldRules, Rule};
 
-/// Generates, annotates and formats the client; also returns its syntax tree, which the
-/// per-operation glue is generated from.
+/// Generates and annotates the client's syntax tree, which the operations table and the
+/// per-operation glue are generated from. `bodies` are the component schemas that
+/// request bodies use: each derives `Validate`, rules or not, so that every request can
+/// be validated the same way.
 pub(crate) fn generate(
     document: &serde_json::Value,
     spec: &openapiv3::OpenAPI,
     rules: &FieldRules,
-) -> Result<(String, syn::File), String> {
+    bodies: &[&str],
+) -> Result<syn::File, String> {
     // The client comes from the positional interface: its methods borrow the body and
     // build no placeholder values. progenitor gives typify's struct builders only to
     // the builder interface, so the `types` module (the same types, plus their
@@ -30,12 +32,11 @@ pub(crate) fn generate(
     let with_builders: syn::File = syn::parse2(with_builders)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     splice_types(&mut file, with_builders)?;
-    add_validation(&mut file, rules)?;
+    add_validation(&mut file, rules, bodies)?;
     mark_non_exhaustive(&mut file)?;
     crate::shape::add_shapes(document, types_module(&mut file)?)?;
     crate::builders::document_builders(document, rules, types_module(&mut file)?)?;
-    let text = format!("{HEADER}\n{}", prettyplease::unparse(&file));
-    Ok((text, file))
+    Ok(file)
 }
 
 fn settings(interface: InterfaceStyle) -> GenerationSettings {
@@ -157,12 +158,19 @@ fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
 }
 
 /// Adds `::stablemint_validate::Validate` to the derives of every schema type with
-/// validated fields, and `#[validate(...)]` to those fields.
-fn add_validation(file: &mut syn::File, rules: &FieldRules) -> Result<(), String> {
+/// validated fields and of every request body type, and `#[validate(...)]` to the
+/// validated fields.
+fn add_validation(file: &mut syn::File, rules: &FieldRules, bodies: &[&str]) -> Result<(), String> {
     let types = types_module(file)?;
+    let mut pending: Vec<String> = rules.schemas().map(|(name, _)| name.to_owned()).collect();
+    for body in bodies {
+        if !pending.iter().any(|p| p == body) {
+            pending.push((*body).to_owned());
+        }
+    }
     let mut pass = ValidationPass {
         rules,
-        pending: rules.schemas().map(|(name, _)| name.to_owned()).collect(),
+        pending,
         error: None,
     };
     for item in types.iter_mut() {
@@ -173,8 +181,8 @@ fn add_validation(file: &mut syn::File, rules: &FieldRules) -> Result<(), String
     }
     if let Some(missing) = pass.pending.first() {
         return Err(format!(
-            "schema `{missing}` has validated fields, but progenitor generated no struct \
-             named `{missing}` to put them on"
+            "schema `{missing}` has validated fields or is a request body, but progenitor \
+             generated no struct named `{missing}` to put `Validate` on"
         ));
     }
     Ok(())

@@ -8,8 +8,9 @@
 //!
 //! - the client ([`Output::client`]): progenitor's positional client and typify's types,
 //!   with `#[derive(Validate)]` and `#[validate(...)]` attributes added from the spec's
-//!   `format`s (see [`rules`]) and every type `#[non_exhaustive]`, formatted with
-//!   prettyplease;
+//!   `format`s (see [`rules`]) and every type `#[non_exhaustive]`, and the operations
+//!   table (`stablemint_raw::operations`, one `stablemint_wire::OperationSpec` per
+//!   operation), formatted with prettyplease;
 //! - the per-operation methods of `stablemint::Client` ([`Output::operations`]), from each
 //!   operation's `x-stablemint` declaration (see [`operations`]);
 //! - the API surface ([`Output::surface`]): a compact listing of every operation and schema
@@ -25,12 +26,16 @@
 mod builders;
 pub mod changes;
 mod client;
+mod declaration;
 mod error;
+mod model;
 pub mod operations;
+mod raw;
 pub mod rules;
 mod shape;
 mod spec;
 mod surface;
+mod table;
 
 use std::path::Path;
 
@@ -65,13 +70,22 @@ pub fn generate(spec_path: &Path) -> Result<Output, CodegenError> {
 /// Like [`generate`], for a spec already in memory; `origin` only names it in errors.
 pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenError> {
     let fail = |problem: String| CodegenError::new(origin, problem);
-    let spec = spec::Spec::parse(source).map_err(fail)?;
-    let field_rules = rules::FieldRules::from_spec(&spec.document).map_err(fail)?;
-    let declarations = operations::declarations(&spec.document).map_err(fail)?;
-    let (client, tree) =
-        client::generate(&spec.document, &spec.openapi, &field_rules).map_err(fail)?;
-    let operations = operations::generate(&spec.document, &declarations, &tree).map_err(fail)?;
-    let surface = surface::render(&spec.document, &field_rules);
+    let original = spec::parse(source).map_err(fail)?;
+    let mut document = original.clone();
+    model::hoist_error_schemas(&mut document).map_err(fail)?;
+    let models = model::read(&document).map_err(fail)?;
+    let field_rules = rules::FieldRules::from_spec(&document).map_err(fail)?;
+    let openapi = spec::openapi(&model::without_error_responses(&document)).map_err(fail)?;
+    let bodies: Vec<&str> = models
+        .iter()
+        .filter_map(|model| model.body.as_ref().map(|body| body.schema))
+        .collect();
+    let mut tree = client::generate(&document, &openapi, &field_rules, &bodies).map_err(fail)?;
+    let operations = operations::generate(&models, &tree).map_err(fail)?;
+    let table = table::emit(&document, &models, &raw::RawMethods::new(&tree)).map_err(fail)?;
+    tree.items.push(table);
+    let client = format!("{HEADER}\n{}", prettyplease::unparse(&tree));
+    let surface = surface::render(&original, &field_rules);
     Ok(Output {
         client,
         operations,

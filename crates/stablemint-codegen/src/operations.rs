@@ -1,407 +1,292 @@
 //! The per-operation methods of `stablemint::Client`.
 //!
 //! The handwritten `stablemint` crate holds one generic call flow (validate, add an
-//! idempotency key, sign each attempt, correct clock skew, retry, map errors). What
-//! differs between operations is declared in the spec, on each operation:
+//! idempotency key, sign each attempt, correct clock skew, retry by the method's
+//! semantics, map errors). What differs between operations is declared in the spec (see
+//! [`crate::operations::Declaration`]) or read from the raw client's positional method.
 //!
-//! ```yaml
-//! x-stablemint:
-//!   signedField: userId                 # the body property the signature covers
-//!   idempotencyKeyField: idempotencyKey # optional: the body property for the key
-//! ```
+//! From those this module emits `crates/stablemint/src/operations.rs`. For an operation
+//! `fooBar` it writes:
 //!
-//! From that declaration and the raw client's positional method, this module emits
-//! `crates/stablemint/src/operations.rs`: for each operation, a method on
-//! `stablemint::Client` named after the operationId, and an `Operation` impl that tells
-//! the generic flow how to read the signed field, set the key and call the raw method.
+//! - `Client::foo_bar(required parameters in the spec's order, &body)` and
+//!   `Client::foo_bar_with(..., &options::FooBarOptions)`;
+//! - `options::FooBarOptions`: the optional parameters and the per-call timeout, deadline
+//!   and retry policy, set through methods (its fields are private), so that a parameter
+//!   the spec gains later is a new method and breaks no caller;
+//! - the `Operation` impl that tells the generic flow what the operation signs, where its
+//!   idempotency key goes, how to call the raw method and how to decode its declared
+//!   error bodies.
+//!
 //! Adding an operation to the spec therefore needs no handwritten Rust.
-
-use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
+use syn::visit_mut::VisitMut;
 
 use crate::HEADER;
-use crate::spec::{operations, resolve};
+pub use crate::declaration::{AUTH_HEADERS, Declaration, EXTENSION, Signature};
+use crate::model::{OperationModel, ParamKind, ParamModel, Status};
+use crate::raw::{RawMethods, arguments, field_ident, success_type};
+use crate::rules::format_rule_name;
 
-/// The vendor extension that declares an operation's signing and idempotency.
-pub const EXTENSION: &str = "x-stablemint";
+/// Setter names every options type has already.
+const RESERVED_SETTERS: [&str; 4] = ["new", "timeout", "total_timeout", "retry"];
 
-/// The header parameters the generic flow fills in: the API key, the timestamp and the
-/// signature.
-pub const AUTH_HEADERS: [&str; 3] = ["api_key", "timestamp", "signature"];
+/// Argument names the generated methods use themselves.
+const RESERVED_ARGUMENTS: [&str; 3] = ["request", "options", "self"];
 
-/// What an operation declares in [`EXTENSION`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Declaration {
-    /// The request body property (wire name) whose value the signature covers.
-    pub signed_field: String,
-    /// The request body property (wire name) that carries the idempotency key, if the
-    /// operation has one. Without it, calls are never retried once they may have
-    /// reached the server.
-    pub idempotency_key_field: Option<String>,
-}
-
-/// Reads and checks the declarations of every operation, by operationId.
-///
-/// An operation that sends the signature headers must declare its `signedField`, and
-/// both fields must be top-level string properties of the operation's JSON request body
-/// (`signedField` required, `idempotencyKeyField` optional).
-pub(crate) fn declarations(document: &Value) -> Result<BTreeMap<String, Declaration>, String> {
-    let mut out = BTreeMap::new();
-    for (path, method, operation) in operations(document) {
-        let here = format!("{} {path}", method.to_uppercase());
-        let id = operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let headers = auth_headers(document, path, operation);
-        let missing: Vec<&str> = AUTH_HEADERS
-            .iter()
-            .copied()
-            .filter(|h| !headers.contains(h))
-            .collect();
-        if !missing.is_empty() {
-            return Err(format!(
-                "{here} ({id}) does not declare the header parameter(s) {}; every operation \
-                 of stablemint::Client is signed, so declare `api_key`, `timestamp` and \
-                 `signature` as required header parameters",
-                quoted(&missing)
-            ));
-        }
-        let declared = operation.get(EXTENSION).ok_or_else(|| {
-            format!(
-                "{here} ({id}) sends the signature headers but does not say which request \
-                 body property the signature covers; add `{EXTENSION}: {{signedField: \
-                 <property>}}` to the operation (and `idempotencyKeyField: <property>` if \
-                 it takes an idempotency key)"
-            )
-        })?;
-        let declaration = parse_declaration(declared, &here, id)?;
-        check_body_fields(document, operation, &declaration, &here, id)?;
-        out.insert(id.to_owned(), declaration);
-    }
-    Ok(out)
-}
-
-fn parse_declaration(declared: &Value, here: &str, id: &str) -> Result<Declaration, String> {
-    let Value::Object(map) = declared else {
-        return Err(format!(
-            "{here} ({id}): `{EXTENSION}` must be an object with `signedField` and optionally \
-             `idempotencyKeyField`"
-        ));
-    };
-    if let Some(unknown) = map
-        .keys()
-        .find(|k| !matches!(k.as_str(), "signedField" | "idempotencyKeyField"))
-    {
-        return Err(format!(
-            "{here} ({id}): `{EXTENSION}` has an unknown key `{unknown}`; it takes \
-             `signedField` and `idempotencyKeyField`"
-        ));
-    }
-    let text = |key: &str| -> Result<Option<String>, String> {
-        match map.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(format!(
-                "{here} ({id}): `{EXTENSION}.{key}` must be the wire name of a request body \
-                 property"
-            )),
-        }
-    };
-    let signed_field = text("signedField")?.ok_or_else(|| {
-        format!(
-            "{here} ({id}) does not say which request body property the signature covers; \
-             add `signedField: <property>` to its `{EXTENSION}`"
-        )
-    })?;
-    Ok(Declaration {
-        signed_field,
-        idempotency_key_field: text("idempotencyKeyField")?,
-    })
-}
-
-/// The names of the operation's header parameters (path-level ones included) that are
-/// among [`AUTH_HEADERS`] and required.
-fn auth_headers<'a>(document: &'a Value, path: &str, operation: &'a Value) -> Vec<&'a str> {
-    let path_item = document
-        .get("paths")
-        .and_then(|paths| paths.get(path))
-        .and_then(|item| item.get("parameters"))
-        .and_then(Value::as_array);
-    let own = operation.get("parameters").and_then(Value::as_array);
-    path_item
-        .into_iter()
-        .flatten()
-        .chain(own.into_iter().flatten())
-        .map(|p| resolve(document, p))
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-        .filter(|p| p.get("required").and_then(Value::as_bool) == Some(true))
-        .filter_map(|p| p.get("name").and_then(Value::as_str))
-        .filter(|name| AUTH_HEADERS.contains(name))
-        .collect()
-}
-
-fn check_body_fields(
-    document: &Value,
-    operation: &Value,
-    declaration: &Declaration,
-    here: &str,
-    id: &str,
-) -> Result<(), String> {
-    let schema = operation
-        .get("requestBody")
-        .map(|body| resolve(document, body))
-        .and_then(|body| body.pointer("/content/application~1json/schema"))
-        .map(|schema| resolve(document, schema))
-        .ok_or_else(|| {
-            format!(
-                "{here} ({id}) has no `application/json` request body; the signed field \
-                 `{}` must be one of its properties",
-                declaration.signed_field
-            )
-        })?;
-    let required: Vec<&str> = crate::spec::required_properties(schema);
-    let property = |name: &str, role: &str, must_be_required: bool| -> Result<(), String> {
-        let Some(property) = schema.get("properties").and_then(|p| p.get(name)) else {
-            return Err(format!(
-                "{here} ({id}): the {role} `{name}` is not a property of the request body"
-            ));
-        };
-        if resolve(document, property)
-            .get("type")
-            .and_then(Value::as_str)
-            != Some("string")
-        {
-            return Err(format!(
-                "{here} ({id}): the {role} `{name}` must be `type: string`"
-            ));
-        }
-        if must_be_required != required.contains(&name) {
-            let want = if must_be_required {
-                "required"
-            } else {
-                "optional"
-            };
-            return Err(format!(
-                "{here} ({id}): the {role} `{name}` must be a {want} property of the request \
-                 body"
-            ));
-        }
-        Ok(())
-    };
-    property(&declaration.signed_field, "signed field", true)?;
-    if let Some(key) = &declaration.idempotency_key_field {
-        property(key, "idempotency key field", false)?;
-    }
-    Ok(())
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// One operation as the spec describes it, for the emitted docs.
-struct Described<'a> {
-    id: &'a str,
-    method: &'static str,
-    path: &'a str,
-    summary: Option<&'a str>,
-    description: Option<&'a str>,
-}
-
-/// Emits `crates/stablemint/src/operations.rs` from the spec and the raw client's
-/// (already annotated) syntax tree.
-pub(crate) fn generate(
-    document: &Value,
-    declarations: &BTreeMap<String, Declaration>,
-    raw: &syn::File,
-) -> Result<String, String> {
-    let methods = raw_methods(raw);
-    let types = raw_types(raw);
+/// Emits `crates/stablemint/src/operations.rs`.
+pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result<String, String> {
+    let methods = RawMethods::new(raw);
+    let types = crate::raw::types(raw);
     let mut items = Vec::new();
-    for (path, method, operation) in operations(document) {
-        let id = operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let described = Described {
-            id,
-            method,
-            path,
-            summary: operation.get("summary").and_then(Value::as_str),
-            description: operation.get("description").and_then(Value::as_str),
-        };
-        let declaration = declarations
-            .get(id)
-            .ok_or_else(|| format!("operation `{id}` has no `{EXTENSION}` declaration"))?;
-        let name = snake_case(id);
-        let raw_method = methods.get(name.as_str()).ok_or_else(|| {
-            format!("progenitor generated no method `{name}` for operation `{id}`")
-        })?;
-        items.push(emit_operation(&described, declaration, raw_method, &types)?);
+    let mut options = Vec::new();
+    for model in models {
+        let raw_method = methods.get(model)?;
+        let emitted = emit_operation(model, raw_method, &types)?;
+        items.push(emitted.items);
+        options.push(emitted.options);
     }
+    // `types` is imported only where it is used, so the generated file draws no lint.
+    let uses_types = |tokens: &[TokenStream]| quote!(#(#tokens)*).to_string().contains("types ::");
+    let types_at_top = uses_types(&items).then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    let types_in_options = uses_types(&options).then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
     let file: syn::File = syn::parse2(quote! {
+        use std::marker::PhantomData;
+
+        use stablemint_wire::Method;
         use tracing::Instrument as _;
 
         use crate::operation::{Auth, Operation, RawResult};
-        use crate::{Client, Error, Response, types};
+        use crate::{Client, Error, Response};
+        #types_at_top
 
         #(#items)*
+
+        /// The options of each operation: its optional parameters, and per-call overrides
+        /// of the client's timeout, deadline and retry policy.
+        ///
+        /// Each type starts empty (`new()`, or `Default`) and is set through its methods;
+        /// a parameter the API gains later becomes a new method, so code that builds
+        /// options keeps compiling.
+        pub mod options {
+            use std::time::Duration;
+
+            use crate::RetryPolicy;
+            use crate::operation::CallOptions;
+            #types_in_options
+
+            #(#options)*
+        }
     })
     .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
-/// The raw client's methods (`impl Client { pub async fn ... }`), by name.
-fn raw_methods(raw: &syn::File) -> BTreeMap<String, &syn::ImplItemFn> {
-    let mut out = BTreeMap::new();
-    for item in &raw.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let syn::Type::Path(ty) = &*block.self_ty else {
-            continue;
-        };
-        if block.trait_.is_some() || !ty.path.is_ident("Client") {
-            continue;
-        }
-        for item in &block.items {
-            if let syn::ImplItem::Fn(f) = item
-                && f.sig.asyncness.is_some()
-            {
-                out.insert(f.sig.ident.to_string(), f);
-            }
-        }
+/// What one operation adds: its items beside the client, and its options type.
+struct Emitted {
+    items: TokenStream,
+    options: TokenStream,
+}
+
+/// Where a raw argument's value comes from.
+enum Source<'m, 'd> {
+    Parameter(&'m ParamModel<'d>),
+    Auth(&'static str),
+    Body,
+}
+
+/// The raw method's arguments after `self`, in progenitor's order: path parameters in
+/// the path's order, then query parameters and then header parameters (the
+/// authentication headers among them) each sorted by name, then the body.
+fn sources<'m, 'd>(model: &'m OperationModel<'d>) -> Vec<Source<'m, 'd>> {
+    let mut out: Vec<Source<'m, 'd>> = crate::model::path_variables(model.path)
+        .filter_map(|variable| {
+            model
+                .parameters
+                .iter()
+                .find(|p| p.location == "path" && p.name == variable)
+                .map(Source::Parameter)
+        })
+        .collect();
+    let mut query: Vec<&ParamModel<'d>> = model
+        .parameters
+        .iter()
+        .filter(|p| p.location == "query")
+        .collect();
+    query.sort_by_key(|p| p.name);
+    out.extend(query.into_iter().map(Source::Parameter));
+    let mut headers: Vec<(&str, Source<'m, 'd>)> = model
+        .parameters
+        .iter()
+        .filter(|p| p.location == "header")
+        .map(|p| (p.name, Source::Parameter(p)))
+        .collect();
+    if model.is_signed() {
+        headers.extend(AUTH_HEADERS.iter().map(|h| (*h, Source::Auth(h))));
+    }
+    headers.sort_by_key(|(name, _)| *name);
+    out.extend(headers.into_iter().map(|(_, source)| source));
+    if model.body.is_some() {
+        out.push(Source::Body);
     }
     out
 }
 
-/// The structs of the raw `types` module, by name.
-fn raw_types(raw: &syn::File) -> BTreeMap<String, &syn::ItemStruct> {
-    raw.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect()
+/// One parameter as the generated code handles it.
+struct Param<'m, 'd> {
+    model: &'m ParamModel<'d>,
+    /// The raw method's argument name, and the field of the params struct.
+    ident: syn::Ident,
+    /// The raw method's argument type (with its `'a`).
+    raw_type: syn::Type,
 }
 
 fn emit_operation(
-    op: &Described<'_>,
-    declaration: &Declaration,
+    model: &OperationModel<'_>,
     raw_method: &syn::ImplItemFn,
-    types: &BTreeMap<String, &syn::ItemStruct>,
-) -> Result<TokenStream, String> {
-    let id = op.id;
-    let here = format!("{} {} ({id})", op.method.to_uppercase(), op.path);
-    let method_name = &raw_method.sig.ident;
-    let marker = format_ident!("{}", pascal_case(id));
+    types: &std::collections::BTreeMap<String, &syn::ItemStruct>,
+) -> Result<Emitted, String> {
+    let here = model.here();
+    let id = model.id;
+    let method_name = raw_method.sig.ident.clone();
+    let with_name = format_ident!("{method_name}_with");
+    let pascal = pascal_case(id);
+    let call_struct = format_ident!("{pascal}Call");
+    let options_struct = format_ident!("{pascal}Options");
 
-    // The raw method's arguments, in its order: the generic flow fills the
-    // authentication headers, the caller gives the body, and optional parameters the
-    // spec may add later are left out (`None`), so adding one breaks no caller.
-    let mut body_type = None;
-    let mut arguments = Vec::new();
-    for input in raw_method.sig.inputs.iter().skip(1) {
-        let syn::FnArg::Typed(input) = input else {
-            continue;
-        };
-        let syn::Pat::Ident(name) = &*input.pat else {
-            return Err(format!("{here}: a raw parameter is not a plain name"));
-        };
-        let name_text = name.ident.to_string();
-        arguments.push(match name_text.as_str() {
-            "api_key" => quote!(auth.api_key),
-            "timestamp" => quote!(auth.timestamp),
-            "signature" => quote!(auth.signature),
-            "body" => {
-                body_type = Some(body_type_name(&input.ty).ok_or_else(|| {
-                    format!("{here}: the request body is not a named schema type")
-                })?);
-                quote!(request)
-            }
-            other if is_option(&input.ty) => {
-                let _ = other;
-                quote!(None)
-            }
-            other => {
-                return Err(format!(
-                    "{here} has the required parameter `{other}`, which stablemint::Client \
-                     cannot fill: its generated methods take only the request body; make \
-                     the parameter optional or move it into the body"
-                ));
-            }
-        });
+    let arguments = arguments(raw_method)?;
+    let sources = sources(model);
+    if arguments.len() != sources.len() {
+        return Err(format!(
+            "{here}: progenitor's method `{method_name}` takes {} arguments where {} were \
+             expected from the spec; the generator and progenitor disagree",
+            arguments.len(),
+            sources.len()
+        ));
     }
-    let body_type =
-        body_type.ok_or_else(|| format!("{here} has no request body for stablemint::Client"))?;
-    let response_type = response_type_name(&raw_method.sig.output).ok_or_else(|| {
-        format!(
-            "{here}: stablemint::Client needs exactly one success response with a JSON schema \
-             type"
-        )
-    })?;
-    let body_struct = types
-        .get(&body_type.to_string())
-        .ok_or_else(|| format!("{here}: no generated struct `{body_type}` for the request body"))?;
-    let signed = field_ident(body_struct, &declaration.signed_field)?;
-    let key_methods = match &declaration.idempotency_key_field {
-        Some(wire) => {
-            let key = field_ident(body_struct, wire)?;
-            quote! {
-                const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = Some(#wire);
-
-                fn idempotency_key(request: &Self::Request) -> Option<&str> {
-                    request.#key.as_deref()
-                }
-
-                fn with_idempotency_key(request: &Self::Request, key: String) -> Self::Request {
-                    let mut request = request.clone();
-                    request.#key = Some(key);
-                    request
-                }
-            }
+    let mut params = Vec::new();
+    let mut call_arguments = Vec::new();
+    for ((ident, ty), source) in arguments.into_iter().zip(&sources) {
+        call_arguments.push(match source {
+            Source::Auth("api_key") => quote!(auth.api_key),
+            Source::Auth("timestamp") => quote!(auth.timestamp),
+            Source::Auth(_) => quote!(auth.signature),
+            Source::Body => quote!(body),
+            Source::Parameter(_) => quote!(self.#ident),
+        });
+        if let Source::Parameter(p) = source {
+            params.push(Param {
+                model: p,
+                ident,
+                raw_type: ty,
+            });
         }
-        None => quote! {
-            const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = None;
+    }
 
-            fn idempotency_key(_: &Self::Request) -> Option<&str> {
-                None
-            }
-
-            fn with_idempotency_key(request: &Self::Request, _: String) -> Self::Request {
-                request.clone()
-            }
-        },
+    // The public signature: required parameters in the spec's order, then the body.
+    let mut public_arguments = Vec::new();
+    let mut forwarded = Vec::new();
+    let mut fields = Vec::new();
+    let mut options_fields = Vec::new();
+    let mut options_setters = Vec::new();
+    for param in model
+        .parameters
+        .iter()
+        .filter_map(|p| params.iter().find(|q| std::ptr::eq(q.model, p)))
+    {
+        let field = &param.ident;
+        let raw_type = &param.raw_type;
+        fields.push(quote!(pub(crate) #field: #raw_type));
+        if param.model.required {
+            let argument = if RESERVED_ARGUMENTS.contains(&field.to_string().as_str()) {
+                format_ident!("{field}_param")
+            } else {
+                field.clone()
+            };
+            let public_type = without_lifetimes(raw_type);
+            public_arguments.push(quote!(#argument: #public_type));
+            forwarded.push((quote!(#field: #argument), quote!(#argument)));
+        } else {
+            let optional = optional(param, &here)?;
+            let owned = &optional.owned;
+            options_fields.push(quote!(pub(crate) #field: Option<#owned>));
+            let conversion = &optional.conversion;
+            forwarded.push((quote!(#field: #conversion), TokenStream::new()));
+            options_setters.push(setter(param, &optional));
+        }
+    }
+    let body = match &model.body {
+        Some(body) => {
+            let ty = format_ident!("{}", body.schema);
+            public_arguments.push(quote!(request: &types::#ty));
+            Some(ty)
+        }
+        None => None,
     };
+    let body_type = match &body {
+        Some(ty) => quote!(types::#ty),
+        None => quote!(()),
+    };
+    let body_argument = match &body {
+        Some(_) => quote!(request),
+        None => quote!(&()),
+    };
+    let output = success_type(raw_method)
+        .ok_or_else(|| format!("{here}: the raw method returns no response type"))?;
+    let output = without_lifetimes(&output);
+
+    let field_inits = forwarded.iter().map(|(init, _)| init);
+    let plain_call: Vec<&TokenStream> = forwarded
+        .iter()
+        .map(|(_, argument)| argument)
+        .filter(|a| !a.is_empty())
+        .collect();
+    let plain_body = body.as_ref().map(|_| quote!(request,));
+
+    let signed = signed_value(model, &params, body.as_ref(), types)?;
+    let key_methods = key_methods(model, body.as_ref(), types)?;
+    let validate = validate_method(model, &params);
+    let decode_error = decode_error_method(model);
+    let http_method = format_ident!("{}", pascal_case(model.method));
+    let signed_flag = model.is_signed();
     let span_name = format!("stablemint.{id}");
-    let doc = method_doc(op, declaration);
-    let marker_doc = format!(
-        " `{} {}` (`{id}`), as the generic call flow sees it.",
-        op.method.to_uppercase(),
-        op.path
+    let doc = method_doc(model, &with_name, &options_struct);
+    let with_doc = format!(
+        " [`{method_name}`](Self::{method_name}), with optional parameters and per-call \
+         settings from [`options::{options_struct}`](crate::options::{options_struct})."
     );
-    Ok(quote! {
+    let call_doc = format!(
+        " One call of `{} {}` (`{id}`): its parameters, as the raw method takes them, and \
+         what the generic call flow needs to know of the operation.",
+        model.method.to_uppercase(),
+        model.path
+    );
+
+    let items = quote! {
         impl Client {
             #(#[doc = #doc])*
             pub async fn #method_name(
                 &self,
-                request: &types::#body_type,
-            ) -> Result<Response<types::#response_type>, Error> {
+                #(#public_arguments),*
+            ) -> Result<Response<#output>, Error> {
+                self.#with_name(#(#plain_call,)* #plain_body &options::#options_struct::new()).await
+            }
+
+            #[doc = #with_doc]
+            pub async fn #with_name(
+                &self,
+                #(#public_arguments,)*
+                options: &options::#options_struct,
+            ) -> Result<Response<#output>, Error> {
                 let span = tracing::info_span!(
                     #span_name,
                     operation = #id,
@@ -409,38 +294,365 @@ fn emit_operation(
                     status = tracing::field::Empty,
                     latency_ms = tracing::field::Empty,
                 );
-                self.call::<#marker>(request).instrument(span).await
+                let call = #call_struct {
+                    #(#field_inits,)*
+                    __lifetime: PhantomData,
+                };
+                self.call(&call, #body_argument, &options.call)
+                    .instrument(span)
+                    .await
             }
         }
 
-        #[doc = #marker_doc]
-        pub(crate) struct #marker;
+        #[doc = #call_doc]
+        pub(crate) struct #call_struct<'a> {
+            #(#fields,)*
+            __lifetime: PhantomData<&'a ()>,
+        }
 
-        impl Operation for #marker {
-            type Request = types::#body_type;
-            type Response = types::#response_type;
+        impl Operation for #call_struct<'_> {
+            type Body = #body_type;
+            type Output = #output;
 
             const ID: &'static str = #id;
+            const METHOD: Method = Method::#http_method;
+            const SIGNED: bool = #signed_flag;
 
-            fn signed_value(request: &Self::Request) -> &str {
-                &request.#signed
-            }
+            #validate
+
+            #signed
 
             #key_methods
 
-            fn send<'a>(
-                raw: &'a stablemint_raw::Client,
-                auth: Auth<'a>,
-                request: &'a Self::Request,
-            ) -> impl Future<Output = RawResult<Self::Response>> + Send + 'a {
-                raw.#method_name(#(#arguments),*)
+            fn send<'s>(
+                &'s self,
+                raw: &'s stablemint_raw::Client,
+                auth: Auth<'s>,
+                body: &'s Self::Body,
+            ) -> impl Future<Output = RawResult<Self::Output>> + Send + 's {
+                let _ = (&auth, &body);
+                raw.#method_name(#(#call_arguments),*)
             }
+
+            #decode_error
+        }
+    };
+
+    let options_doc = options_doc(model, &method_name, &with_name);
+    let options = quote! {
+        #(#[doc = #options_doc])*
+        #[derive(Debug, Clone, Default)]
+        #[non_exhaustive]
+        pub struct #options_struct {
+            #(#options_fields,)*
+            pub(crate) call: CallOptions,
+        }
+
+        impl #options_struct {
+            /// No optional parameter, and the client's own timeout, deadline and retry
+            /// policy.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#options_setters)*
+
+            /// The limit for each attempt of this call, from connecting to the end of the
+            /// response body, instead of the client's
+            /// [`timeout`](crate::ClientBuilder::timeout).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.call.timeout = Some(timeout);
+                self
+            }
+
+            /// A deadline for the whole of this call, every attempt and wait included,
+            /// instead of the client's
+            /// [`total_timeout`](crate::ClientBuilder::total_timeout).
+            pub fn total_timeout(mut self, total: Duration) -> Self {
+                self.call.total_timeout = Some(total);
+                self
+            }
+
+            /// When to retry this call, instead of the client's
+            /// [`retry`](crate::ClientBuilder::retry) policy.
+            pub fn retry(mut self, retry: RetryPolicy) -> Self {
+                self.call.retry = Some(retry);
+                self
+            }
+        }
+    };
+    Ok(Emitted { items, options })
+}
+
+/// An optional parameter's field in the options type.
+struct Optional {
+    /// The owned type inside the field's `Option`.
+    owned: syn::Type,
+    /// How the params struct's field is made from `options.field`.
+    conversion: TokenStream,
+    /// What the setter takes.
+    input: SetterInput,
+}
+
+enum SetterInput {
+    Text,
+    Texts,
+    Into,
+}
+
+/// The options field of an optional parameter whose raw type is `Option<T>`.
+fn optional(param: &Param<'_, '_>, here: &str) -> Result<Optional, String> {
+    let field = &param.ident;
+    let inner = crate::raw::first_generic(&param.raw_type)
+        .filter(|_| is_option(&param.raw_type))
+        .ok_or_else(|| {
+            format!(
+                "{here}: the optional parameter `{}` is not an `Option` in the raw method",
+                param.model.name
+            )
+        })?;
+    Ok(match inner {
+        syn::Type::Reference(reference) => {
+            let target = &*reference.elem;
+            if matches!(target, syn::Type::Path(p) if p.path.is_ident("str")) {
+                Optional {
+                    owned: syn::parse_quote!(String),
+                    conversion: quote!(options.#field.as_deref()),
+                    input: SetterInput::Text,
+                }
+            } else {
+                let texts = param.model.kind == ParamKind::StringArray;
+                Optional {
+                    owned: without_lifetimes(target),
+                    conversion: quote!(options.#field.as_ref()),
+                    input: if texts {
+                        SetterInput::Texts
+                    } else {
+                        SetterInput::Into
+                    },
+                }
+            }
+        }
+        owned => Optional {
+            owned: owned.clone(),
+            // Through `Clone::clone` rather than a method call: for `Copy` types the
+            // method form draws a lint in the generated file.
+            conversion: quote!(::core::clone::Clone::clone(&options.#field)),
+            input: SetterInput::Into,
+        },
+    })
+}
+
+fn setter(param: &Param<'_, '_>, optional: &Optional) -> TokenStream {
+    let field = &param.ident;
+    let name = if RESERVED_SETTERS.contains(&field.to_string().as_str()) {
+        format_ident!("{field}_param")
+    } else {
+        field.clone()
+    };
+    let owned = &optional.owned;
+    let mut doc = Vec::new();
+    if let Some(description) = param.model.description {
+        doc.extend(description.trim().lines().map(|l| format!(" {l}")));
+        doc.push(String::new());
+    }
+    doc.push(format!(
+        " The {} parameter `{}`; optional.",
+        param.model.location, param.model.name
+    ));
+    if let Some(rule) = param.model.format.and_then(format_rule_name) {
+        doc.push(format!(
+            " Validated with `{rule}` before a request is sent."
+        ));
+    }
+    match optional.input {
+        SetterInput::Text => quote! {
+            #(#[doc = #doc])*
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#field = Some(value.into());
+                self
+            }
+        },
+        SetterInput::Texts => quote! {
+            #(#[doc = #doc])*
+            pub fn #name<I, S>(mut self, values: I) -> Self
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                self.#field = Some(values.into_iter().map(Into::into).collect());
+                self
+            }
+        },
+        SetterInput::Into => quote! {
+            #(#[doc = #doc])*
+            pub fn #name(mut self, value: impl Into<#owned>) -> Self {
+                self.#field = Some(value.into());
+                self
+            }
+        },
+    }
+}
+
+/// `fn signed_value`: the value the signature covers.
+fn signed_value(
+    model: &OperationModel<'_>,
+    params: &[Param<'_, '_>],
+    body: Option<&syn::Ident>,
+    types: &std::collections::BTreeMap<String, &syn::ItemStruct>,
+) -> Result<TokenStream, String> {
+    let value = match &model.declaration.signature {
+        Signature::Field(field) => {
+            let body = body.ok_or_else(|| format!("{}: no body to sign", model.here()))?;
+            let ident = field_ident(body_struct(types, body, model)?, field)?;
+            quote!(::std::borrow::Cow::Borrowed(body.#ident.as_str()))
+        }
+        Signature::Parameter(name) => {
+            let param = params
+                .iter()
+                .find(|p| p.model.name == name)
+                .ok_or_else(|| format!("{}: no parameter `{name}` to sign", model.here()))?;
+            let ident = &param.ident;
+            if is_str_reference(&param.raw_type) {
+                quote!(::std::borrow::Cow::Borrowed(self.#ident))
+            } else {
+                // What the raw method sends: the value's `to_string()`.
+                quote!(::std::borrow::Cow::Owned(self.#ident.to_string()))
+            }
+        }
+        Signature::None => return Ok(TokenStream::new()),
+    };
+    Ok(quote! {
+        fn signed_value<'s>(&'s self, body: &'s Self::Body) -> ::std::borrow::Cow<'s, str> {
+            let _ = &body;
+            #value
         }
     })
 }
 
-/// The lines of the generated method's doc comment.
-fn method_doc(op: &Described<'_>, declaration: &Declaration) -> Vec<String> {
+fn body_struct<'t>(
+    types: &std::collections::BTreeMap<String, &'t syn::ItemStruct>,
+    body: &syn::Ident,
+    model: &OperationModel<'_>,
+) -> Result<&'t syn::ItemStruct, String> {
+    types.get(&body.to_string()).copied().ok_or_else(|| {
+        format!(
+            "{}: no generated struct `{body}` for the request body",
+            model.here()
+        )
+    })
+}
+
+/// The idempotency key's accessors, when the operation takes one.
+fn key_methods(
+    model: &OperationModel<'_>,
+    body: Option<&syn::Ident>,
+    types: &std::collections::BTreeMap<String, &syn::ItemStruct>,
+) -> Result<TokenStream, String> {
+    let (Some(wire), Some(body)) = (&model.declaration.idempotency_key_field, body) else {
+        return Ok(TokenStream::new());
+    };
+    let key = field_ident(body_struct(types, body, model)?, wire)?;
+    Ok(quote! {
+        const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = Some(#wire);
+
+        fn idempotency_key(body: &Self::Body) -> Option<&str> {
+            body.#key.as_deref()
+        }
+
+        fn with_idempotency_key(body: &Self::Body, key: String) -> Self::Body {
+            let mut body = body.clone();
+            body.#key = Some(key);
+            body
+        }
+    })
+}
+
+/// `fn validate`: the body's rules (every request body type derives `Validate`) and the
+/// rules of parameters with a `format`.
+fn validate_method(model: &OperationModel<'_>, params: &[Param<'_, '_>]) -> TokenStream {
+    let mut checks = Vec::new();
+    if model.body.is_some() {
+        checks.push(quote! {
+            if let Err(found) = stablemint_validate::Validate::validate(body) {
+                for error in found {
+                    errors.push(error);
+                }
+            }
+        });
+    }
+    for param in params {
+        let Some(rule) = param.model.format.and_then(format_rule_name) else {
+            continue;
+        };
+        if !matches!(param.model.kind, ParamKind::String | ParamKind::StringArray) {
+            continue;
+        }
+        let rule = format_ident!("{rule}");
+        let ident = &param.ident;
+        let name = param.model.name;
+        checks.push(quote! {
+            crate::operation::check_parameter(
+                errors,
+                #name,
+                self.#ident,
+                stablemint_validate::rules::#rule,
+            );
+        });
+    }
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn validate(&self, body: &Self::Body, errors: &mut crate::ValidationErrors) {
+            let _ = &body;
+            #(#checks)*
+        }
+    }
+}
+
+/// `fn decode_error`: the declared error bodies, decoded as their types.
+fn decode_error_method(model: &OperationModel<'_>) -> TokenStream {
+    let mut exact = Vec::new();
+    let mut ranges = Vec::new();
+    let mut default = None;
+    for error in &model.errors {
+        let Some(name) = error.schema_name() else {
+            continue;
+        };
+        let ty = format_ident!("{name}");
+        let decode = quote!(crate::error::DecodedBody::decode::<types::#ty>(text));
+        match error.status {
+            Status::Code(code) => exact.push(quote!(#code => #decode,)),
+            Status::Range(first) => {
+                let low = u16::from(first) * 100;
+                let high = low + 99;
+                ranges.push(quote!(#low..=#high => #decode,));
+            }
+            Status::Default => default = Some(quote!(_ => #decode,)),
+        }
+    }
+    if exact.is_empty() && ranges.is_empty() && default.is_none() {
+        return TokenStream::new();
+    }
+    let fallback = default.unwrap_or_else(|| quote!(_ => None,));
+    quote! {
+        fn decode_error(status: u16, text: &str) -> Option<crate::error::DecodedBody> {
+            match status {
+                #(#exact)*
+                #(#ranges)*
+                #fallback
+            }
+        }
+    }
+}
+
+/// The lines of the `foo_bar` method's doc comment.
+fn method_doc(
+    model: &OperationModel<'_>,
+    with_name: &syn::Ident,
+    options: &syn::Ident,
+) -> Vec<String> {
     let mut lines = Vec::new();
     let mut paragraph = |text: &str| {
         if !lines.is_empty() {
@@ -448,97 +660,124 @@ fn method_doc(op: &Described<'_>, declaration: &Declaration) -> Vec<String> {
         }
         lines.extend(text.trim().lines().map(|l| format!(" {l}")));
     };
-    if let Some(summary) = op.summary {
+    if let Some(summary) = model.summary {
         paragraph(summary);
     }
-    if let Some(description) = op.description {
+    if let Some(description) = model.description {
         paragraph(description);
     }
+    let method = model.method.to_uppercase();
     paragraph(&format!(
-        "Sends `{} {}` (operation `{}`). The request is validated first; an invalid \
-         request returns [`Error::Validation`] listing every problem, and nothing is \
-         sent. Each attempt is signed anew over `{}`.",
-        op.method.to_uppercase(),
-        op.path,
-        op.id,
-        declaration.signed_field
+        "Sends `{method} {}` (operation `{}`). The request is validated first; an invalid \
+         request returns [`Error::Validation`] listing every problem, and nothing is sent.",
+        model.path, model.id
     ));
-    paragraph(&match &declaration.idempotency_key_field {
-        Some(key) => format!(
-            "With retries on, a request without `{key}` gets a new UUIDv4 key, the same on \
+    paragraph(&match &model.declaration.signature {
+        Signature::Field(field) => {
+            format!("Each attempt is signed anew over the body's `{field}`.")
+        }
+        Signature::Parameter(name) => {
+            format!("Each attempt is signed anew over the parameter `{name}`.")
+        }
+        Signature::None => {
+            "The operation is not signed: no API key, timestamp or signature is sent.".to_owned()
+        }
+    });
+    let idempotent = matches!(model.method, "get" | "put" | "delete");
+    paragraph(
+        &match (&model.declaration.idempotency_key_field, idempotent) {
+            (Some(key), _) => format!(
+                "With retries on, a request without `{key}` gets a new UUIDv4 key, the same on \
              every attempt, so the call is retried safely (see [`RetryPolicy`]). The key \
              used is on the response and on the error: after a timeout, call again with \
              that key.\n\n[`RetryPolicy`]: crate::RetryPolicy"
-        ),
-        None => "This operation takes no idempotency key, so a call is retried only when \
-                 the connection could not be made, never once the request may have reached \
-                 StableMint."
-            .to_owned(),
+            ),
+            (None, true) => format!(
+                "`{method}` is idempotent, so the call is retried on connection errors, \
+             timeouts, 429 and 5xx (see [`RetryPolicy`]).\n\n[`RetryPolicy`]: \
+             crate::RetryPolicy"
+            ),
+            (None, false) => "This operation takes no idempotency key, so a call is retried \
+                          only when the connection could not be made, never once the \
+                          request may have reached StableMint."
+                .to_owned(),
+        },
+    );
+    let declared: Vec<String> = model
+        .errors
+        .iter()
+        .filter_map(|error| {
+            let name = error.schema_name()?;
+            let status = match error.status {
+                Status::Code(code) => code.to_string(),
+                Status::Range(first) => format!("{first}xx"),
+                Status::Default => "any other".to_owned(),
+            };
+            Some(format!("{status}: [`types::{name}`]"))
+        })
+        .collect();
+    if !declared.is_empty() {
+        paragraph(&format!(
+            "Error answers the spec declares are decoded; read them with \
+             [`ApiError::decoded`](crate::ApiError::decoded) ({}).",
+            declared.join("; ")
+        ));
+    }
+    paragraph(&format!(
+        "Optional parameters and per-call settings: [`{with_name}`](Self::{with_name}) \
+         with [`options::{options}`](crate::options::{options})."
+    ));
+    lines
+}
+
+fn options_doc(model: &OperationModel<'_>, method: &syn::Ident, with: &syn::Ident) -> Vec<String> {
+    let optional: Vec<String> = model
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| format!("`{}`", p.name))
+        .collect();
+    let mut lines = vec![format!(
+        " Optional parameters and per-call settings of \
+         [`Client::{method}`](crate::Client::{method}), for \
+         [`Client::{with}`](crate::Client::{with})."
+    )];
+    lines.push(String::new());
+    lines.push(if optional.is_empty() {
+        " The operation has no optional parameter today; the per-call settings are the \
+         timeout, the deadline and the retry policy."
+            .to_owned()
+    } else {
+        format!(" Optional parameters: {}.", optional.join(", "))
     });
     lines
 }
 
-/// The Rust field of `item` whose wire name is `wire`.
-fn field_ident(item: &syn::ItemStruct, wire: &str) -> Result<syn::Ident, String> {
-    let syn::Fields::Named(fields) = &item.fields else {
-        return Err(format!("`{}` has no named fields", item.ident));
-    };
-    fields
-        .named
-        .iter()
-        .find(|f| crate::client::wire_name(f) == wire)
-        .and_then(|f| f.ident.clone())
-        .ok_or_else(|| format!("`{}` has no field for the property `{wire}`", item.ident))
-}
-
-/// `X` from a parameter of type `&'a types::X`.
-fn body_type_name(ty: &syn::Type) -> Option<syn::Ident> {
-    let syn::Type::Reference(reference) = ty else {
-        return None;
-    };
-    let syn::Type::Path(path) = &*reference.elem else {
-        return None;
-    };
-    let segments: Vec<_> = path.path.segments.iter().collect();
-    match segments.as_slice() {
-        [module, name] if module.ident == "types" => Some(name.ident.clone()),
-        _ => None,
-    }
-}
-
-/// `X` from `Result<ResponseValue<types::X>, Error<()>>`.
-fn response_type_name(output: &syn::ReturnType) -> Option<syn::Ident> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let ok = first_generic(ty)?;
-    let value = first_generic(ok)?;
-    let syn::Type::Path(path) = value else {
-        return None;
-    };
-    let segments: Vec<_> = path.path.segments.iter().collect();
-    match segments.as_slice() {
-        [module, name] if module.ident == "types" => Some(name.ident.clone()),
-        _ => None,
-    }
-}
-
-/// The first generic type argument of a path type's last segment.
-fn first_generic(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
-}
-
+/// Whether `ty` is `Option<...>`.
 fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// Whether `ty` is `&'a str`.
+fn is_str_reference(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")))
+}
+
+/// `ty` without the raw method's `'a`: references lose it, other uses become `'_`.
+fn without_lifetimes(ty: &syn::Type) -> syn::Type {
+    struct Strip;
+    impl VisitMut for Strip {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            reference.lifetime = None;
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'_", lifetime.span());
+        }
+    }
+    let mut ty = ty.clone();
+    Strip.visit_type_mut(&mut ty);
+    ty
 }
 
 /// `createEmbeddedSession` → `create_embedded_session`, as progenitor names methods.
@@ -570,7 +809,7 @@ pub(crate) fn snake_case(id: &str) -> String {
 }
 
 /// `createEmbeddedSession` → `CreateEmbeddedSession`.
-fn pascal_case(id: &str) -> String {
+pub(crate) fn pascal_case(id: &str) -> String {
     snake_case(id)
         .split('_')
         .filter(|part| !part.is_empty())
@@ -600,6 +839,23 @@ mod tests {
         assert_eq!(
             pascal_case("createEmbeddedSession"),
             "CreateEmbeddedSession"
+        );
+        assert_eq!(pascal_case("get"), "Get");
+    }
+
+    #[test]
+    fn public_types_lose_the_raw_lifetime() {
+        let ty: syn::Type = syn::parse_quote!(&'a ::std::vec::Vec<::std::string::String>);
+        let stripped = without_lifetimes(&ty);
+        assert_eq!(
+            quote!(#stripped).to_string(),
+            quote!(&::std::vec::Vec<::std::string::String>).to_string()
+        );
+        let ty: syn::Type = syn::parse_quote!(Option<&'a str>);
+        let stripped = without_lifetimes(&ty);
+        assert_eq!(
+            quote!(#stripped).to_string(),
+            quote!(Option<&str>).to_string()
         );
     }
 }

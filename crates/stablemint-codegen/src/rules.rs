@@ -141,6 +141,14 @@ impl FieldRules {
     }
 }
 
+/// The rule a format implies, if it is known and has one: `email` for `email`.
+pub(crate) fn format_rule_name(format: &str) -> Option<&'static str> {
+    FORMATS
+        .iter()
+        .find(|(known, _)| *known == format)
+        .and_then(|(_, rule)| *rule)
+}
+
 /// The rule a known format implies; an error for a format the table does not know.
 fn format_rule(format: &str, at: &str) -> Result<Option<&'static str>, String> {
     FORMATS
@@ -203,7 +211,8 @@ fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>
 }
 
 /// Every `format` anywhere in the document must be known, and a format with a rule may
-/// stand only where a rule can be attached: directly on a component schema's property.
+/// stand only where a rule can be attached: directly on a component schema's property,
+/// or on a parameter's schema (or the items of a parameter that is a list).
 fn check_formats(document: &Value) -> Result<(), String> {
     walk_objects(document, &mut |map, at| {
         let Some(Value::String(format)) = map.get("format") else {
@@ -213,16 +222,26 @@ fn check_formats(document: &Value) -> Result<(), String> {
             return Ok(());
         };
         let parts: Vec<&str> = at.split('/').collect();
-        if matches!(
+        let on_property = matches!(
             parts.as_slice(),
             ["", "components", "schemas", _, "properties", _]
-        ) {
+        );
+        let on_parameter = matches!(
+            parts.as_slice(),
+            ["", "paths", _, "parameters", _, "schema"]
+                | ["", "paths", _, "parameters", _, "schema", "items"]
+                | ["", "paths", _, _, "parameters", _, "schema"]
+                | ["", "paths", _, _, "parameters", _, "schema", "items"]
+                | ["", "components", "parameters", _, "schema"]
+                | ["", "components", "parameters", _, "schema", "items"]
+        );
+        if on_property || on_parameter {
             Ok(())
         } else {
             Err(format!(
                 "{at} has `format: {format}` (rule `{rule}`), but rules are applied only to \
-                 properties of schemas under components.schemas; move it into a named \
-                 schema's property"
+                 properties of schemas under components.schemas and to parameters; move it \
+                 into a named schema's property"
             ))
         }
     })

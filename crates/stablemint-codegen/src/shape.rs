@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::client::wire_name;
 use crate::spec::{resolve, schema_ref_name};
 
-/// Adds `impl crate::shape::WireShape for X` to `types` for every component schema with
+/// Adds `impl stablemint_wire::shape::WireShape for X` to `types` for every component schema with
 /// properties that was generated as a struct.
 pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result<(), String> {
     let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else {
@@ -51,7 +51,7 @@ pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result
             let is_required = required.contains(&wire.as_str());
             let kind = kind(document, property, &structs);
             rows.push(quote! {
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: #wire,
                     field: #field,
                     required: #is_required,
@@ -61,8 +61,8 @@ pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result
         }
         let ident = format_ident!("{name}");
         impls.push(syn::parse_quote! {
-            impl crate::shape::WireShape for #ident {
-                const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+            impl ::stablemint_wire::shape::WireShape for #ident {
+                const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
                     name: #name,
                     properties: &[#(#rows),*],
                 };
@@ -83,8 +83,8 @@ fn kind(
         let target = resolve(document, schema);
         if target.get("properties").is_some() && structs.contains_key(name) {
             let ident = format_ident!("{name}");
-            return quote!(crate::shape::Kind::Object(
-                <#ident as crate::shape::WireShape>::SHAPE
+            return quote!(::stablemint_wire::shape::Kind::Object(
+                <#ident as ::stablemint_wire::shape::WireShape>::SHAPE
             ));
         }
         return kind(document, target, structs);
@@ -92,34 +92,34 @@ fn kind(
     // A null is allowed where the spec says so; the shape does not say it, so the value
     // is left to serde.
     if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        return quote!(crate::shape::Kind::Any);
+        return quote!(::stablemint_wire::shape::Kind::Any);
     }
     match schema.get("type").and_then(Value::as_str) {
-        Some("string") => quote!(crate::shape::Kind::String),
-        Some("number") => quote!(crate::shape::Kind::Number),
+        Some("string") => quote!(::stablemint_wire::shape::Kind::String),
+        Some("number") => quote!(::stablemint_wire::shape::Kind::Number),
         Some("integer") => match schema.get("format").and_then(Value::as_str) {
-            Some("int32") => quote!(crate::shape::Kind::Int32),
-            _ => quote!(crate::shape::Kind::Int64),
+            Some("int32") => quote!(::stablemint_wire::shape::Kind::Int32),
+            _ => quote!(::stablemint_wire::shape::Kind::Int64),
         },
-        Some("boolean") => quote!(crate::shape::Kind::Boolean),
+        Some("boolean") => quote!(::stablemint_wire::shape::Kind::Boolean),
         Some("array") => {
             let items = schema.get("items").map_or_else(
-                || quote!(crate::shape::Kind::Any),
+                || quote!(::stablemint_wire::shape::Kind::Any),
                 |i| kind(document, i, structs),
             );
-            quote!(crate::shape::Kind::Array(&#items))
+            quote!(::stablemint_wire::shape::Kind::Array(&#items))
         }
         Some("object") if schema.get("properties").is_none() => {
             let values = match schema.get("additionalProperties") {
                 Some(inner @ Value::Object(map)) if !map.is_empty() => {
                     kind(document, inner, structs)
                 }
-                _ => quote!(crate::shape::Kind::Any),
+                _ => quote!(::stablemint_wire::shape::Kind::Any),
             };
-            quote!(crate::shape::Kind::Map(&#values))
+            quote!(::stablemint_wire::shape::Kind::Map(&#values))
         }
         // Inline objects with properties and compositions become types of their own;
         // serde checks them when the value is read.
-        _ => quote!(crate::shape::Kind::Any),
+        _ => quote!(::stablemint_wire::shape::Kind::Any),
     }
 }

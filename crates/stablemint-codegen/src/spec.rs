@@ -8,24 +8,20 @@ pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// A parsed spec that passed every check.
-pub(crate) struct Spec {
-    /// The document as plain JSON, for walking schemas by name.
-    pub document: Value,
-    /// The same document as openapiv3 types, for progenitor.
-    pub openapi: openapiv3::OpenAPI,
+/// Parses the spec and runs the checks that need no model of its operations: YAML, the
+/// OpenAPI version, `$ref`s, operationIds.
+pub(crate) fn parse(source: &str) -> Result<Value, String> {
+    let document = parse_yaml(source).map_err(|e| e.message)?;
+    check_version(&document)?;
+    check_refs(&document)?;
+    check_operation_ids(&document)?;
+    Ok(document)
 }
 
-impl Spec {
-    pub fn parse(source: &str) -> Result<Self, String> {
-        let document = parse_yaml(source).map_err(|e| e.message)?;
-        check_version(&document)?;
-        check_refs(&document)?;
-        check_operation_ids(&document)?;
-        let openapi = serde_json::from_value(document.clone())
-            .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
-        Ok(Self { document, openapi })
-    }
+/// The document as openapiv3 types, for progenitor.
+pub(crate) fn openapi(document: &Value) -> Result<openapiv3::OpenAPI, String> {
+    serde_json::from_value(document.clone())
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))
 }
 
 /// Why a text is not a YAML document: the parser's message, and its 1-based line when

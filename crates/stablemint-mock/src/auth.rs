@@ -109,7 +109,7 @@ pub(crate) fn check_signature(
     user_id: &str,
 ) -> Result<(), ApiError> {
     let sent = single(headers, SIGNATURE)?;
-    let expected = stablemint::signature(timestamp, secret, user_id);
+    let expected = stablemint_wire::signature(timestamp, secret, user_id);
     if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn signature_must_match_exactly() {
-        let good = stablemint::signature(NOW as u64, "secret", "user-1");
+        let good = stablemint_wire::signature(NOW as u64, "secret", "user-1");
         let sign = |value: &str| {
             check_signature(
                 &headers(&[(SIGNATURE, value.as_bytes())]),
@@ -263,11 +263,13 @@ mod tests {
         assert_eq!(code(sign(&good.to_uppercase())), "bad_signature");
         assert_eq!(code(sign(&good[1..])), "bad_signature");
         assert_eq!(
-            code(sign(&stablemint::signature(NOW as u64, "secret", "user-2"))),
+            code(sign(&stablemint_wire::signature(
+                NOW as u64, "secret", "user-2"
+            ))),
             "bad_signature"
         );
         assert_eq!(
-            code(sign(&stablemint::signature(
+            code(sign(&stablemint_wire::signature(
                 NOW as u64 + 1,
                 "secret",
                 "user-1"
@@ -275,7 +277,9 @@ mod tests {
             "bad_signature"
         );
         assert_eq!(
-            code(sign(&stablemint::signature(NOW as u64, "other", "user-1"))),
+            code(sign(&stablemint_wire::signature(
+                NOW as u64, "other", "user-1"
+            ))),
             "bad_signature"
         );
         let error = check_signature(&headers(&[]), NOW as u64, "secret", "user-1").unwrap_err();
@@ -284,7 +288,7 @@ mod tests {
 
     #[test]
     fn messages_never_contain_the_secret_or_signature() {
-        let good = stablemint::signature(NOW as u64, "top-secret", "user-1");
+        let good = stablemint_wire::signature(NOW as u64, "top-secret", "user-1");
         let wrong = format!("{}0", &good[1..]);
         let error = check_signature(
             &headers(&[(SIGNATURE, wrong.as_bytes())]),

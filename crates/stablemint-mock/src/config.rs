@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use stablemint::UnknownFields;
 use stablemint_raw::types::SavedBank;
+use stablemint_wire::UnknownFields;
 use zeroize::Zeroizing;
 
 use crate::log::RequestLog;
@@ -192,8 +192,8 @@ impl fmt::Debug for MockConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut users: Vec<&str> = self.saved_banks.keys().map(String::as_str).collect();
         users.sort_unstable();
-        // The client's masking, from a key-only `Credentials`: the secret stays here.
-        let masked_key = stablemint::Credentials::new(self.api_key.as_str(), "").masked_key();
+        // Masked as the client masks it.
+        let masked_key = stablemint_wire::masked(&self.api_key);
         f.debug_struct("MockConfig")
             .field("api_key", &masked_key)
             .field("api_secret", &"** redacted **")

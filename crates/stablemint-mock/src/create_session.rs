@@ -38,7 +38,7 @@ pub(crate) async fn create(
     }
     let bytes = body::read(body, config.body_limit).await?;
     auth::check_api_key(headers, &config.api_key)?;
-    let now_seconds = stablemint::unix_seconds(now);
+    let now_seconds = stablemint_wire::unix_seconds(now);
     let timestamp = auth::check_timestamp(headers, now_seconds, config.timestamp_window.as_secs())?;
 
     let text = std::str::from_utf8(&bytes).map_err(|_| {
@@ -76,7 +76,7 @@ pub(crate) async fn create(
     auth::check_signature(headers, timestamp, &config.api_secret, user_id)?;
 
     let request: EmbeddedSessionRequest =
-        stablemint::parse_json(text, config.unknown_fields).map_err(ApiError::invalid_body)?;
+        stablemint_wire::parse_json(text, config.unknown_fields).map_err(ApiError::invalid_body)?;
     let key = request.idempotency_key.as_deref();
     let digest = RequestDigest::of(&value);
     let session = match shared

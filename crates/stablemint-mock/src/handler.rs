@@ -122,7 +122,10 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     let headers = response.headers_mut();
     headers.insert(header::DATE, http_date(shared.now()));
     if let Some(id) = request_id {
-        headers.insert(HeaderName::from_static(stablemint::REQUEST_ID_HEADER), id);
+        headers.insert(
+            HeaderName::from_static(stablemint_wire::headers::REQUEST_ID),
+            id,
+        );
     }
     Reply::Respond(response)
 }

@@ -6,7 +6,7 @@
 //!
 //! - `POST /session/embedded` with the headers `api_key`, `timestamp` (Unix seconds)
 //!   and `signature` (lowercase hex SHA-256 of `"<timestamp>,<api secret>,<userId>"`,
-//!   as [`stablemint::signature`] computes it) and a JSON body that passes the same
+//!   as [`stablemint_wire::signature`] computes it) and a JSON body that passes the same
 //!   validation as the client's ([`stablemint::request_from_json`]): every problem at
 //!   once, and an unknown property refused with a did-you-mean hint (switchable with
 //!   [`MockConfig::unknown_fields`]);
@@ -105,7 +105,7 @@
 //!   IMF-fixdate form (`Tue, 14 Nov 2023 22:13:20 GMT`), so a client can correct its
 //!   clock skew from it. hyper's own `Date`, from the system clock, is switched off.
 //!   Dates before 1970 or after 9999 are shown as the nearest of those ends.
-//! - [`stablemint::REQUEST_ID_HEADER`] (`x-request-id`): `req_` and 16 lowercase hex
+//! - [`stablemint_wire::headers::REQUEST_ID`] (`x-request-id`): `req_` and 16 lowercase hex
 //!   digits, new for every request and never the same twice in one process.
 //!
 //! # Idempotency keys
@@ -170,4 +170,4 @@ mod state;
 pub use config::{Fault, FaultError, MockConfig, RandomFaults};
 pub use log::RequestLog;
 pub use server::MockServer;
-pub use stablemint::UnknownFields;
+pub use stablemint_wire::UnknownFields;

@@ -36,7 +36,7 @@ pub struct RequestLog {
     /// The time from the request's head arriving to its answer being handed to the
     /// connection (or the connection being dropped), injected delays included.
     pub latency: Duration,
-    /// The request id sent in the [`stablemint::REQUEST_ID_HEADER`] header (made for
+    /// The request id sent in the [`stablemint_wire::headers::REQUEST_ID`] header (made for
     /// dropped requests too, though never sent for them).
     pub request_id: String,
 }
@@ -47,7 +47,7 @@ impl fmt::Display for RequestLog {
             f,
             "{} {} ",
             self.method,
-            stablemint::escape_controls(&self.path)
+            stablemint_wire::escape_controls(&self.path)
         )?;
         match (self.status, self.code) {
             (Some(status), Some(code)) => write!(f, "{status} {code}")?,

@@ -72,7 +72,7 @@ async fn requests_are_logged_without_secrets_or_personal_data() {
         "{output}"
     );
 
-    let signature = stablemint::signature(NOW, SECRET, "user-1");
+    let signature = stablemint_wire::signature(NOW, SECRET, "user-1");
     for forbidden in [
         SECRET,
         KEY,

@@ -1235,250 +1235,252 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
     }
-    impl crate::shape::WireShape for EmbeddedSessionRequest {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for EmbeddedSessionRequest {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "EmbeddedSessionRequest",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "userId",
                     field: "user_id",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "userEmail",
                     field: "user_email",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "userCountryCode",
                     field: "user_country_code",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "currency",
                     field: "currency",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "amount",
                     field: "amount",
                     required: false,
-                    kind: crate::shape::Kind::Number,
+                    kind: ::stablemint_wire::shape::Kind::Number,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "idempotencyKey",
                     field: "idempotency_key",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "websiteReference",
                     field: "website_reference",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "userKyc",
                     field: "user_kyc",
                     required: false,
-                    kind: crate::shape::Kind::Object(
-                        <UserKyc as crate::shape::WireShape>::SHAPE,
+                    kind: ::stablemint_wire::shape::Kind::Object(
+                        <UserKyc as ::stablemint_wire::shape::WireShape>::SHAPE,
                     ),
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "customFields",
                     field: "custom_fields",
                     required: false,
-                    kind: crate::shape::Kind::Map(&crate::shape::Kind::Any),
+                    kind: ::stablemint_wire::shape::Kind::Map(
+                        &::stablemint_wire::shape::Kind::Any,
+                    ),
                 },
             ],
         };
     }
-    impl crate::shape::WireShape for UserKyc {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for UserKyc {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "UserKyc",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "fullName",
                     field: "full_name",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "citizenshipCountryCode",
                     field: "citizenship_country_code",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "residenceAddress",
                     field: "residence_address",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "dateOfBirth",
                     field: "date_of_birth",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "placeOfBirth",
                     field: "place_of_birth",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "gender",
                     field: "gender",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "mobilePhone",
                     field: "mobile_phone",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "personalIdentificationNumber",
                     field: "personal_identification_number",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
             ],
         };
     }
-    impl crate::shape::WireShape for EmbeddedSessionResponse {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for EmbeddedSessionResponse {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "EmbeddedSessionResponse",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "sessionId",
                     field: "session_id",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "expiresAt",
                     field: "expires_at",
                     required: true,
-                    kind: crate::shape::Kind::Int64,
+                    kind: ::stablemint_wire::shape::Kind::Int64,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "allowedPaymentMethods",
                     field: "allowed_payment_methods",
                     required: true,
-                    kind: crate::shape::Kind::Array(
-                        &crate::shape::Kind::Object(
-                            <AllowedPaymentMethod as crate::shape::WireShape>::SHAPE,
+                    kind: ::stablemint_wire::shape::Kind::Array(
+                        &::stablemint_wire::shape::Kind::Object(
+                            <AllowedPaymentMethod as ::stablemint_wire::shape::WireShape>::SHAPE,
                         ),
                     ),
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "savedBanks",
                     field: "saved_banks",
                     required: false,
-                    kind: crate::shape::Kind::Array(
-                        &crate::shape::Kind::Object(
-                            <SavedBank as crate::shape::WireShape>::SHAPE,
+                    kind: ::stablemint_wire::shape::Kind::Array(
+                        &::stablemint_wire::shape::Kind::Object(
+                            <SavedBank as ::stablemint_wire::shape::WireShape>::SHAPE,
                         ),
                     ),
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "reference",
                     field: "reference",
                     required: true,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
             ],
         };
     }
-    impl crate::shape::WireShape for AllowedPaymentMethod {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for AllowedPaymentMethod {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "AllowedPaymentMethod",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "paymentMethod",
                     field: "payment_method",
                     required: false,
-                    kind: crate::shape::Kind::Int32,
+                    kind: ::stablemint_wire::shape::Kind::Int32,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "countryCodes",
                     field: "country_codes",
                     required: false,
-                    kind: crate::shape::Kind::Array(
-                        &crate::shape::Kind::Object(
-                            <PaymentMethodCountry as crate::shape::WireShape>::SHAPE,
+                    kind: ::stablemint_wire::shape::Kind::Array(
+                        &::stablemint_wire::shape::Kind::Object(
+                            <PaymentMethodCountry as ::stablemint_wire::shape::WireShape>::SHAPE,
                         ),
                     ),
                 },
             ],
         };
     }
-    impl crate::shape::WireShape for PaymentMethodCountry {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for PaymentMethodCountry {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "PaymentMethodCountry",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "code",
                     field: "code",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "name",
                     field: "name",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
             ],
         };
     }
-    impl crate::shape::WireShape for SavedBank {
-        const SHAPE: &'static crate::shape::ObjectShape = &crate::shape::ObjectShape {
+    impl ::stablemint_wire::shape::WireShape for SavedBank {
+        const SHAPE: &'static ::stablemint_wire::shape::ObjectShape = &::stablemint_wire::shape::ObjectShape {
             name: "SavedBank",
             properties: &[
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "country",
                     field: "country",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "logo",
                     field: "logo",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "bankName",
                     field: "bank_name",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "bankId",
                     field: "bank_id",
                     required: false,
-                    kind: crate::shape::Kind::Int64,
+                    kind: ::stablemint_wire::shape::Kind::Int64,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "lastUsed",
                     field: "last_used",
                     required: false,
-                    kind: crate::shape::Kind::String,
+                    kind: ::stablemint_wire::shape::Kind::String,
                 },
-                crate::shape::Property {
+                ::stablemint_wire::shape::Property {
                     name: "validated",
                     field: "validated",
                     required: false,
-                    kind: crate::shape::Kind::Boolean,
+                    kind: ::stablemint_wire::shape::Kind::Boolean,
                 },
             ],
         };
@@ -1622,4 +1624,35 @@ request body's `userId`, joined with commas.
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+/// Every operation of the spec, as data: see `stablemint_wire::OperationSpec`.
+pub mod operations {
+    use super::types;
+    /// Every operation, in the spec's order.
+    pub static ALL: &[::stablemint_wire::OperationSpec] = &[CREATE_EMBEDDED_SESSION];
+    /// `POST /session/embedded` (`createEmbeddedSession`).
+    pub const CREATE_EMBEDDED_SESSION: ::stablemint_wire::OperationSpec = ::stablemint_wire::OperationSpec {
+        id: "createEmbeddedSession",
+        method: ::stablemint_wire::Method::Post,
+        path: "/session/embedded",
+        parameters: &[],
+        auth: ::stablemint_wire::Auth::SignedField("userId"),
+        idempotency_key_field: Some("idempotencyKey"),
+        body: Some(::stablemint_wire::BodySpec {
+            schema: "EmbeddedSessionRequest",
+            required: true,
+            shape: <types::EmbeddedSessionRequest as ::stablemint_wire::shape::WireShape>::SHAPE,
+            check: ::stablemint_wire::check_json::<types::EmbeddedSessionRequest>,
+        }),
+        success: ::stablemint_wire::ResponseSpec {
+            status: ::stablemint_wire::Status::Code(200u16),
+            schema: Some(
+                "{\"type\":\"object\",\"required\":[\"sessionId\",\"expiresAt\",\"allowedPaymentMethods\",\"reference\"],\"properties\":{\"sessionId\":{\"type\":\"string\",\"format\":\"uuid\"},\"expiresAt\":{\"type\":\"integer\",\"format\":\"int64\"},\"allowedPaymentMethods\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"paymentMethod\":{\"type\":\"integer\",\"format\":\"int32\"},\"countryCodes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}}}}},\"savedBanks\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"country\":{\"type\":\"string\"},\"logo\":{\"type\":\"string\"},\"bankName\":{\"type\":\"string\"},\"bankId\":{\"type\":\"integer\",\"format\":\"int64\"},\"lastUsed\":{\"type\":\"string\"},\"validated\":{\"type\":\"boolean\"}}}},\"reference\":{\"type\":\"string\"}}}",
+            ),
+            example: None,
+            rust_type: Some("types::EmbeddedSessionResponse"),
+            decode: Some(::stablemint_wire::decodes_as::<types::EmbeddedSessionResponse>),
+        },
+        errors: &[],
+    };
 }

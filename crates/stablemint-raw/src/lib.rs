@@ -11,7 +11,12 @@
 //! This crate states the wire contract exactly: the three authentication headers
 //! (`api_key`, `timestamp`, `signature`) are ordinary required parameters, each method
 //! borrows its request body, and the request types derive [`stablemint_validate::Validate`]
-//! from the spec's `format`s. Every schema type is `#[non_exhaustive]`: build it with
+//! from the spec's `format`s. [`operations`] describes every operation as data (method,
+//! path, parameters, what the signature covers, the idempotency key, the body and the
+//! declared responses), for servers such as `stablemint-mock` that serve the spec.
+//! Error answers come back unread as `Error::UnexpectedResponse`, whatever the spec
+//! declares for them, so that a caller keeps their text; `stablemint` decodes the
+//! declared ones. Every schema type is `#[non_exhaustive]`: build it with
 //! its `builder()` or deserialise it. Most users want the `stablemint` crate instead,
 //! which computes the headers, validates before sending and retries safely.
 //!
@@ -51,9 +56,26 @@ use progenitor_client::{ClientHooks, OperationInfo};
     rustdoc::all
 )]
 mod generated;
-pub mod shape;
+
+use std::future::Future;
+use std::time::Duration;
 
 pub use generated::*;
+
+tokio::task_local! {
+    /// The limit for the request being sent, set by [`with_attempt_timeout`].
+    static ATTEMPT_TIMEOUT: Duration;
+}
+
+/// Runs `future` (a call of a generated method) with `timeout` as the limit of its
+/// request, from connecting to the end of the response body, whatever the
+/// `reqwest::Client` it is sent with was built with.
+///
+/// The limit rides on reqwest's own per-request timeout, so a request that runs past
+/// it fails like any reqwest timeout (`reqwest::Error::is_timeout`).
+pub async fn with_attempt_timeout<F: Future>(timeout: Duration, future: F) -> F::Output {
+    ATTEMPT_TIMEOUT.scope(timeout, future).await
+}
 
 /// The limits the generated [`Client`] applies to every call (progenitor's "inner"
 /// value, given to [`Client::new_with_client`]).
@@ -124,6 +146,17 @@ impl fmt::Display for ResponseTooLarge {
 impl StdError for ResponseTooLarge {}
 
 impl ClientHooks<Limits> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        if let Ok(timeout) = ATTEMPT_TIMEOUT.try_with(|timeout| *timeout) {
+            *request.timeout_mut() = Some(timeout);
+        }
+        Ok(())
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,

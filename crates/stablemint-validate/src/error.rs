@@ -85,6 +85,16 @@ impl ValidationError {
         }
     }
 
+    /// The error `invalid` at `pointer`, for values checked outside a derived type (a
+    /// parameter, a field read by hand).
+    pub fn from_invalid(pointer: impl Into<String>, invalid: Invalid) -> Self {
+        Self {
+            pointer: pointer.into(),
+            code: invalid.code,
+            message: invalid.message,
+        }
+    }
+
     /// The error `invalid` at `path`. This is where the pointer is rendered, so paths
     /// cost nothing while everything is valid.
     pub fn at(path: &Path<'_>, invalid: Invalid) -> Self {

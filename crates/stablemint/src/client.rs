@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::Credentials;
-use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper, unix_seconds};
+use stablemint_wire::unix_seconds;
+
+use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 
@@ -22,7 +24,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// learned clock offset.
 ///
 /// Build one with [`Client::builder`]. Each operation of the API is a method, named
-/// after its operationId: [`create_embedded_session`](Client::create_embedded_session).
+/// after its operationId: [`create_embedded_session`](Client::create_embedded_session),
+/// and beside it a `_with` method that takes the operation's options type from
+/// [`options`](crate::options) (optional parameters, and per-call timeout, deadline and
+/// retry policy).
 #[derive(Clone)]
 pub struct Client {
     config: Arc<Config>,
@@ -34,6 +39,7 @@ pub(crate) struct Config {
     pub(crate) base_url: String,
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) clock_skew_correction: bool,
     pub(crate) clock: Box<dyn Clock>,
@@ -50,6 +56,7 @@ impl fmt::Debug for Client {
             .field("base_url", &config.base_url)
             .field("credentials", &config.credentials)
             .field("retry", &config.retry)
+            .field("timeout", &config.timeout)
             .field("total_timeout", &config.total_timeout)
             .field("clock_skew_correction", &config.clock_skew_correction)
             .field("clock_offset_s", &self.clock_offset())
@@ -101,8 +108,9 @@ impl ClientBuilder {
     }
 
     /// The limit for one attempt, from connecting to the end of the response body.
-    /// Default 30 s. Not applied to a builder you pass to
-    /// [`http_client`](Self::http_client): set it there.
+    /// Default 30 s. It applies with a builder you pass to
+    /// [`http_client`](Self::http_client) too, and a call can change it for itself (the
+    /// `timeout` of its options type).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -161,8 +169,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS and pool
-    /// settings, and its timeouts: [`timeout`](Self::timeout) does not apply).
+    /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS, pool and
+    /// connect-timeout settings). [`timeout`](Self::timeout) still limits each attempt.
     ///
     /// The client always sets `redirect::Policy::none()` on it, because a redirect would
     /// carry the API key, the signature and personal data to another address.
@@ -212,6 +220,7 @@ impl ClientBuilder {
                 base_url,
                 credentials: self.credentials,
                 retry: self.retry,
+                timeout: self.timeout,
                 total_timeout: self.total_timeout,
                 clock_skew_correction: self.clock_skew_correction,
                 clock: self.clock,

@@ -48,13 +48,7 @@ impl Credentials {
     /// assert_eq!(credentials.masked_key(), "*****1234");
     /// ```
     pub fn masked_key(&self) -> String {
-        let count = self.api_key.chars().count();
-        let shown = count.saturating_sub(4);
-        self.api_key
-            .chars()
-            .enumerate()
-            .map(|(i, c)| if i < shown { '*' } else { c })
-            .collect()
+        stablemint_wire::masked(&self.api_key)
     }
 }
 

@@ -5,12 +5,13 @@
 //! terminal or a log, and a hostile server must not be able to run escape sequences or
 //! forge lines there.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use stablemint_validate::ValidationErrors;
-
-use crate::text::{escape_controls, shown};
+use stablemint_wire::{escape_controls, shown};
 
 /// How many characters of the server's message an error shows.
 const MESSAGE_LIMIT: usize = 300;
@@ -156,9 +157,28 @@ pub struct ApiError {
     pub server_time: Option<i64>,
     /// The idempotency key the call was sent with, if any.
     pub idempotency_key: Option<String>,
+    /// The body decoded as the type the spec declares for this status, if it declares
+    /// one and the body is one.
+    pub(crate) decoded: Option<DecodedBody>,
 }
 
 impl ApiError {
+    /// The body decoded as `T`, when the spec declares an error type for this answer's
+    /// status, `T` is that type, and the body decoded as it. The generated method's
+    /// documentation names the type for each status.
+    ///
+    /// The body's text is kept either way ([`body`](Self::body)), so nothing is lost
+    /// when a server sends something else.
+    pub fn decoded<T: Any>(&self) -> Option<&T> {
+        self.decoded.as_ref()?.value.downcast_ref()
+    }
+
+    /// The Rust type the body was decoded as (`stablemint_raw::types::Problem`), if it
+    /// was.
+    pub fn decoded_type(&self) -> Option<&'static str> {
+        self.decoded.as_ref().map(|d| d.type_name)
+    }
+
     /// Whether the timestamp is the likely cause of a 401: the server's `Date` is more
     /// than 30 s from it, or the server's message names the timestamp.
     pub fn is_clock_skew(&self) -> bool {
@@ -236,6 +256,37 @@ impl fmt::Display for ApiError {
             self.request_id.as_deref(),
             self.idempotency_key.as_deref(),
         ))
+    }
+}
+
+/// An error body decoded as the type the spec declares for its status.
+#[derive(Clone)]
+pub(crate) struct DecodedBody {
+    value: Arc<dyn Any + Send + Sync>,
+    type_name: &'static str,
+}
+
+impl DecodedBody {
+    /// `text` as a `T`, if it is one.
+    // Called by the generated operations of a spec that declares error schemas.
+    #[allow(dead_code)]
+    pub(crate) fn decode<T>(text: &str) -> Option<Self>
+    where
+        T: serde::de::DeserializeOwned + Any + Send + Sync,
+    {
+        let value: T = serde_json::from_str(text).ok()?;
+        Some(Self {
+            value: Arc::new(value),
+            type_name: std::any::type_name::<T>(),
+        })
+    }
+}
+
+impl fmt::Debug for DecodedBody {
+    /// The type only: the value came from the server, and the text is in the error
+    /// already.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DecodedBody<{}>", self.type_name)
     }
 }
 

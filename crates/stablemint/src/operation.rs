@@ -1,30 +1,25 @@
 //! The generic call flow, written once for every operation.
 //!
-//! What differs per operation (its types, the body field the signature covers, where
-//! the idempotency key goes, the raw method) is an [`Operation`] impl that
-//! `cargo xtask gen` writes into `operations.rs` from the spec's `x-stablemint`
-//! declarations. Everything else is here: validation, the idempotency key, signing
-//! every attempt, clock-skew correction, retries with backoff, the deadline, and
-//! turning the raw client's errors into [`Error`].
+//! What differs per operation (its parameters, body and answer, what the signature
+//! covers, where the idempotency key goes, the raw method, the declared error bodies) is
+//! an [`Operation`] impl that `cargo xtask gen` writes into `operations.rs` from the
+//! spec. Everything else is here: validation, the idempotency key, signing every attempt,
+//! clock-skew correction, retries by the method's semantics, the timeouts, and turning
+//! the raw client's errors into [`Error`].
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::time::Duration;
 
 use progenitor_client::{Error as RawError, ResponseValue};
-use stablemint_validate::Validate;
+use stablemint_validate::{Invalid, ValidationError, ValidationErrors, push_token};
+use stablemint_wire::Method;
 use tokio::time::Instant;
 
 use crate::client::Client;
-use crate::error::{ApiBody, ApiError, DecodeError, Error, SKEW_TOLERANCE_SECS};
+use crate::error::{ApiBody, ApiError, DecodeError, DecodedBody, Error, SKEW_TOLERANCE_SECS};
 use crate::response::Response;
-use crate::retry::{parse_retry_after, retryable_status};
-use crate::signing::signature;
-
-/// The response header that carries the server's request id.
-///
-/// StableMint's documentation names none; `x-request-id` is the common convention, and
-/// the mock sends it. This constant is the one place the name lives.
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 
 /// What the raw client's positional methods return.
 pub(crate) type RawResult<T> = Result<ResponseValue<T>, RawError<()>>;
@@ -37,32 +32,123 @@ pub(crate) struct Auth<'a> {
     pub(crate) signature: &'a str,
 }
 
-/// One operation of the API, as the generic flow needs it. Implemented by the generated
-/// `operations.rs`, never by hand.
-pub(crate) trait Operation {
-    /// The request body.
-    type Request: Validate + Clone + Send + Sync;
-    /// The success response.
-    type Response: Send;
+/// Per-call overrides of the client's settings, carried by every generated options type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CallOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+/// One call of an operation of the API, as the generic flow needs it: implemented by
+/// the generated struct that holds the call's parameters (borrowed as the raw method
+/// takes them), never by hand.
+///
+/// The parameters' lifetime is the implementing type's, and every method borrows
+/// `self`: a generic associated type, or a lifetime on the trait, would put the raw
+/// method's future behind a higher-ranked bound, and the compiler could then no longer
+/// prove a call's future `Send` (rust-lang/rust#100013), which every caller that spawns
+/// a call needs.
+pub(crate) trait Operation: Sync {
+    /// The request body; `()` for an operation without one.
+    type Body: Clone + Send + Sync;
+    /// The success response; `()` for one without a body.
+    type Output: Send;
 
     /// The spec's operationId.
     const ID: &'static str;
+    /// The HTTP method, which decides whether a call may be retried without a key.
+    const METHOD: Method;
+    /// Whether requests carry the `api_key`, `timestamp` and `signature` headers.
+    const SIGNED: bool;
     /// The wire name of the body property that carries the idempotency key, if the
     /// operation takes one.
-    const IDEMPOTENCY_KEY_FIELD: Option<&'static str>;
+    const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = None;
 
-    /// The body value the signature covers.
-    fn signed_value(request: &Self::Request) -> &str;
-    /// The request's idempotency key, if it has one.
-    fn idempotency_key(request: &Self::Request) -> Option<&str>;
-    /// A copy of `request` carrying `key`.
-    fn with_idempotency_key(request: &Self::Request, key: String) -> Self::Request;
+    /// Adds to `errors` what breaks the body's and the parameters' rules.
+    fn validate(&self, _body: &Self::Body, _errors: &mut ValidationErrors) {}
+
+    /// The value the signature covers.
+    fn signed_value<'s>(&'s self, _body: &'s Self::Body) -> Cow<'s, str> {
+        Cow::Borrowed("")
+    }
+
+    /// The body's idempotency key, if it has one.
+    fn idempotency_key(_body: &Self::Body) -> Option<&str> {
+        None
+    }
+
+    /// A copy of `body` carrying `key`.
+    fn with_idempotency_key(body: &Self::Body, _key: String) -> Self::Body {
+        body.clone()
+    }
+
     /// Sends one attempt through the raw client's generated method.
     fn send<'a>(
+        &'a self,
         raw: &'a stablemint_raw::Client,
         auth: Auth<'a>,
-        request: &'a Self::Request,
-    ) -> impl Future<Output = RawResult<Self::Response>> + Send + 'a;
+        body: &'a Self::Body,
+    ) -> impl Future<Output = RawResult<Self::Output>> + Send + 'a;
+
+    /// The body of an error answer with `status`, decoded as the type the spec declares
+    /// for it, if it declares one and the body is one.
+    fn decode_error(_status: u16, _text: &str) -> Option<DecodedBody> {
+        None
+    }
+}
+
+/// A parameter value as text, for the rules of its `format`: a text, or each text of a
+/// list; nothing when an optional parameter is absent.
+// Used by the generated operations of a spec with validated parameters.
+#[allow(dead_code)]
+pub(crate) trait ParameterTexts {
+    /// Calls `each` with every text and its index in a list (`None` for a single text).
+    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str));
+}
+
+impl ParameterTexts for &str {
+    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
+        each(None, self);
+    }
+}
+
+impl ParameterTexts for &Vec<String> {
+    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
+        for (index, text) in self.iter().enumerate() {
+            each(Some(index), text);
+        }
+    }
+}
+
+impl<T: ParameterTexts> ParameterTexts for Option<T> {
+    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
+        if let Some(value) = self {
+            value.each_text(each);
+        }
+    }
+}
+
+/// Adds to `errors` every text of the parameter `name` that breaks `rule`, at the
+/// pointer `/name` (`/name/index` for an item of a list), as the mock reports them.
+#[allow(dead_code)]
+pub(crate) fn check_parameter(
+    errors: &mut ValidationErrors,
+    name: &str,
+    value: impl ParameterTexts,
+    rule: fn(&str) -> Result<(), Invalid>,
+) {
+    value.each_text(&mut |index, text| {
+        if let Err(invalid) = rule(text) {
+            let mut pointer = String::new();
+            push_token(&mut pointer, name);
+            if let Some(index) = index {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            errors.push(ValidationError::from_invalid(pointer, invalid));
+        }
+    });
 }
 
 /// When an attempt that failed may be made again.
@@ -70,18 +156,19 @@ pub(crate) trait Operation {
 enum Retry {
     /// Never: the answer will not change.
     Never,
-    /// Only with an idempotency key: the request may have reached the server.
+    /// Only when repeating it is harmless (an idempotent method, or an idempotency key):
+    /// the request may have reached the server.
     IfIdempotent,
     /// Always: the request certainly did not reach the server.
     Always,
 }
 
 impl Retry {
-    /// Whether a call with (or without) an idempotency key may make another attempt.
-    fn allows(self, keyed: bool) -> bool {
+    /// Whether a call that is (or is not) safe to repeat may make another attempt.
+    fn allows(self, idempotent: bool) -> bool {
         match self {
             Retry::Always => true,
-            Retry::IfIdempotent => keyed,
+            Retry::IfIdempotent => idempotent,
             Retry::Never => false,
         }
     }
@@ -97,29 +184,56 @@ struct Failure {
     skewed_server_time: Option<i64>,
 }
 
+/// What one call uses of the client's settings and its own overrides.
+struct Settings {
+    timeout: Duration,
+    total_timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
 impl Client {
-    /// Runs operation `O` for `request`. The caller's span (named after the
-    /// operationId) is current.
+    /// Runs operation `O`. The caller's span (named after the operationId) is current.
     pub(crate) async fn call<O: Operation>(
         &self,
-        request: &O::Request,
-    ) -> Result<Response<O::Response>, Error> {
+        operation: &O,
+        body: &O::Body,
+        options: &CallOptions,
+    ) -> Result<Response<O::Output>, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
-        if let Err(errors) = request.validate() {
+        let config = self.config();
+        let settings = Settings {
+            timeout: options.timeout.unwrap_or(config.timeout),
+            total_timeout: options.total_timeout.or(config.total_timeout),
+            retry: options.retry.unwrap_or(config.retry),
+        };
+        let mut errors = ValidationErrors::new();
+        operation.validate(body, &mut errors);
+        if let (Some(field), Some(key)) = (O::IDEMPOTENCY_KEY_FIELD, O::idempotency_key(body))
+            && let Err(invalid) = stablemint_wire::check_idempotency_key(key)
+        {
+            let mut pointer = String::new();
+            push_token(&mut pointer, field);
+            errors.push(ValidationError::from_invalid(pointer, invalid));
+        }
+        if !errors.is_empty() {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
             return Err(Error::Validation(errors));
         }
-        let config = self.config();
-        let idempotent = O::IDEMPOTENCY_KEY_FIELD.is_some();
-        // The one copy a call may make: the request with a key of our own, when the
+        // The one copy a call may make: the body with a key of our own, when the
         // operation takes a key, the caller gave none, and retries may happen. It is
         // sent as it is on every attempt.
-        let keyed = (idempotent && config.retry.enabled() && O::idempotency_key(request).is_none())
-            .then(|| O::with_idempotency_key(request, uuid::Uuid::new_v4().to_string()));
-        let body = keyed.as_ref().unwrap_or(request);
+        let keyed = (O::IDEMPOTENCY_KEY_FIELD.is_some()
+            && settings.retry.enabled()
+            && O::idempotency_key(body).is_none())
+        .then(|| O::with_idempotency_key(body, uuid::Uuid::new_v4().to_string()));
+        let body = keyed.as_ref().unwrap_or(body);
         let key = O::idempotency_key(body);
-        let deadline = config.total_timeout.map(|limit| started + limit);
+        let idempotent = key.is_some() || O::METHOD.is_idempotent();
+        // A deadline too far away to be represented is no deadline.
+        let deadline = settings
+            .total_timeout
+            .and_then(|limit| started.checked_add(limit));
 
         let mut attempts = 0;
         let mut retries = 0;
@@ -127,14 +241,14 @@ impl Client {
         loop {
             attempts += 1;
             span.record("attempt", attempts);
-            let attempt = self.attempt::<O>(body, key);
+            let attempt = self.attempt(operation, body, key, settings.timeout);
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
                     Ok(outcome) => outcome,
                     Err(_) => {
                         tracing::debug!("deadline passed during an attempt");
                         return Err(Error::Deadline {
-                            limit: config.total_timeout.unwrap_or_default(),
+                            limit: settings.total_timeout.unwrap_or_default(),
                             attempts,
                             idempotency_key: key.map(str::to_owned),
                         });
@@ -144,8 +258,8 @@ impl Client {
             };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let failure = match outcome {
-                Ok((value, request_id)) => {
-                    span.record("status", 200);
+                Ok((value, status, request_id)) => {
+                    span.record("status", status);
                     tracing::debug!("call succeeded");
                     return Ok(Response::new(
                         value,
@@ -171,54 +285,73 @@ impl Client {
                 skew_resent = true;
                 continue;
             }
-            let may_retry = failure.retry.allows(key.is_some());
-            if !may_retry || retries >= config.retry.max_retries() {
+            let may_retry = failure.retry.allows(idempotent);
+            if !may_retry || retries >= settings.retry.max_retries() {
                 tracing::debug!(operation = O::ID, may_retry, "call failed");
                 return Err(failure.error);
             }
-            let delay = config.retry.delay(retries, failure.retry_after);
-            if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
+            let delay = settings.retry.delay(retries, failure.retry_after);
+            let too_late = deadline.is_some_and(|deadline| {
+                Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|after| after >= deadline)
+            });
+            if too_late {
                 tracing::debug!("no time for another attempt before the deadline");
                 return Err(failure.error);
             }
             tracing::debug!(
                 delay_ms = delay.as_millis() as u64,
-                "attempt failed; retrying with the same idempotency key"
+                "attempt failed; retrying"
             );
             config.sleeper.sleep(delay).await;
             retries += 1;
         }
     }
 
-    /// One signed attempt; on success, the value and the request id.
+    /// One attempt, signed anew when the operation is signed; on success, the value, the
+    /// status and the request id.
     async fn attempt<O: Operation>(
         &self,
-        body: &O::Request,
+        operation: &O,
+        body: &O::Body,
         key: Option<&str>,
-    ) -> Result<(O::Response, Option<String>), Failure> {
+        timeout: Duration,
+    ) -> Result<(O::Output, u16, Option<String>), Failure> {
         let config = self.config();
         let timestamp = self.timestamp();
-        let signed = signature(
-            timestamp,
-            config.credentials.api_secret(),
-            O::signed_value(body),
-        );
+        let signed = if O::SIGNED {
+            stablemint_wire::signature(
+                timestamp,
+                config.credentials.api_secret(),
+                &operation.signed_value(body),
+            )
+        } else {
+            String::new()
+        };
         let auth = Auth {
             api_key: config.credentials.api_key(),
             timestamp: i64::try_from(timestamp).unwrap_or(i64::MAX),
             signature: &signed,
         };
-        match O::send(&config.raw, auth, body).await {
+        let sent = operation.send(&config.raw, auth, body);
+        match stablemint_raw::with_attempt_timeout(timeout, sent).await {
             Ok(response) => {
-                let request_id = header(response.headers(), REQUEST_ID_HEADER);
-                Ok((response.into_inner(), request_id))
+                let status = response.status().as_u16();
+                let request_id = header(response.headers(), stablemint_wire::headers::REQUEST_ID);
+                Ok((response.into_inner(), status, request_id))
             }
-            Err(error) => Err(self.classify(error, timestamp, key).await),
+            Err(error) => Err(self.classify::<O>(error, timestamp, key).await),
         }
     }
 
     /// Turns the raw client's error into ours, and decides whether to retry.
-    async fn classify(&self, error: RawError<()>, timestamp: u64, key: Option<&str>) -> Failure {
+    async fn classify<O: Operation>(
+        &self,
+        error: RawError<()>,
+        timestamp: u64,
+        key: Option<&str>,
+    ) -> Failure {
         let key = key.map(str::to_owned);
         let plain = |error, retry| Failure {
             error,
@@ -230,11 +363,11 @@ impl Client {
             RawError::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
                 let headers = response.headers();
-                let request_id = header(headers, REQUEST_ID_HEADER);
+                let request_id = header(headers, stablemint_wire::headers::REQUEST_ID);
                 let location = header(headers, "location");
                 let server_time = header(headers, "date")
                     .and_then(|date| httpdate::parse_http_date(&date).ok())
-                    .map(crate::clock::unix_seconds);
+                    .map(stablemint_wire::unix_seconds);
                 let retry_after = header(headers, "retry-after")
                     .and_then(|value| parse_retry_after(&value, self.corrected_now()));
                 let text = match response.text().await {
@@ -243,6 +376,7 @@ impl Client {
                         return self.body_failure(error, status, request_id, key);
                     }
                 };
+                let decoded = O::decode_error(status, &text);
                 let api = ApiError {
                     status,
                     body: ApiBody::new(text),
@@ -251,6 +385,7 @@ impl Client {
                     timestamp,
                     server_time,
                     idempotency_key: key,
+                    decoded,
                 };
                 let skewed_server_time = server_time.filter(|&server| {
                     status == 401
@@ -297,10 +432,11 @@ impl Client {
                     status: response.status().as_u16(),
                     body: ApiBody::new(String::new()),
                     location: None,
-                    request_id: header(response.headers(), REQUEST_ID_HEADER),
+                    request_id: header(response.headers(), stablemint_wire::headers::REQUEST_ID),
                     timestamp,
                     server_time: None,
                     idempotency_key: key,
+                    decoded: None,
                 })),
                 Retry::Never,
             ),
@@ -336,7 +472,7 @@ impl Client {
             );
         }
         // The answer broke off (reqwest calls it a decode error when the body stops
-        // early): the server may have acted, so only a keyed call may try again.
+        // early): the server may have acted, so only an idempotent call may try again.
         plain(
             Error::Transport {
                 source: error,
@@ -373,13 +509,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn without_a_key_only_a_connection_never_made_is_retried() {
+    fn what_may_be_repeated_is_retried_only_when_it_is_safe() {
         assert!(Retry::Always.allows(false));
         assert!(Retry::Always.allows(true));
         assert!(!Retry::IfIdempotent.allows(false));
         assert!(Retry::IfIdempotent.allows(true));
         assert!(!Retry::Never.allows(true));
         assert!(!Retry::Never.allows(false));
+    }
+
+    #[test]
+    fn parameter_rules_report_each_text_at_its_pointer() {
+        let mut errors = ValidationErrors::new();
+        check_parameter(
+            &mut errors,
+            "currency",
+            "EURO",
+            stablemint_validate::rules::currency,
+        );
+        check_parameter(
+            &mut errors,
+            "c",
+            Some("EUR"),
+            stablemint_validate::rules::currency,
+        );
+        check_parameter(
+            &mut errors,
+            "c",
+            None::<&str>,
+            stablemint_validate::rules::currency,
+        );
+        let list = vec!["EUR".to_owned(), "XXX1".to_owned()];
+        check_parameter(
+            &mut errors,
+            "a/b",
+            &list,
+            stablemint_validate::rules::currency,
+        );
+        let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+        assert_eq!(found, [("/currency", "currency"), ("/a~1b/1", "currency")]);
     }
 
     #[tokio::test]

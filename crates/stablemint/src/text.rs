@@ -1,48 +1,4 @@
-//! Showing text that came from a server, and dates.
-
-use std::borrow::Cow;
-use std::fmt::Write as _;
-
-/// `text` with every control character and every bidirectional-override character
-/// written as a `\u{..}` escape, so that text from a server can neither run terminal
-/// escape sequences nor forge lines (a newline becomes `\u{a}`) nor reorder what a
-/// reader sees.
-///
-/// ```
-/// assert_eq!(
-///     stablemint::escape_controls("bad\u{1b}]0;pwned\u{7}\nfake line"),
-///     r"bad\u{1b}]0;pwned\u{7}\u{a}fake line",
-/// );
-/// assert_eq!(stablemint::escape_controls("plain text, ü"), "plain text, ü");
-/// ```
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if needs_escape(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    // C0, DEL and C1 controls; the bidi embeddings, overrides and isolates.
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` escaped and cut to at most `limit` characters (an ellipsis marks the cut).
-pub(crate) fn shown(text: &str, limit: usize) -> String {
-    let escaped = escape_controls(text.trim());
-    match escaped.char_indices().nth(limit) {
-        Some((cut, _)) => format!("{}…", &escaped[..cut]),
-        None => escaped.into_owned(),
-    }
-}
+//! Showing dates. Text from a server is escaped with `stablemint_wire::escape_controls`.
 
 /// Unix seconds as an RFC 3339 UTC timestamp (`2026-11-26T14:00:00Z`), for years 0 to
 /// 9999; outside that range, the seconds themselves.
@@ -74,24 +30,6 @@ pub(crate) fn rfc3339(unix_seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_every_control_and_bidi_character() {
-        assert_eq!(
-            escape_controls("a\r\nb\tc\u{7f}"),
-            r"a\u{d}\u{a}b\u{9}c\u{7f}"
-        );
-        assert_eq!(escape_controls("\u{9b}31m"), r"\u{9b}31m");
-        assert_eq!(escape_controls("x\u{202e}y\u{2066}"), r"x\u{202e}y\u{2066}");
-        assert!(matches!(escape_controls("fine"), Cow::Borrowed("fine")));
-    }
-
-    #[test]
-    fn shown_escapes_then_cuts() {
-        assert_eq!(shown("  abc\n ", 10), r"abc");
-        assert_eq!(shown("abcdef", 3), "abc…");
-        assert_eq!(shown("\u{1b}[2J", 100), r"\u{1b}[2J");
-    }
 
     #[test]
     fn rfc3339_matches_known_dates() {

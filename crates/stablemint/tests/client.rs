@@ -16,7 +16,7 @@ fn assert_signed(seen: &support::Seen) {
     let user_id = seen.body["userId"].as_str().unwrap();
     assert_eq!(
         seen.header("signature"),
-        stablemint::signature(timestamp, API_SECRET, user_id)
+        stablemint_wire::signature(timestamp, API_SECRET, user_id)
     );
 }
 
@@ -352,8 +352,8 @@ fn debug_output_never_shows_the_secret_or_the_whole_key() {
         format!("{client:?}"),
         "Client { base_url: \"http://127.0.0.1:9\", credentials: Credentials { api_key: \
          \"*****************7f3a\", api_secret: \"** redacted **\" }, retry: RetryPolicy { \
-         max_retries: 2, base_delay: 250ms, max_delay: 5s }, total_timeout: None, \
-         clock_skew_correction: true, clock_offset_s: 0, .. }"
+         max_retries: 2, base_delay: 250ms, max_delay: 5s }, timeout: 30s, total_timeout: \
+         None, clock_skew_correction: true, clock_offset_s: 0, .. }"
     );
     let builder = format!(
         "{:?}",

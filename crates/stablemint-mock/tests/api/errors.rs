@@ -352,14 +352,14 @@ async fn the_signature_must_match() {
     let server = start().await;
     missing_header_is_named(&server, "signature").await;
 
-    let good = stablemint::signature(NOW, SECRET, "user-1");
+    let good = stablemint_wire::signature(NOW, SECRET, "user-1");
     let wrong = [
         good.to_uppercase(),
         good[..63].to_owned(),
         format!("{good}0"),
-        stablemint::signature(NOW, SECRET, "user-2"),
-        stablemint::signature(NOW + 1, SECRET, "user-1"),
-        stablemint::signature(NOW, "another-secret", "user-1"),
+        stablemint_wire::signature(NOW, SECRET, "user-2"),
+        stablemint_wire::signature(NOW + 1, SECRET, "user-1"),
+        stablemint_wire::signature(NOW, "another-secret", "user-1"),
         String::new(),
     ];
     for signature in &wrong {

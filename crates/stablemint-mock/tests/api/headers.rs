@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 
-use stablemint::{Client, Credentials, REQUEST_ID_HEADER};
+use stablemint::{Client, Credentials};
 use stablemint_mock::{Fault, MockConfig, MockServer};
+use stablemint_wire::headers::REQUEST_ID as REQUEST_ID_HEADER;
 
 use crate::support::*;
 
@@ -116,6 +117,6 @@ async fn a_client_corrects_its_clock_from_the_date_of_a_401() {
     assert_eq!(server.requests_received(), 2);
     assert_eq!(server.sessions_created(), 1);
     let offset = client.clock_offset();
-    let system = stablemint::unix_seconds(SystemTime::now());
+    let system = stablemint_wire::unix_seconds(SystemTime::now());
     assert!((offset - (NOW as i64 - system)).abs() < 600, "{offset}");
 }

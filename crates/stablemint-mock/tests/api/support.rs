@@ -76,7 +76,7 @@ impl Call {
         .header("timestamp", timestamp.to_string())
         .header(
             "signature",
-            stablemint::signature(timestamp, SECRET, user_id),
+            stablemint_wire::signature(timestamp, SECRET, user_id),
         )
     }
 
@@ -231,7 +231,7 @@ pub fn raw_head(body: &Value, framing: &str) -> String {
         "POST {ROUTE} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n\
          api_key: {KEY}\r\ntimestamp: {NOW}\r\nsignature: {}\r\nconnection: close\r\n\
          {framing}\r\n",
-        stablemint::signature(NOW, SECRET, user_id)
+        stablemint_wire::signature(NOW, SECRET, user_id)
     )
 }
 

@@ -4,7 +4,8 @@
 //! every missing property, every wrong type and every unknown property at once (with a
 //! hint drawn from the wire names), a reader of JSON input needs the shape itself:
 //! `cargo xtask gen` implements [`WireShape`] for every component schema with
-//! properties, from the spec.
+//! properties, from the spec. Like the operation descriptions, these are data that
+//! generated code builds, so they are not `#[non_exhaustive]`.
 
 /// A schema type whose JSON shape is known. Implemented by the generated code, for
 /// every component schema with properties.
@@ -15,7 +16,6 @@ pub trait WireShape {
 
 /// The properties of a JSON object.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct ObjectShape {
     /// The schema's name in the spec.
     pub name: &'static str,
@@ -32,7 +32,6 @@ impl ObjectShape {
 
 /// One property of an object.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct Property {
     /// The wire name (`userEmail`).
     pub name: &'static str,
@@ -46,7 +45,6 @@ pub struct Property {
 
 /// The JSON a property takes.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Kind {
     /// A string.
     String,

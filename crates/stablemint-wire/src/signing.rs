@@ -3,27 +3,28 @@
 use sha2::{Digest, Sha256};
 
 /// The `signature` header for a request: the lowercase hex SHA-256 of
-/// `"{timestamp},{api_secret},{user_id}"`.
+/// `"{timestamp},{api_secret},{signed_value}"`.
 ///
-/// `timestamp` is the value sent in the `timestamp` header (Unix seconds) and `user_id`
-/// is the request body's `userId`. This is a pure function: the time is passed in, so
+/// `timestamp` is the value sent in the `timestamp` header (Unix seconds) and
+/// `signed_value` is the value the operation declares the signature covers (the request
+/// body's `userId` for sessions). This is a pure function: the time is passed in, so
 /// the result can be checked against known vectors.
 ///
 /// ```
 /// // printf '%s' '1700000000,secret,user-1' | sha256sum
 /// assert_eq!(
-///     stablemint::signature(1_700_000_000, "secret", "user-1"),
+///     stablemint_wire::signature(1_700_000_000, "secret", "user-1"),
 ///     "a93e5b22473241dd283fd094db9a119a179cd00360faa5a81a7465d54813b7c0",
 /// );
 /// ```
-pub fn signature(timestamp: u64, api_secret: &str, user_id: &str) -> String {
+pub fn signature(timestamp: u64, api_secret: &str, signed_value: &str) -> String {
     let mut digits = [0u8; 20];
     let mut hasher = Sha256::new();
     hasher.update(decimal(timestamp, &mut digits));
     hasher.update(b",");
     hasher.update(api_secret.as_bytes());
     hasher.update(b",");
-    hasher.update(user_id.as_bytes());
+    hasher.update(signed_value.as_bytes());
     hex::encode(hasher.finalize())
 }
 
