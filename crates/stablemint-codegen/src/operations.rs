@@ -214,7 +214,12 @@ fn emit_operation(
             };
             let public_type = without_lifetimes(raw_type);
             public_arguments.push(quote!(#argument: #public_type));
-            forwarded.push((quote!(#field: #argument), quote!(#argument)));
+            let init = if argument == *field {
+                quote!(#field)
+            } else {
+                quote!(#field: #argument)
+            };
+            forwarded.push((init, quote!(#argument)));
         } else {
             let optional = optional(param, &here)?;
             let owned = &optional.owned;
