@@ -7,6 +7,8 @@ use hyper::{Response, StatusCode};
 use serde_json::{Map, Value};
 use stablemint_validate::{ValidationError, ValidationErrors};
 
+use crate::synth::Synth;
+
 /// A stable, machine-readable error code. The crate documentation lists them with
 /// their statuses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +27,7 @@ pub(crate) enum Code {
     StaleTimestamp,
     MalformedJson,
     InvalidBody,
+    InvalidRequest,
     BadSignature,
     IdempotencyConflict,
 }
@@ -46,6 +49,7 @@ impl Code {
             Code::StaleTimestamp => "stale_timestamp",
             Code::MalformedJson => "malformed_json",
             Code::InvalidBody => "invalid_body",
+            Code::InvalidRequest => "invalid_request",
             Code::BadSignature => "bad_signature",
             Code::IdempotencyConflict => "idempotency_conflict",
         }
@@ -63,7 +67,8 @@ impl Code {
             Code::UnreadableBody
             | Code::DuplicateHeader
             | Code::MalformedJson
-            | Code::InvalidBody => StatusCode::BAD_REQUEST,
+            | Code::InvalidBody
+            | Code::InvalidRequest => StatusCode::BAD_REQUEST,
             Code::MissingHeader
             | Code::UnknownApiKey
             | Code::StaleTimestamp
@@ -76,7 +81,8 @@ impl Code {
 
 /// A failed request: answered as
 /// `{"code": ..., "message": ..., "errors": [{"pointer", "code", "message"}]}` with
-/// `errors` only for field-level problems.
+/// `errors` only for field-level problems, or in the shape the operation declares for
+/// the status, made from those.
 ///
 /// Messages say what happened and what to do. They never contain secrets, signatures or
 /// request values, except the `timestamp` header (which is not secret) for a stale one.
@@ -86,6 +92,8 @@ pub(crate) struct ApiError {
     code: Code,
     message: String,
     errors: Option<ValidationErrors>,
+    /// For a 405: the methods the path takes.
+    allow: Option<String>,
 }
 
 impl ApiError {
@@ -95,6 +103,21 @@ impl ApiError {
             code,
             message: message.into(),
             errors: None,
+            allow: None,
+        }
+    }
+
+    /// A 405 for a path that takes `allowed` (as the `Allow` header lists them).
+    pub(crate) fn method_not_allowed(path: &str, allowed: &str) -> Self {
+        Self {
+            allow: Some(allowed.to_owned()),
+            ..Self::new(
+                Code::MethodNotAllowed,
+                format!(
+                    "{} accepts only {allowed}; send the request with one of those",
+                    stablemint_wire::shown(path, 200)
+                ),
+            )
         }
     }
 
@@ -109,6 +132,21 @@ impl ApiError {
         Self {
             errors: Some(errors),
             ..Self::new(Code::InvalidBody, message)
+        }
+    }
+
+    /// A 400 `invalid_request` listing the problems of parameters (and of the body, if
+    /// it has some too).
+    pub(crate) fn invalid_request(errors: ValidationErrors) -> Self {
+        let count = errors.len();
+        let message = format!(
+            "the request's parameters or body break {count} rule{} of the API; fix each \
+             one listed in `errors` (a parameter at `/<name>`) and send it again",
+            if count == 1 { "" } else { "s" },
+        );
+        Self {
+            errors: Some(errors),
+            ..Self::new(Code::InvalidRequest, message)
         }
     }
 
@@ -138,18 +176,40 @@ impl ApiError {
         self.code
     }
 
-    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
-        let mut response = json_response(self.status, Bytes::from(self.to_json()));
-        if self.code == Code::MethodNotAllowed {
-            response
-                .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    /// The answer. `declared` is the schema the operation declares for this status, if
+    /// it declares one: the body is then made in that shape, from the mock's own `code`,
+    /// `message` and `errors`, so that it validates against the spec.
+    pub(crate) fn into_response(self, declared: Option<&Value>) -> Response<Full<Bytes>> {
+        let own = self.to_json();
+        let body = match declared {
+            Some(schema) => {
+                let mut synth = Synth {
+                    sources: vec![&own],
+                    rng: fastrand::Rng::with_seed(0),
+                    now: 0,
+                };
+                synth.answer(schema, None)
+            }
+            None => Value::Object(own),
+        };
+        let mut response = json_response(self.status, Bytes::from(body.to_string()));
+        if let Some(allow) = self
+            .allow
+            .as_deref()
+            .and_then(|a| HeaderValue::from_str(a).ok())
+        {
+            response.headers_mut().insert(header::ALLOW, allow);
         }
         response
     }
 
-    /// The body, built as a JSON value: writing a `Value` out cannot fail.
-    fn to_json(&self) -> String {
+    /// The status answered.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The body in the mock's own shape, as a JSON object.
+    fn to_json(&self) -> Map<String, Value> {
         let mut body = Map::new();
         body.insert("code".into(), Value::from(self.code.as_str()));
         body.insert("message".into(), Value::from(self.message.as_str()));
@@ -163,7 +223,7 @@ impl ApiError {
             });
             body.insert("errors".into(), Value::Array(errors.collect()));
         }
-        Value::Object(body).to_string()
+        body
     }
 }
 
@@ -184,7 +244,7 @@ mod tests {
     use http_body_util::BodyExt;
 
     async fn json_of(error: ApiError) -> (StatusCode, serde_json::Value) {
-        let response = error.into_response();
+        let response = error.into_response(None);
         let status = response.status();
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -223,10 +283,25 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn method_not_allowed_names_the_allowed_method() {
-        let response = ApiError::new(Code::MethodNotAllowed, "use POST").into_response();
+    async fn method_not_allowed_names_the_allowed_methods() {
+        let response = ApiError::method_not_allowed("/x", "GET, DELETE").into_response(None);
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(response.headers()[header::ALLOW], "POST");
+        assert_eq!(response.headers()[header::ALLOW], "GET, DELETE");
+    }
+
+    #[tokio::test]
+    async fn a_declared_error_schema_gives_the_body_its_shape() {
+        let schema = serde_json::json!({"type": "object", "required": ["code", "detail"],
+            "properties": {"code": {"type": "string"}, "detail": {"type": "string"},
+                           "message": {"type": "integer"}}});
+        let response = ApiError::new(Code::BadSignature, "no").into_response(Some(&schema));
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "bad_signature", "detail": "text"})
+        );
     }
 
     #[tokio::test]
@@ -252,6 +327,7 @@ mod tests {
             Code::StaleTimestamp,
             Code::MalformedJson,
             Code::InvalidBody,
+            Code::InvalidRequest,
             Code::BadSignature,
             Code::IdempotencyConflict,
             Code::HeadersTooLarge,

@@ -9,18 +9,21 @@ use subtle::ConstantTimeEq;
 
 use crate::api_error::{ApiError, Code};
 
-pub(crate) const API_KEY: &str = "api_key";
-pub(crate) const TIMESTAMP: &str = "timestamp";
-pub(crate) const SIGNATURE: &str = "signature";
+use stablemint_wire::headers::{API_KEY, SIGNATURE, TIMESTAMP};
 
-/// The only value of header `name`: missing is 401 `missing_header`, repeated is 400
-/// `duplicate_header` (two values would leave it open which one was signed).
-fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a HeaderValue, ApiError> {
+/// The only value of header `name`: missing is 401 `missing_header` (the message says
+/// what to send: `purpose`), repeated is 400 `duplicate_header` (two values would leave
+/// it open which one was signed).
+fn single<'a>(
+    headers: &'a HeaderMap,
+    name: &str,
+    purpose: &str,
+) -> Result<&'a HeaderValue, ApiError> {
     let mut values = headers.get_all(name).iter();
     let Some(value) = values.next() else {
         return Err(ApiError::new(
             Code::MissingHeader,
-            format!("the `{name}` header is missing; send the {}", purpose(name)),
+            format!("the `{name}` header is missing; send the {purpose}"),
         ));
     };
     if values.next().is_some() {
@@ -32,17 +35,9 @@ fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a HeaderValue, Api
     Ok(value)
 }
 
-fn purpose(name: &str) -> &'static str {
-    match name {
-        API_KEY => "API key from the dashboard",
-        TIMESTAMP => "current Unix time in seconds",
-        _ => "lowercase hex SHA-256 of \"<timestamp>,<api secret>,<userId>\"",
-    }
-}
-
 /// Checks the `api_key` header against the configured key.
 pub(crate) fn check_api_key(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
-    let sent = single(headers, API_KEY)?;
+    let sent = single(headers, API_KEY, "API key from the dashboard")?;
     if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
@@ -57,7 +52,7 @@ pub(crate) fn check_api_key(headers: &HeaderMap, expected: &str) -> Result<(), A
 /// The `timestamp` header, if it is a whole number of Unix seconds within `window`
 /// seconds of `now` (inclusive).
 pub(crate) fn check_timestamp(headers: &HeaderMap, now: i64, window: u64) -> Result<u64, ApiError> {
-    let sent = single(headers, TIMESTAMP)?;
+    let sent = single(headers, TIMESTAMP, "current Unix time in seconds")?;
     // Only the canonical decimal form is accepted ("+5" and "05" are not), because the
     // signature covers the header's text and the check recomputes it from the number.
     let parsed = sent.to_str().ok().and_then(|text| {
@@ -101,23 +96,33 @@ fn stale_message(timestamp: i64, now: i64, skew: i128, window: u64) -> String {
 }
 
 /// Checks the `signature` header: the lowercase hex SHA-256 of
-/// `"{timestamp},{secret},{user_id}"`, computed as the client does.
+/// `"{timestamp},{secret},{signed}"`, computed as the client does. `covers` names the
+/// signed value in messages: `userId` for the body property, `the path parameter
+/// `sessionId``.
 pub(crate) fn check_signature(
     headers: &HeaderMap,
     timestamp: u64,
     secret: &str,
-    user_id: &str,
+    signed: &str,
+    covers: (&str, &str),
 ) -> Result<(), ApiError> {
-    let sent = single(headers, SIGNATURE)?;
-    let expected = stablemint_wire::signature(timestamp, secret, user_id);
+    let (name, place) = covers;
+    let sent = single(
+        headers,
+        SIGNATURE,
+        &format!("lowercase hex SHA-256 of \"<timestamp>,<api secret>,<{name}>\""),
+    )?;
+    let expected = stablemint_wire::signature(timestamp, secret, signed);
     if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
         Err(ApiError::new(
             Code::BadSignature,
-            "the `signature` header does not match; sign the lowercase hex SHA-256 of \
-             \"<timestamp>,<api secret>,<userId>\" with the exact `timestamp` header sent, \
-             the API secret the mock was started with and the body's `userId`",
+            format!(
+                "the `signature` header does not match; sign the lowercase hex SHA-256 of \
+                 \"<timestamp>,<api secret>,<{name}>\" with the exact `timestamp` header \
+                 sent, the API secret the mock was started with and {place}"
+            ),
         ))
     }
 }
@@ -127,6 +132,7 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_700_000_000;
+    const BODY: (&str, &str) = ("userId", "the body's `userId`");
 
     fn headers(pairs: &[(&'static str, &[u8])]) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -168,7 +174,11 @@ mod tests {
     #[test]
     fn a_missing_header_says_what_to_send_in_it() {
         let missing = |name: &str| {
-            let error = single(&headers(&[]), name).unwrap_err();
+            let error = match name {
+                API_KEY => check_api_key(&headers(&[]), "k").unwrap_err(),
+                TIMESTAMP => check_timestamp(&headers(&[]), NOW, 300).unwrap_err(),
+                _ => check_signature(&headers(&[]), 1, "s", "u", BODY).unwrap_err(),
+            };
             assert_eq!(error.code().as_str(), "missing_header");
             format!("{error:?}")
         };
@@ -257,6 +267,7 @@ mod tests {
                 NOW as u64,
                 "secret",
                 "user-1",
+                BODY,
             )
         };
         assert!(sign(&good).is_ok());
@@ -282,7 +293,8 @@ mod tests {
             ))),
             "bad_signature"
         );
-        let error = check_signature(&headers(&[]), NOW as u64, "secret", "user-1").unwrap_err();
+        let error =
+            check_signature(&headers(&[]), NOW as u64, "secret", "user-1", BODY).unwrap_err();
         assert_eq!(error.code().as_str(), "missing_header");
     }
 
@@ -295,6 +307,7 @@ mod tests {
             NOW as u64,
             "top-secret",
             "user-1",
+            BODY,
         )
         .unwrap_err();
         let debug = format!("{error:?}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use stablemint_raw::types::SavedBank;
-use stablemint_wire::UnknownFields;
+use stablemint_wire::{OperationSpec, UnknownFields};
 use zeroize::Zeroizing;
 
 use crate::log::RequestLog;
@@ -51,7 +51,8 @@ pub struct MockConfig {
     pub(crate) max_idempotency_keys: usize,
     pub(crate) saved_banks: HashMap<String, Vec<SavedBank>>,
     pub(crate) clock: Arc<ClockFn>,
-    pub(crate) faults: Vec<(usize, Fault)>,
+    pub(crate) faults: Vec<(Option<String>, usize, Fault)>,
+    pub(crate) operations: &'static [OperationSpec],
     pub(crate) unknown_fields: UnknownFields,
     pub(crate) random_faults: Option<RandomFaults>,
     pub(crate) on_request: Option<Arc<RequestHook>>,
@@ -76,6 +77,7 @@ impl MockConfig {
             saved_banks: HashMap::new(),
             clock: Arc::new(SystemTime::now),
             faults: Vec::new(),
+            operations: stablemint_raw::operations::ALL,
             unknown_fields: UnknownFields::Reject,
             random_faults: None,
             on_request: None,
@@ -154,8 +156,16 @@ impl MockConfig {
         self
     }
 
-    /// Answer the next `count` requests to `POST /session/embedded` with `fault`. Faults
-    /// queue up in the order they are added; the same is available at run time with
+    /// The operations served: by default every operation of the spec the crate was
+    /// built from (`stablemint_raw::operations::ALL`). Tests of other servers, or of
+    /// operations the spec does not have yet, can pass their own.
+    pub fn operations(mut self, operations: &'static [OperationSpec]) -> Self {
+        self.operations = operations;
+        self
+    }
+
+    /// Answer the next `count` requests to any operation with `fault`. Faults queue up in
+    /// the order they are added; the same is available at run time with
     /// [`MockServer::fail_next`](crate::MockServer::fail_next).
     ///
     /// Fails if `fault` is [`Fault::Status`] with a status outside `200..=599` (see
@@ -164,13 +174,34 @@ impl MockConfig {
     pub fn fail_next(mut self, count: usize, fault: Fault) -> Result<Self, FaultError> {
         fault.check()?;
         if count > 0 {
-            self.faults.push((count, fault));
+            self.faults.push((None, count, fault));
         }
         Ok(self)
     }
 
-    /// Injects faults at random into requests to `POST /session/embedded` that no
-    /// [`fail_next`](Self::fail_next) fault applies to; see [`RandomFaults`].
+    /// Answer the next `count` requests to the operation `operation_id` (the spec's
+    /// operationId, such as `createEmbeddedSession`) with `fault`, queued with the faults
+    /// of [`fail_next`](Self::fail_next).
+    ///
+    /// Fails if the operations served (see [`operations`](Self::operations)) have no such
+    /// id, or as [`fail_next`](Self::fail_next) does.
+    pub fn fail_next_on(
+        mut self,
+        operation_id: &str,
+        count: usize,
+        fault: Fault,
+    ) -> Result<Self, FaultError> {
+        fault.check()?;
+        check_operation(self.operations, operation_id)?;
+        if count > 0 {
+            self.faults
+                .push((Some(operation_id.to_owned()), count, fault));
+        }
+        Ok(self)
+    }
+
+    /// Injects faults at random into requests that no [`fail_next`](Self::fail_next)
+    /// fault applies to; see [`RandomFaults`].
     pub fn random_faults(mut self, faults: RandomFaults) -> Self {
         self.random_faults = Some(faults);
         self
@@ -204,6 +235,10 @@ impl fmt::Debug for MockConfig {
             .field("max_idempotency_keys", &self.max_idempotency_keys)
             .field("saved_banks_for", &users)
             .field("faults", &self.faults)
+            .field(
+                "operations",
+                &self.operations.iter().map(|op| op.id).collect::<Vec<_>>(),
+            )
             .field("unknown_fields", &self.unknown_fields)
             .field("random_faults", &self.random_faults)
             .field("on_request", &self.on_request.is_some())
@@ -267,8 +302,9 @@ impl Fault {
 /// Faults injected at random, from a seeded generator, so that a chaos test can be
 /// replayed.
 ///
-/// Each request to `POST /session/embedded` that no queued
-/// ([`fail_next`](MockConfig::fail_next)) fault applies to draws from the generator:
+/// Each request (to any operation, or only to the one given to
+/// [`only_on`](Self::only_on)) that no queued ([`fail_next`](MockConfig::fail_next))
+/// fault applies to draws from the generator:
 /// with probability `rate` it gets one of `faults`, chosen uniformly. The n-th such
 /// request always makes the n-th draw, so the same seed gives the same sequence of
 /// faults; which request is the n-th depends on the order requests arrive in, which
@@ -294,6 +330,7 @@ pub struct RandomFaults {
     pub(crate) seed: u64,
     pub(crate) rate: f64,
     pub(crate) faults: Vec<Fault>,
+    pub(crate) operation: Option<String>,
 }
 
 impl RandomFaults {
@@ -317,12 +354,34 @@ impl RandomFaults {
         for fault in &faults {
             fault.check()?;
         }
-        Ok(Self { seed, rate, faults })
+        Ok(Self {
+            seed,
+            rate,
+            faults,
+            operation: None,
+        })
+    }
+
+    /// The same faults, for requests to the operation `operation_id` only. The server
+    /// refuses to start ([`MockServer::start`](crate::MockServer::start) fails with
+    /// `InvalidInput`) if it serves no such operation.
+    pub fn only_on(mut self, operation_id: impl Into<String>) -> Self {
+        self.operation = Some(operation_id.into());
+        self
+    }
+}
+
+/// Whether `operations` has one with `id`.
+pub(crate) fn check_operation(operations: &[OperationSpec], id: &str) -> Result<(), FaultError> {
+    if operations.iter().any(|op| op.id == id) {
+        Ok(())
+    } else {
+        Err(FaultError::UnknownOperation(id.to_owned()))
     }
 }
 
 /// Why a fault cannot be armed.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum FaultError {
     /// [`Fault::Status`] with a status that is not a final HTTP status (`200..=599`).
@@ -333,6 +392,8 @@ pub enum FaultError {
     Rate(f64),
     /// A [`RandomFaults`] with no fault to choose from.
     NoFaults,
+    /// A fault for an operation the server does not serve: its id as given.
+    UnknownOperation(String),
 }
 
 impl fmt::Display for FaultError {
@@ -350,6 +411,12 @@ impl fmt::Display for FaultError {
             FaultError::NoFaults => {
                 f.write_str("random faults need at least one fault to choose from")
             }
+            FaultError::UnknownOperation(id) => write!(
+                f,
+                "the mock serves no operation `{}`; give the spec's operationId, such as \
+                 `createEmbeddedSession`",
+                stablemint_wire::shown(id, 100)
+            ),
         }
     }
 }

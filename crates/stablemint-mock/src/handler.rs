@@ -1,21 +1,21 @@
-//! One request: the header limit, routing, injected faults, the answer with its `Date`
-//! and request id, and one log line.
+//! One request: the header limit, routing to an operation of the spec, injected faults,
+//! the answer with its `Date` and request id, and one log line.
 
 use std::time::{Duration, Instant};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Request, Response};
+use stablemint_wire::headers::REQUEST_ID;
 
 use crate::Fault;
 use crate::api_error::{ApiError, Code, json_response};
+use crate::body;
 use crate::log::RequestLog;
+use crate::router::Unmatched;
+use crate::serve::{Answer, serve};
 use crate::state::{Shared, http_date, request_id};
-use crate::{body, create_session};
-
-/// The one route the mock serves.
-pub(crate) const ROUTE: &str = "/session/embedded";
 
 /// The most header bytes (names, values, and 4 bytes of `: ` and CRLF for each field)
 /// the mock accepts; more is answered 431 `headers_too_large`. hyper refuses a head
@@ -43,11 +43,13 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
         status: None,
         code: None,
         fault: None,
+        operation: None,
         latency: Duration::ZERO,
         request_id: request_id(),
     };
 
     let mut fault = None;
+    let mut served = None;
     let result = if header_bytes(&parts.headers) > MAX_HEADER_BYTES {
         Err(ApiError::new(
             Code::HeadersTooLarge,
@@ -56,34 +58,56 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
                  server accepts; send fewer or shorter headers"
             ),
         ))
-    } else if log.path != ROUTE {
-        Err(ApiError::new(
-            Code::NotFound,
-            format!(
-                "there is no such endpoint here: the mock serves only POST {ROUTE}, and does \
-                 not implement StableMint's other operations"
-            ),
-        ))
-    } else if parts.method != Method::POST {
-        Err(ApiError::new(
-            Code::MethodNotAllowed,
-            format!("{ROUTE} accepts only POST; send the request with POST"),
-        ))
     } else {
-        fault = shared.take_fault();
-        log.fault = fault.map(Fault::name);
-        match fault {
-            Some(Fault::DropConnection) => return dropped(shared, log, started),
-            Some(Fault::Status(status)) => Err(ApiError::injected(status)),
-            _ => create_session::create(shared, &parts.headers, &mut body, shared.now()).await,
+        match shared.router.route(parts.method.as_str(), &log.path) {
+            Err(Unmatched::NotFound) => Err(ApiError::new(
+                Code::NotFound,
+                format!(
+                    "there is no such endpoint here: the mock serves the operations of its \
+                     spec, and it serves {}; check the path",
+                    shared.router.listing()
+                ),
+            )),
+            Err(Unmatched::MethodNotAllowed(allowed)) => {
+                let allowed: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+                Err(ApiError::method_not_allowed(&log.path, &allowed.join(", ")))
+            }
+            Ok(matched) => {
+                let operation = matched.operation;
+                log.operation = Some(operation.id);
+                served = shared.served(operation);
+                fault = shared.take_fault(operation.id);
+                log.fault = fault.map(Fault::name);
+                match (fault, served) {
+                    (Some(Fault::DropConnection), _) => return dropped(shared, log, started),
+                    (Some(Fault::Status(status)), _) => Err(ApiError::injected(status)),
+                    (_, Some(served)) => {
+                        let path = matched.path_parameters;
+                        serve(shared, served, &path, &parts, &mut body, shared.now()).await
+                    }
+                    (_, None) => Err(ApiError::new(
+                        Code::NotFound,
+                        "the operation is not served; check the mock's operations",
+                    )),
+                }
+            }
         }
     };
 
     let mut response = match result {
-        Ok(session) => json_response(StatusCode::OK, session),
+        Ok(Answer {
+            status,
+            body: Some(json),
+        }) => json_response(status, json),
+        Ok(Answer { status, body: None }) => {
+            let mut empty = Response::new(Full::new(Bytes::new()));
+            *empty.status_mut() = status;
+            empty
+        }
         Err(error) => {
             log.code = Some(error.code().as_str());
-            error.into_response()
+            let declared = served.and_then(|s| s.error_schema(error.status().as_u16()));
+            error.into_response(declared)
         }
     };
 
@@ -122,10 +146,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     let headers = response.headers_mut();
     headers.insert(header::DATE, http_date(shared.now()));
     if let Some(id) = request_id {
-        headers.insert(
-            HeaderName::from_static(stablemint_wire::headers::REQUEST_ID),
-            id,
-        );
+        headers.insert(HeaderName::from_static(REQUEST_ID), id);
     }
     Reply::Respond(response)
 }
@@ -165,6 +186,7 @@ fn report(shared: &Shared, mut log: RequestLog, started: Instant) {
     tracing::debug!(
         method = %log.method,
         path = log.path.as_str(),
+        operation = log.operation,
         status = log.status,
         code = log.code,
         fault = log.fault,

@@ -159,13 +159,16 @@ mod api_error;
 mod auth;
 mod body;
 mod config;
-mod create_session;
 pub mod fixtures;
 mod handler;
 mod log;
+mod params;
+mod router;
+mod serve;
 mod server;
 mod sessions;
 mod state;
+mod synth;
 
 pub use config::{Fault, FaultError, MockConfig, RandomFaults};
 pub use log::RequestLog;

@@ -25,6 +25,8 @@ pub struct RequestLog {
     pub method: String,
     /// The request path, without the query string.
     pub path: String,
+    /// The operation the request was routed to (its operationId), if any.
+    pub operation: Option<&'static str>,
     /// The status answered, or `None` when the connection was dropped without an
     /// answer (an injected fault).
     pub status: Option<u16>,
@@ -36,7 +38,7 @@ pub struct RequestLog {
     /// The time from the request's head arriving to its answer being handed to the
     /// connection (or the connection being dropped), injected delays included.
     pub latency: Duration,
-    /// The request id sent in the [`stablemint_wire::headers::REQUEST_ID`] header (made for
+    /// The request id sent in the `x-request-id` header (made for
     /// dropped requests too, though never sent for them).
     pub request_id: String,
 }
@@ -67,6 +69,7 @@ mod tests {
         RequestLog {
             method: "POST".into(),
             path: path.into(),
+            operation: None,
             status,
             code,
             fault: None,

@@ -33,7 +33,7 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// their connections anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// A running mock of the StableMint API, serving `POST /session/embedded` over plain
+/// A running mock of the StableMint API, serving every operation of its spec over plain
 /// HTTP/1.1 (no TLS, no HTTP/2) on a local address.
 ///
 /// It runs as tasks on the Tokio runtime that started it, so it serves requests only
@@ -86,19 +86,43 @@ impl MockServer {
         self.addr
     }
 
-    /// Applies `fault` to the next `count` requests to `POST /session/embedded`, after
-    /// any faults already armed (and before any [`RandomFaults`](crate::RandomFaults)).
-    /// Requests to other routes or with other methods neither see nor use faults.
+    /// Applies `fault` to the next `count` requests to any operation, after any faults
+    /// already armed (and before any [`RandomFaults`](crate::RandomFaults)). Requests to
+    /// unknown paths, or with a method their path does not take, neither see nor use
+    /// faults.
     ///
     /// Fails, and arms nothing, if `fault` is [`Fault::Status`] with a status outside
     /// `200..=599` (see [`FaultError`]).
     pub fn fail_next(&self, count: usize, fault: Fault) -> Result<(), FaultError> {
-        self.shared.arm(count, fault)
+        self.shared.arm(None, count, fault)
     }
 
-    /// How many distinct sessions were created. Idempotent replays do not count.
+    /// Applies `fault` to the next `count` requests to the operation `operation_id` (the
+    /// spec's operationId, such as `createEmbeddedSession`), queued with the faults of
+    /// [`fail_next`](Self::fail_next).
+    ///
+    /// Fails, and arms nothing, if the server serves no such operation, or as
+    /// [`fail_next`](Self::fail_next) does.
+    pub fn fail_next_on(
+        &self,
+        operation_id: &str,
+        count: usize,
+        fault: Fault,
+    ) -> Result<(), FaultError> {
+        self.shared.arm(Some(operation_id), count, fault)
+    }
+
+    /// How many `POST` requests were carried out (answered with success, not
+    /// replayed), over every operation: in this API each creates a session. Idempotent
+    /// replays do not count.
     pub fn sessions_created(&self) -> usize {
-        self.shared.sessions.created()
+        self.shared.posts_carried_out()
+    }
+
+    /// How many requests to the operation `operation_id` were carried out (answered
+    /// with success, not replayed); `None` if the server serves no such operation.
+    pub fn carried_out(&self, operation_id: &str) -> Option<usize> {
+        self.shared.carried_out(operation_id)
     }
 
     /// How many idempotency keys the server remembers now, at most

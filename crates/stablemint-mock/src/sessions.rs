@@ -1,19 +1,21 @@
-//! Created sessions and idempotency keys.
+//! Requests carried out, and idempotency keys.
 //!
-//! A request with an `idempotencyKey` the server remembers gets the first response
-//! again, byte for byte, if its body is the same JSON value (key order and whitespace
-//! do not matter; `10` and `10.0` are different values), and 409
-//! `idempotency_conflict` if not. Looking the key up, creating the session and storing
-//! it happen under one lock, so concurrent requests with one key create exactly one
-//! session.
+//! A request with an idempotency key the server remembers gets the first response
+//! again, byte for byte, if it is the same request (the operation, its parameters and
+//! its body as a JSON value: key order and whitespace do not matter; `10` and `10.0`
+//! are different values), and 409 `idempotency_conflict` if not. Looking the key up,
+//! carrying the request out and storing it happen under one lock, so concurrent
+//! requests with one key are carried out exactly once.
 //!
 //! The store is bounded: a key is forgotten once it is older than the TTL (by the
 //! server's clock), and when a new key would go past the maximum, the oldest key is
 //! forgotten first. A forgotten key is a new key: its next request creates a session.
 //!
-//! Each key keeps only what its response is rendered from (the session's id, expiry
-//! and reference) and a SHA-256 digest of its request, not the bodies: a replay is
-//! rendered again from the replayed request, which is the same JSON value.
+//! Each key keeps only what its response is made from (the seed of the answer's
+//! generator and the server time it was made at) and a SHA-256 digest of its request,
+//! not the bodies: a replay is made again from the replayed request, which is the same,
+//! and an answer is the same for the same request, seed and time. A key is at most
+//! 255 characters, so an entry stays under half a kilobyte.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,15 +24,14 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
-/// What a response is rendered from, besides the request itself.
+/// What an answer is made from, besides the request itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Session {
-    pub(crate) id: Uuid,
-    pub(crate) expires_at: i64,
-    /// The 16 hex digits of the `reference` after `SM-`.
-    pub(crate) reference: u64,
+    /// The seed of the generator that draws its fresh ids and references.
+    pub(crate) seed: u64,
+    /// The server time it was made at, Unix seconds.
+    pub(crate) at: i64,
 }
 
 /// What happened to a request that passed every check.
@@ -255,7 +256,8 @@ impl Sessions {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// How many distinct sessions were created.
+    /// How many requests were carried out (not replayed).
+    #[cfg(test)]
     pub(crate) fn created(&self) -> usize {
         self.created.load(Ordering::SeqCst)
     }
@@ -287,11 +289,7 @@ mod tests {
     }
 
     fn session(n: u64) -> impl FnOnce() -> Session {
-        move || Session {
-            id: Uuid::from_u128(u128::from(n)),
-            expires_at: 0,
-            reference: n,
-        }
+        move || Session { seed: n, at: 0 }
     }
 
     fn digest(value: Value) -> RequestDigest {
@@ -300,8 +298,8 @@ mod tests {
 
     fn reference(outcome: Outcome) -> (&'static str, u64) {
         match outcome {
-            Outcome::Created(s) => ("created", s.reference),
-            Outcome::Replayed(s) => ("replayed", s.reference),
+            Outcome::Created(s) => ("created", s.seed),
+            Outcome::Replayed(s) => ("replayed", s.seed),
             Outcome::Conflict => ("conflict", 0),
         }
     }

@@ -7,32 +7,68 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use hyper::header::HeaderValue;
+use serde_json::Value;
+use stablemint_wire::{Method, OperationSpec, ResponseSpec, Status};
 
-use crate::config::{Fault, MockConfig, RandomFaults};
+use crate::config::{Fault, FaultError, MockConfig, RandomFaults, check_operation};
 use crate::fixtures::Offer;
+use crate::router::Router;
 use crate::sessions::{Limits, Sessions};
 
 /// Armed faults: the queue first, then the random ones.
 struct Faults {
-    /// Oldest first, each with how many requests it still applies to.
-    queue: VecDeque<(usize, Fault)>,
+    /// Oldest first, each with the operation it is for (any, if `None`) and how many
+    /// requests it still applies to.
+    queue: VecDeque<(Option<String>, usize, Fault)>,
     random: Option<(fastrand::Rng, RandomFaults)>,
+}
+
+/// One operation as the server serves it: its spec, its schemas read once, and how
+/// many of its requests were carried out.
+pub(crate) struct Served {
+    pub(crate) spec: &'static OperationSpec,
+    pub(crate) success_schema: Option<Value>,
+    pub(crate) success_example: Option<Value>,
+    /// The declared error schemas, in the order of `spec.errors`.
+    error_schemas: Vec<Value>,
+    carried_out: AtomicUsize,
+}
+
+impl Served {
+    /// The schema the operation declares for an error answer with `status`, if any.
+    pub(crate) fn error_schema(&self, status: u16) -> Option<&Value> {
+        let declared = self.spec.error_for(status)?;
+        let index = self
+            .spec
+            .errors
+            .iter()
+            .position(|r| std::ptr::eq(r, declared))?;
+        self.error_schemas.get(index)
+    }
+
+    /// Counts one request carried out (answered with success, not replayed).
+    pub(crate) fn count(&self) {
+        self.carried_out.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
     pub(crate) sessions: Sessions,
+    pub(crate) router: Router,
+    served: Vec<Served>,
     faults: Mutex<Faults>,
     requests: AtomicUsize,
-    /// The JSON of `allowedPaymentMethods` for SEPA, Faster Payments and card only.
-    offers: [String; 3],
-    /// The JSON of `savedBanks` for each user who has some.
-    saved_banks: HashMap<String, String>,
+    /// `allowedPaymentMethods` for SEPA, Faster Payments and card only.
+    offers: [Value; 3],
+    /// `savedBanks` for each user who has some.
+    saved_banks: HashMap<String, Value>,
 }
 
 impl Shared {
-    /// Fails only if a fixture or a configured saved bank cannot be written as JSON,
-    /// which serde_json's API allows for but the generated types never do.
+    /// Fails when the configuration cannot be served: a fault for an operation the
+    /// server does not serve, a schema in the operations that is not JSON, or a fixture
+    /// that cannot be written as JSON (which the generated types never fail at).
     pub(crate) fn new(mut config: MockConfig) -> std::io::Result<Self> {
         let [sepa, faster, card] = Offer::ALL.map(Offer::methods);
         let offers = [
@@ -46,6 +82,26 @@ impl Shared {
                 saved_banks.insert(user.clone(), json("a user's saved banks", banks)?);
             }
         }
+        let invalid = |error: FaultError| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
+        };
+        for (operation, _, _) in &config.faults {
+            if let Some(id) = operation {
+                check_operation(config.operations, id).map_err(invalid)?;
+            }
+        }
+        if let Some(id) = config
+            .random_faults
+            .as_ref()
+            .and_then(|r| r.operation.as_ref())
+        {
+            check_operation(config.operations, id).map_err(invalid)?;
+        }
+        let served = config
+            .operations
+            .iter()
+            .map(read_schemas)
+            .collect::<std::io::Result<Vec<_>>>()?;
         let faults = Faults {
             queue: std::mem::take(&mut config.faults).into(),
             random: config
@@ -58,8 +114,10 @@ impl Shared {
             max_keys: config.max_idempotency_keys,
         };
         Ok(Self {
+            router: Router::new(config.operations),
             config,
             sessions: Sessions::new(limits),
+            served,
             faults: Mutex::new(faults),
             requests: AtomicUsize::new(0),
             offers,
@@ -67,8 +125,31 @@ impl Shared {
         })
     }
 
-    /// The JSON array of `allowedPaymentMethods` for `offer`.
-    pub(crate) fn offer_json(&self, offer: Offer) -> &str {
+    /// How `operation` is served (operationIds are unique in a spec).
+    pub(crate) fn served(&self, operation: &OperationSpec) -> Option<&Served> {
+        self.served.iter().find(|s| s.spec.id == operation.id)
+    }
+
+    /// How many requests to `operation_id` were carried out; `None` for an operation
+    /// the server does not serve.
+    pub(crate) fn carried_out(&self, operation_id: &str) -> Option<usize> {
+        self.served
+            .iter()
+            .find(|s| s.spec.id == operation_id)
+            .map(|s| s.carried_out.load(Ordering::SeqCst))
+    }
+
+    /// How many `POST` requests were carried out, over every operation.
+    pub(crate) fn posts_carried_out(&self) -> usize {
+        self.served
+            .iter()
+            .filter(|s| s.spec.method == Method::Post)
+            .map(|s| s.carried_out.load(Ordering::SeqCst))
+            .sum()
+    }
+
+    /// The `allowedPaymentMethods` fixture for `offer`.
+    pub(crate) fn offer(&self, offer: Offer) -> &Value {
         let [sepa, faster, card] = &self.offers;
         match offer {
             Offer::Sepa => sepa,
@@ -77,33 +158,49 @@ impl Shared {
         }
     }
 
-    /// The JSON array of `savedBanks` for `user_id`, if the user has any.
-    pub(crate) fn saved_banks_json(&self, user_id: &str) -> Option<&str> {
-        self.saved_banks.get(user_id).map(String::as_str)
+    /// The `savedBanks` fixture for `user_id`, if the user has any.
+    pub(crate) fn saved_banks(&self, user_id: &str) -> Option<&Value> {
+        self.saved_banks.get(user_id)
     }
 
-    /// Queues `fault` for the next `count` requests after those already armed.
-    pub(crate) fn arm(&self, count: usize, fault: Fault) -> Result<(), crate::FaultError> {
+    /// Queues `fault` for the next `count` requests (to `operation`, or to any) after
+    /// those already armed.
+    pub(crate) fn arm(
+        &self,
+        operation: Option<&str>,
+        count: usize,
+        fault: Fault,
+    ) -> Result<(), FaultError> {
         fault.check()?;
+        if let Some(id) = operation {
+            check_operation(self.config.operations, id)?;
+        }
         if count > 0 {
-            self.lock_faults().queue.push_back((count, fault));
+            self.lock_faults()
+                .queue
+                .push_back((operation.map(str::to_owned), count, fault));
         }
         Ok(())
     }
 
-    /// The fault for this request, if one is armed or drawn; using a queued one counts
-    /// it down.
-    pub(crate) fn take_fault(&self) -> Option<Fault> {
+    /// The fault for this request to `operation_id`, if one is armed or drawn; using a
+    /// queued one counts it down.
+    pub(crate) fn take_fault(&self, operation_id: &str) -> Option<Fault> {
         let mut faults = self.lock_faults();
-        if let Some((remaining, fault)) = faults.queue.front_mut() {
+        let applies = |scope: &Option<String>| scope.as_deref().is_none_or(|id| id == operation_id);
+        if let Some(index) = faults.queue.iter().position(|(scope, _, _)| applies(scope)) {
+            let (_, remaining, fault) = &mut faults.queue[index];
             let fault = *fault;
             *remaining -= 1;
             if *remaining == 0 {
-                faults.queue.pop_front();
+                faults.queue.remove(index);
             }
             return Some(fault);
         }
         let (rng, random) = faults.random.as_mut()?;
+        if !applies(&random.operation) {
+            return None;
+        }
         // Both draws are made for every request, so the n-th request's fault depends
         // only on the seed and n.
         let hit = rng.f64() < random.rate;
@@ -128,6 +225,42 @@ impl Shared {
     pub(crate) fn now(&self) -> SystemTime {
         (self.config.clock)()
     }
+}
+
+/// An operation's schemas, parsed once.
+fn read_schemas(spec: &'static OperationSpec) -> std::io::Result<Served> {
+    let parse = |text: &str, what: &str| -> std::io::Result<Value> {
+        serde_json::from_str(text).map_err(|error| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("the {what} of operation `{}` is not JSON: {error}", spec.id),
+            )
+        })
+    };
+    let schema = |response: &ResponseSpec, what: &str| -> std::io::Result<Option<Value>> {
+        response.schema.map(|text| parse(text, what)).transpose()
+    };
+    let mut error_schemas = Vec::new();
+    for error in spec.errors {
+        let status = match error.status {
+            Status::Code(code) => code.to_string(),
+            Status::Range(first) => format!("{first}XX"),
+            Status::Default => "default".to_owned(),
+        };
+        let what = format!("{status} response's schema");
+        error_schemas.push(schema(error, &what)?.unwrap_or(Value::Null));
+    }
+    Ok(Served {
+        spec,
+        success_schema: schema(&spec.success, "success response's schema")?,
+        success_example: spec
+            .success
+            .example
+            .map(|text| parse(text, "success response's example"))
+            .transpose()?,
+        error_schemas,
+        carried_out: AtomicUsize::new(0),
+    })
 }
 
 /// The `Date` header for server time `now`, in IMF-fixdate form. HTTP dates cover the
@@ -161,9 +294,9 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// `value` as JSON text, written once when the server starts.
-fn json(what: &str, value: &impl serde::Serialize) -> std::io::Result<String> {
-    serde_json::to_string(value).map_err(|error| {
+/// `value` as JSON, made once when the server starts.
+fn json(what: &str, value: &impl serde::Serialize) -> std::io::Result<Value> {
+    serde_json::to_value(value).map_err(|error| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!("{what} cannot be written as JSON: {error}"),
@@ -183,19 +316,50 @@ mod tests {
             .fail_next(2, Fault::Status(503))
             .unwrap();
         let shared = Shared::new(config).unwrap();
-        shared.arm(1, Fault::DropConnection).unwrap();
-        shared.arm(0, Fault::Status(500)).unwrap();
-        assert_eq!(shared.take_fault(), Some(Fault::Status(503)));
-        assert_eq!(shared.take_fault(), Some(Fault::Status(503)));
-        assert_eq!(shared.take_fault(), Some(Fault::DropConnection));
-        assert_eq!(shared.take_fault(), None);
+        shared.arm(None, 1, Fault::DropConnection).unwrap();
+        shared.arm(None, 0, Fault::Status(500)).unwrap();
+        let op = "createEmbeddedSession";
+        assert_eq!(shared.take_fault(op), Some(Fault::Status(503)));
+        assert_eq!(shared.take_fault(op), Some(Fault::Status(503)));
+        assert_eq!(shared.take_fault(op), Some(Fault::DropConnection));
+        assert_eq!(shared.take_fault(op), None);
+    }
+
+    #[test]
+    fn a_fault_for_one_operation_leaves_the_others_alone() {
+        let config = MockConfig::new("k", "s")
+            .fail_next_on("createEmbeddedSession", 1, Fault::Status(503))
+            .unwrap()
+            .fail_next(1, Fault::Status(500))
+            .unwrap();
+        let shared = Shared::new(config).unwrap();
+        assert_eq!(shared.take_fault("other"), Some(Fault::Status(500)));
+        assert_eq!(shared.take_fault("other"), None);
+        assert_eq!(
+            shared.take_fault("createEmbeddedSession"),
+            Some(Fault::Status(503))
+        );
+        assert_eq!(
+            shared.arm(Some("nope\u{1b}"), 1, Fault::DropConnection),
+            Err(FaultError::UnknownOperation("nope\u{1b}".into()))
+        );
+        let message = FaultError::UnknownOperation("nope\u{1b}".into()).to_string();
+        assert!(message.contains(r"nope\u{1b}"), "{message}");
+        let random = RandomFaults::new(1, 1.0, [Fault::DropConnection])
+            .unwrap()
+            .only_on("missing");
+        let error = Shared::new(MockConfig::new("k", "s").random_faults(random)).err();
+        assert_eq!(
+            error.map(|e| e.kind()),
+            Some(std::io::ErrorKind::InvalidInput)
+        );
     }
 
     #[test]
     fn a_refused_fault_arms_nothing() {
         let shared = Shared::new(MockConfig::new("k", "s")).unwrap();
-        assert!(shared.arm(1, Fault::Status(1000)).is_err());
-        assert_eq!(shared.take_fault(), None);
+        assert!(shared.arm(None, 1, Fault::Status(1000)).is_err());
+        assert_eq!(shared.take_fault("createEmbeddedSession"), None);
     }
 
     fn drawn(seed: u64, rate: f64) -> Vec<Option<Fault>> {
@@ -206,7 +370,9 @@ mod tests {
             .unwrap()
             .random_faults(random);
         let shared = Shared::new(config).unwrap();
-        (0..200).map(|_| shared.take_fault()).collect()
+        (0..200)
+            .map(|_| shared.take_fault("createEmbeddedSession"))
+            .collect()
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use stablemint_mock::MockServer;
+use stablemint_mock::UnknownFields;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::*;
@@ -69,11 +70,10 @@ async fn unknown_paths_are_404_json() {
     ] {
         let response = Call::signed(&valid_body()).path(path).send(&server).await;
         let json = error(response, 404, "not_found").await;
+        let message = json["message"].as_str().unwrap();
         assert!(
-            json["message"]
-                .as_str()
-                .unwrap()
-                .contains("POST /session/embedded")
+            message.contains("it serves POST /session/embedded"),
+            "{message}"
         );
     }
     let response = Call::signed(&valid_body())
@@ -105,10 +105,21 @@ async fn other_methods_are_405_json_with_allow() {
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "POST");
     assert_eq!(response.headers()["content-type"], "application/json");
-    // The query string is not part of the route.
+    // The query string is not part of the route, but a parameter the operation does
+    // not take is refused like an unknown body field, unless unknown fields are ignored.
+    let response = Call::signed(&valid_body())
+        .path("/session/embedded?idempotencyKey=1")
+        .send(&server)
+        .await;
+    let json = error(response, 400, "invalid_request").await;
+    assert_eq!(json["errors"][0]["pointer"], "/idempotencyKey");
+    assert_eq!(json["errors"][0]["code"], "unknown");
+    let lenient = MockServer::start(config().unknown_fields(UnknownFields::Ignore))
+        .await
+        .unwrap();
     let response = Call::signed(&valid_body())
         .path("/session/embedded?x=1")
-        .send(&server)
+        .send(&lenient)
         .await;
     success(response).await;
 }
@@ -543,7 +554,9 @@ async fn post_session_hosted_is_a_json_404() {
     assert!(response.headers().contains_key("x-request-id"));
     let json = error(response, 404, "not_found").await;
     let message = json["message"].as_str().unwrap();
-    assert!(message.contains("only POST /session/embedded"), "{message}");
-    assert!(message.contains("does not implement"), "{message}");
+    assert!(
+        message.contains("it serves POST /session/embedded; check the path"),
+        "{message}"
+    );
     assert_eq!(server.sessions_created(), 0);
 }

@@ -13,4 +13,5 @@ mod headers;
 mod idempotency;
 mod lifecycle;
 mod malformed;
+mod operations;
 mod sessions;

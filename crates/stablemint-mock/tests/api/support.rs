@@ -164,7 +164,7 @@ pub async fn error(response: reqwest::Response, status: u16, code: &str) -> Valu
     );
     assert_eq!(
         object.contains_key("errors"),
-        code == "invalid_body",
+        code == "invalid_body" || code == "invalid_request",
         "{text}"
     );
     json

@@ -1,0 +1,396 @@
+//! One request to one operation of the spec: every check in the documented order, then
+//! idempotency, then the answer. Nothing here is written for a particular operation;
+//! what differs is read from its [`OperationSpec`](stablemint_wire::OperationSpec).
+
+use std::time::SystemTime;
+
+use hyper::StatusCode;
+use hyper::body::{Bytes, Incoming};
+use hyper::http::request::Parts;
+use serde_json::{Map, Value};
+use stablemint_validate::{ValidationError, ValidationErrors, push_token};
+use stablemint_wire::{Auth, Status};
+
+use crate::api_error::{ApiError, Code};
+use crate::fixtures::Offer;
+use crate::params::{self, Parameters};
+use crate::sessions::{Outcome, RequestDigest, Session};
+use crate::state::{Served, Shared};
+use crate::synth::Synth;
+use crate::{auth, body};
+
+/// A successful answer: its status and its JSON body, if it has one.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Option<Bytes>,
+}
+
+/// Checks the request and carries it out (or replays it), at server time `now`.
+///
+/// The order is part of the contract: the body's media type and size, the API key and
+/// timestamp, the body's JSON, the value the signature covers, the signature, the
+/// parameters' and the body's rules, and last the idempotency key. So nothing about
+/// the request is revealed to a caller that is not authenticated, and nothing is stored
+/// for a request that fails a check.
+pub(crate) async fn serve(
+    shared: &Shared,
+    served: &Served,
+    path: &[(&'static str, String)],
+    parts: &Parts,
+    incoming: &mut Incoming,
+    now: SystemTime,
+) -> Result<Answer, ApiError> {
+    let config = &shared.config;
+    let operation = served.spec;
+    let headers = &parts.headers;
+    let bytes = match &operation.body {
+        Some(_) => {
+            if !body::is_json(headers) {
+                return Err(ApiError::new(
+                    Code::UnsupportedMediaType,
+                    "the request body must be JSON: send it with `Content-Type: \
+                     application/json`",
+                ));
+            }
+            Some(body::read(incoming, config.body_limit).await?)
+        }
+        None => None,
+    };
+    let now_seconds = stablemint_wire::unix_seconds(now);
+    let timestamp = if operation.auth.is_signed() {
+        auth::check_api_key(headers, &config.api_key)?;
+        Some(auth::check_timestamp(
+            headers,
+            now_seconds,
+            config.timestamp_window.as_secs(),
+        )?)
+    } else {
+        None
+    };
+    let (text, value) = match &bytes {
+        Some(bytes) => {
+            let (text, value) = read_json(bytes)?;
+            (Some(text), Some(value))
+        }
+        None => (None, None),
+    };
+    let fields = value.as_ref().and_then(Value::as_object);
+
+    let mut parameter_errors = Vec::new();
+    let parameters = params::read(
+        operation,
+        path,
+        parts.uri.query(),
+        headers,
+        config.unknown_fields,
+        &mut parameter_errors,
+    );
+
+    if let Some(timestamp) = timestamp {
+        let (signed, covers) = match operation.auth {
+            Auth::SignedField(field) => {
+                let signed = signed_field(fields, field)?;
+                (signed, (field, format!("the body's `{field}`")))
+            }
+            Auth::SignedParameter(name) => {
+                let Some(signed) = parameters.text(name) else {
+                    return Err(ApiError::invalid_request(collect(parameter_errors)));
+                };
+                let place = operation
+                    .parameter(name)
+                    .map_or("", |p| p.location.as_str());
+                (signed, (name, format!("the {place} parameter `{name}`")))
+            }
+            Auth::None => ("", ("", String::new())),
+        };
+        auth::check_signature(
+            headers,
+            timestamp,
+            &config.api_secret,
+            signed,
+            (covers.0, &covers.1),
+        )?;
+    }
+
+    let mut body_errors = Vec::new();
+    if let (Some(spec), Some(text)) = (&operation.body, text)
+        && let Err(found) = (spec.check)(text, config.unknown_fields)
+    {
+        body_errors.extend(found);
+    }
+    let key = operation
+        .idempotency_key_field
+        .and_then(|field| Some((field, fields?.get(field)?.as_str()?)));
+    if let Some((field, key)) = key
+        && let Err(invalid) = stablemint_wire::check_idempotency_key(key)
+    {
+        let mut pointer = String::new();
+        push_token(&mut pointer, field);
+        body_errors.push(ValidationError::from_invalid(pointer, invalid));
+        body_errors.sort_by(|a, b| a.pointer().cmp(b.pointer()));
+    }
+    if !parameter_errors.is_empty() {
+        parameter_errors.extend(body_errors);
+        return Err(ApiError::invalid_request(collect(parameter_errors)));
+    }
+    if !body_errors.is_empty() {
+        return Err(ApiError::invalid_body(collect(body_errors)));
+    }
+
+    let digest = RequestDigest::of(&serde_json::json!({
+        "operation": operation.id,
+        "parameters": parameters.to_json(),
+        "body": value,
+    }));
+    let create = || Session {
+        seed: fastrand::u64(..),
+        at: now_seconds,
+    };
+    let session =
+        match shared
+            .sessions
+            .create_or_replay(key.map(|(_, key)| key), digest, now, create)
+        {
+            Outcome::Created(session) => {
+                served.count();
+                session
+            }
+            Outcome::Replayed(session) => {
+                tracing::debug!("idempotent replay: answering with the first answer again");
+                session
+            }
+            Outcome::Conflict => {
+                let field = operation.idempotency_key_field.unwrap_or("idempotency key");
+                return Err(ApiError::new(
+                    Code::IdempotencyConflict,
+                    format!(
+                        "this {field} was already used with a different request; use a new key \
+                     for a new request, or send exactly the same request to get the first \
+                     answer again"
+                    ),
+                ));
+            }
+        };
+    let status = match operation.success.status {
+        Status::Code(code) => StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
+        Status::Range(_) | Status::Default => StatusCode::OK,
+    };
+    Ok(Answer {
+        status,
+        body: render(shared, served, &session, fields, &parameters),
+    })
+}
+
+/// The body as UTF-8 text and as a JSON object.
+fn read_json(bytes: &Bytes) -> Result<(&str, Value), ApiError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ApiError::new(
+            Code::MalformedJson,
+            "the request body is not UTF-8 text; send a JSON object encoded as UTF-8",
+        )
+    })?;
+    let value: Value = serde_json::from_str(text).map_err(|error| malformed_json(&error))?;
+    if !value.is_object() {
+        return Err(ApiError::new(
+            Code::MalformedJson,
+            "the request body is JSON but not an object; send a JSON object with the \
+             request's fields",
+        ));
+    }
+    Ok((text, value))
+}
+
+/// The body property the signature covers, which must be a string.
+fn signed_field<'v>(
+    fields: Option<&'v Map<String, Value>>,
+    field: &str,
+) -> Result<&'v str, ApiError> {
+    let mut pointer = String::new();
+    push_token(&mut pointer, field);
+    match fields.and_then(|f| f.get(field)) {
+        Some(Value::String(value)) => Ok(value),
+        Some(_) => Err(ApiError::invalid_field(ValidationError::new(
+            pointer,
+            "type",
+            "must be a string: it is the value the signature covers",
+        ))),
+        None => Err(ApiError::invalid_field(ValidationError::new(
+            pointer,
+            "required",
+            "a required field is missing; add it, it is the value the signature covers",
+        ))),
+    }
+}
+
+fn collect(errors: Vec<ValidationError>) -> ValidationErrors {
+    let mut out = ValidationErrors::new();
+    for error in errors {
+        out.push(error);
+    }
+    out
+}
+
+/// A 400 for text that is not JSON. serde_json's syntax errors name the problem and its
+/// position, never the text around it.
+fn malformed_json(error: &serde_json::Error) -> ApiError {
+    let message = if error.is_syntax() || error.is_eof() {
+        format!("the request body is not valid JSON ({error}); send a JSON object")
+    } else {
+        "the request body is not valid JSON; send a JSON object".to_owned()
+    };
+    ApiError::new(Code::MalformedJson, message)
+}
+
+/// The success body of `session`, made from the response's schema (none for a response
+/// without one).
+///
+/// The sources, first match first: the mock's fixtures (`expiresAt` is the server time
+/// plus [`MockConfig::session_ttl`](crate::MockConfig::session_ttl), `reference` is
+/// `SM-` and 16 hex digits, `allowedPaymentMethods` follows the request's
+/// `userCountryCode`, and `savedBanks` are the configured banks of its `userId`), then
+/// the request's parameters, then its body. The session's seed draws the fresh values,
+/// so the same request and session give the same bytes.
+pub(crate) fn render(
+    shared: &Shared,
+    served: &Served,
+    session: &Session,
+    body: Option<&Map<String, Value>>,
+    parameters: &Parameters,
+) -> Option<Bytes> {
+    let schema = served.success_schema.as_ref()?;
+    let mut rng = fastrand::Rng::with_seed(session.seed);
+    let parameters = parameters.to_json();
+    let text = |name: &str| {
+        body.and_then(|b| b.get(name))
+            .or_else(|| parameters.get(name))
+            .and_then(Value::as_str)
+    };
+    let ttl = i64::try_from(shared.config.session_ttl.as_secs()).unwrap_or(i64::MAX);
+    let mut fixtures = Map::new();
+    fixtures.insert(
+        "expiresAt".into(),
+        Value::from(session.at.saturating_add(ttl)),
+    );
+    fixtures.insert(
+        "reference".into(),
+        Value::from(format!("SM-{:016X}", rng.u64(..))),
+    );
+    let offer = Offer::for_country(text("userCountryCode").unwrap_or_default());
+    fixtures.insert("allowedPaymentMethods".into(), shared.offer(offer).clone());
+    if let Some(banks) = text("userId").and_then(|user| shared.saved_banks(user)) {
+        fixtures.insert("savedBanks".into(), banks.clone());
+    }
+    let empty = Map::new();
+    let mut synth = Synth {
+        sources: vec![&fixtures, &parameters, body.unwrap_or(&empty)],
+        rng,
+        now: session.at,
+    };
+    let answer = synth.answer(schema, served.success_example.as_ref());
+    Some(Bytes::from(answer.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use stablemint_raw::types::{EmbeddedSessionResponse, SavedBank};
+
+    use super::*;
+    use crate::MockConfig;
+
+    #[test]
+    fn json_errors_say_where_without_quoting() {
+        let error = serde_json::from_str::<Value>("{\"userEmail\": jane@example.com}").unwrap_err();
+        let message = format!("{:?}", malformed_json(&error));
+        assert!(message.contains("line 1 column"), "{message}");
+        assert!(!message.contains("jane"), "{message}");
+    }
+
+    /// Every answer of the spec's operations decodes as its generated type, for every
+    /// offer, with and without saved banks, and is the same for the same session.
+    #[test]
+    fn answers_decode_as_the_generated_types() {
+        let mut bank = SavedBank::default();
+        bank.bank_id = Some(7);
+        bank.bank_name = Some("Bank \"Quote\" \u{e9}".into());
+        bank.validated = Some(true);
+        let config = MockConfig::new("k", "s")
+            .session_ttl(Duration::from_secs(900))
+            .saved_banks("with-banks", vec![bank]);
+        let shared = Shared::new(config).unwrap();
+        let served = shared
+            .served(&stablemint_raw::operations::CREATE_EMBEDDED_SESSION)
+            .unwrap();
+        let session = Session {
+            seed: 42,
+            at: 1_700_000_000,
+        };
+        for country in ["DE", "GB", "US"] {
+            for user in ["with-banks", "without"] {
+                let request = serde_json::json!({"userId": user, "userCountryCode": country});
+                let rendered = render(
+                    &shared,
+                    served,
+                    &session,
+                    request.as_object(),
+                    &Parameters::default(),
+                )
+                .unwrap();
+                let again = render(
+                    &shared,
+                    served,
+                    &session,
+                    request.as_object(),
+                    &Parameters::default(),
+                )
+                .unwrap();
+                assert_eq!(rendered, again);
+                (served.spec.success.decode.unwrap())(&rendered).unwrap();
+                let parsed: EmbeddedSessionResponse = serde_json::from_slice(&rendered).unwrap();
+                assert_eq!(parsed.expires_at, 1_700_000_900);
+                assert!(parsed.reference.starts_with("SM-"));
+                assert_eq!(parsed.saved_banks.len(), usize::from(user == "with-banks"));
+                let methods: Vec<i32> = parsed
+                    .allowed_payment_methods
+                    .iter()
+                    .filter_map(|m| m.payment_method)
+                    .collect();
+                let expected: Vec<i32> = crate::fixtures::allowed_payment_methods(country)
+                    .iter()
+                    .filter_map(|m| m.payment_method)
+                    .collect();
+                assert_eq!(methods, expected, "{country}");
+            }
+        }
+        let other = Session {
+            seed: 43,
+            at: 1_700_000_000,
+        };
+        let request = serde_json::json!({"userId": "u", "userCountryCode": "DE"});
+        let first: EmbeddedSessionResponse = serde_json::from_slice(
+            &render(
+                &shared,
+                served,
+                &session,
+                request.as_object(),
+                &Parameters::default(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let second: EmbeddedSessionResponse = serde_json::from_slice(
+            &render(
+                &shared,
+                served,
+                &other,
+                request.as_object(),
+                &Parameters::default(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_ne!(first.session_id, second.session_id);
+        assert_ne!(first.reference, second.reference);
+    }
+}
