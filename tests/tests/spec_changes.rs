@@ -1,7 +1,7 @@
 //! The report a reviewer reads when the spec changes: `cargo xtask diff`'s text for one
 //! edit of the real spec that changes several things at once, as a reviewed snapshot.
 
-use stablemint_codegen::changes::classify;
+use stablemint_diff::classify;
 
 /// The text report for one edit of the real spec that changes several things at once.
 #[test]

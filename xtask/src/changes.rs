@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use stablemint_codegen::changes::{self, Level, Side};
+use stablemint_diff::{self as changes, Level, Side};
 
 use crate::Failure;
 

@@ -9,7 +9,7 @@
 //!   tables from the data committed under `crates/stablemint-validate/data/`.
 //! - `cargo xtask diff [--base REV|PATH] [--spec PATH] [--format text|json]
 //!   [--fail-on breaking|possibly-breaking]` classifies the changes from a base spec to
-//!   the spec (see `stablemint_codegen::changes`).
+//!   the spec (see `stablemint_diff`).
 //!
 //! With `--check` nothing is written: a difference is printed as a unified diff and the
 //! exit code is 1. CI runs both checks.

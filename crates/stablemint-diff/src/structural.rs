@@ -8,10 +8,11 @@
 
 use serde_json::Value;
 
-use super::rules::{self, UNCLASSIFIED};
-use super::walk::{label, show};
-use super::{Change, Location};
-use crate::spec::{METHODS, pointer_segment};
+use stablemint_codegen::spec::{METHODS, pointer_segment};
+
+use crate::rules::{self, UNCLASSIFIED};
+use crate::walk::{label, show};
+use crate::{Change, Location};
 
 /// One difference: where it is on each side, and the values.
 pub(crate) struct Leaf<'a> {

@@ -2,17 +2,18 @@
 //! documents side by side, one [`Change`] per rule that applies.
 //!
 //! Every change also records which pointers it explains, so that the structural pass
-//! (see [`super::structural`]) reports only what is left.
+//! (see [`crate::structural`]) reports only what is left.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
-use super::rules::{self, RustLevel};
-use super::rust_type::rust_type;
-use super::{Change, Level, Location};
-use crate::spec::{METHODS, follow, pointer_segment};
+use stablemint_codegen::spec::{self, METHODS, follow, pointer_segment};
+
+use crate::rules::{self, RustLevel};
+use crate::rust_type::rust_type;
+use crate::{Change, Level, Location};
 
 /// Which way a schema travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1014,7 +1015,7 @@ impl<'a> Walker<'a> {
         let bp = object_at(b, "/properties");
         let hp = object_at(h, "/properties");
         let required = |v: &Value| -> BTreeSet<String> {
-            crate::spec::required_properties(v)
+            spec::required_properties(v)
                 .into_iter()
                 .map(str::to_owned)
                 .collect()

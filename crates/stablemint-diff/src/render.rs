@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::json;
 
-use super::{Change, Level, Report};
+use crate::{Change, Level, Report};
 
 /// The levels, worst first.
 const LEVELS: [Level; 3] = [Level::Breaking, Level::PossiblyBreaking, Level::NonBreaking];

@@ -3,7 +3,7 @@
 //! the wire say so in their name.
 
 use serde_json::{Value, json};
-use stablemint_codegen::changes::{Level, Report, classify, rules};
+use stablemint_diff::{Level, Report, classify, rules};
 
 use Level::{Breaking as B, NonBreaking as N, PossiblyBreaking as P};
 
@@ -620,11 +620,11 @@ fn every_rule_has_a_row() {
 #[test]
 fn a_broken_spec_is_an_error_with_its_line() {
     let error = classify(BASE, "openapi: 3.0.3\npaths: [\n").unwrap_err();
-    assert_eq!(error.side(), stablemint_codegen::changes::Side::Head);
+    assert_eq!(error.side(), stablemint_diff::Side::Head);
     assert_eq!(error.line(), Some(3));
     assert!(error.problem().contains("line 3"), "{}", error.problem());
     let error = classify("- a list\n", BASE).unwrap_err();
-    assert_eq!(error.side(), stablemint_codegen::changes::Side::Base);
+    assert_eq!(error.side(), stablemint_diff::Side::Base);
     assert!(
         error.problem().contains("not a mapping"),
         "{}",

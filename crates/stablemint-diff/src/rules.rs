@@ -1,7 +1,7 @@
 //! The one table of rules: every id the classifier can report, its level on the wire,
 //! its level for a Rust caller of the bindings, and why.
 
-use super::Level;
+use crate::Level;
 use Level::{Breaking as B, NonBreaking as N, PossiblyBreaking as P};
 use RustLevel::{Always, IfTypeChanges as IfType, Wire};
 
@@ -226,7 +226,7 @@ impl RustLevel {
 }
 
 /// The table as Markdown: the block in the module documentation of
-/// [`changes`](super), which a test keeps equal to [`RULES`].
+/// [this crate](crate), which a test keeps equal to [`RULES`].
 pub fn markdown_table() -> String {
     let mut out = String::from("| id | wire | Rust | origin | reason |\n|---|---|---|---|---|\n");
     for r in RULES {

@@ -202,6 +202,8 @@
 //! or a difference outside `paths` that only step 2 found (an edited description in a
 //! component, `servers`). The changes come worst first.
 
+#![warn(missing_docs)]
+
 mod render;
 pub mod rules;
 mod rust_type;
@@ -210,7 +212,7 @@ mod walk;
 
 use std::fmt;
 
-use crate::spec;
+use stablemint_codegen::spec;
 
 /// How much a change can hurt a caller. Ordered: `NonBreaking < PossiblyBreaking <
 /// Breaking`.
@@ -358,7 +360,7 @@ pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecErro
 mod tests {
     #[test]
     fn module_docs_show_the_rule_table() {
-        let source = include_str!("mod.rs");
+        let source = include_str!("lib.rs");
         let expected: String = super::rules::markdown_table()
             .lines()
             .map(|line| format!("//! {line}\n"))
@@ -367,7 +369,7 @@ mod tests {
         let end = source.find("//! <!-- /rules -->").expect("end marker");
         assert!(
             source[start..end] == expected,
-            "the rule table in src/changes/mod.rs is out of date; replace the lines \
+            "the rule table in src/lib.rs is out of date; replace the lines \
              between the markers with:\n{expected}"
         );
     }
