@@ -11,16 +11,6 @@ use crate::{Change, Level, Report};
 const LEVELS: [Level; 3] = [Level::Breaking, Level::PossiblyBreaking, Level::NonBreaking];
 
 impl Report {
-    /// The number of changes at `level`.
-    pub fn count(&self, level: Level) -> usize {
-        self.changes.iter().filter(|c| c.level == level).count()
-    }
-
-    /// The worst level of any change; `None` when there are none.
-    pub fn worst(&self) -> Option<Level> {
-        self.changes.iter().map(|c| c.level).max()
-    }
-
     /// `3 changes: 1 breaking, 1 possibly-breaking, 1 non-breaking`, or `no changes`.
     /// Levels without changes are left out.
     pub fn tally(&self) -> String {
