@@ -7,9 +7,11 @@
 //!   of the spec's changes since `HEAD` when there are any.
 //! - `cargo xtask tables [--check]` regenerates the validator's country and currency
 //!   tables from the data committed under `crates/stablemint-validate/data/`.
-//! - `cargo xtask diff [--base REV|PATH] [--spec PATH] [--format text|json]
-//!   [--fail-on breaking|possibly-breaking]` classifies the changes from a base spec to
-//!   the spec (see `stablemint_diff`).
+//! - `cargo xtask diff [--base REV|PATH] [--spec PATH]
+//!   [--format text|json|markdown|github] [--fail-on breaking|possibly-breaking]
+//!   [--accepted PATH] [--check-versions]` classifies the changes from a base spec to
+//!   the spec (see `stablemint_diff`), marks those accepted in
+//!   `openapi/accepted-changes.yaml`, and checks the crate versions they need.
 //!
 //! With `--check` nothing is written: a difference is printed as a unified diff and the
 //! exit code is 1. CI runs both checks.
@@ -59,8 +61,10 @@ enum Task {
         check: bool,
     },
     /// Classify the changes from a base spec to the spec: breaking, possibly breaking,
-    /// non-breaking. Exit codes: 0, or 1 when `--fail-on` is reached; 2 when a spec or
-    /// the revision cannot be read.
+    /// non-breaking. Exit codes: 0; 1 when `--fail-on` is reached by a change that is
+    /// not accepted, or an accepted entry is stale, or `--check-versions` finds a version
+    /// too low; 2 when a spec, the revision, the accepted file or a manifest cannot be
+    /// read.
     Diff {
         /// The base: a file, if one exists at that path, or else a git revision of the
         /// spec [default: HEAD].
@@ -72,9 +76,18 @@ enum Task {
         /// How to print the changes.
         #[arg(long, value_enum, default_value = "text")]
         format: changes::Format,
-        /// Exit 1 when any change is at this level or worse.
+        /// Exit 1 when any change that is not accepted is at this level or worse, or
+        /// when an accepted entry matches no change.
         #[arg(long, value_enum, value_name = "LEVEL")]
         fail_on: Option<changes::FailOn>,
+        /// The accepted changes, instead of accepted-changes.yaml beside the spec (which
+        /// may be absent).
+        #[arg(long, value_name = "PATH")]
+        accepted: Option<PathBuf>,
+        /// Check that the versions of stablemint-raw and stablemint moved from the base
+        /// revision as the changes need; exit 1 naming the versions required if not.
+        #[arg(long)]
+        check_versions: bool,
     },
 }
 
@@ -129,7 +142,19 @@ fn main() -> ExitCode {
             spec,
             format,
             fail_on,
-        } => changes::run(&root, base.as_deref(), spec, format, fail_on),
+            accepted,
+            check_versions,
+        } => changes::run(
+            &root,
+            changes::Options {
+                base,
+                spec,
+                format,
+                fail_on,
+                accepted,
+                check_versions,
+            },
+        ),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -58,11 +58,15 @@
 //! | `signed-field-added` | breaking | as the wire | project | The request signature starts covering a body field: every caller's signature changes. |
 //! | `signed-field-removed` | breaking | as the wire | project | The request signature stops covering the body field: every caller's signature changes. |
 //! | `signed-field-changed` | breaking | as the wire | project | The request signature covers another body field: every caller's signature changes. |
-//! | `idempotency-key-field-added` | non-breaking | as the wire | project | Calls gain an idempotency key and become safe to retry. |
-//! | `idempotency-key-field-removed` | breaking | as the wire | project | Calls lose their idempotency key and are no longer retried safely. |
-//! | `idempotency-key-field-changed` | breaking | as the wire | project | The idempotency key moves to another body field: keys already sent no longer match. |
+//! | `signed-parameter-added` | breaking | as the wire | project | The request signature starts covering a parameter: every caller's signature changes. |
+//! | `signed-parameter-removed` | breaking | as the wire | project | The request signature stops covering the parameter: every caller's signature changes. |
+//! | `signed-parameter-changed` | breaking | as the wire | project | The request signature covers another parameter: every caller's signature changes. |
+//! | `auth-changed` | breaking | as the wire | project | Authentication changes form (a signed body field, a signed parameter, `auth: none`): every caller's requests change. |
+//! | `idempotency-key-field-added` | non-breaking | as the wire | project | The client starts adding a key and retrying calls that may have reached StableMint; no caller's code or request breaks. |
+//! | `idempotency-key-field-removed` | breaking | as the wire | project | At least possibly breaking, and counted as breaking: nothing fails to compile, but a call that may have reached StableMint is no longer retried, and a caller that resends after a timeout has no key and may create a duplicate. |
+//! | `idempotency-key-field-changed` | breaking | as the wire | project | The key moves to another body field: a key a caller set in the old one is no longer the key, and a resend with it creates a duplicate. |
 //! | `new-required-request-parameter` | breaking | as the wire | oasdiff | Requests without it are rejected; the method gains an argument. |
-//! | `new-optional-request-parameter` | non-breaking | breaking | oasdiff | Positional interface: the method gains an `Option<T>` argument. |
+//! | `new-optional-request-parameter` | non-breaking | as the wire; breaking for stablemint-raw | oasdiff | `stablemint::Client` takes optional parameters in a generated `#[non_exhaustive]` options type with a builder: a new one is a new setter. stablemint-raw: its positional method gains an argument, which breaks direct callers of stablemint-raw. |
 //! | `new-request-path-parameter` | breaking | as the wire | oasdiff | The path changes; the method gains an argument. |
 //! | `request-parameter-removed` | possibly-breaking | breaking | oasdiff | The method loses the argument. |
 //! | `request-parameter-became-required` | breaking | as the wire | oasdiff | Requests without it are rejected; the argument's type changes. |
@@ -204,23 +208,37 @@
 
 #![warn(missing_docs)]
 
+mod accepted;
+mod escape;
+mod identity;
+mod locate;
 mod model;
 mod render;
 pub mod rules;
 mod rust_type;
 mod structural;
+mod versions;
 mod walk;
 
+use serde_json::Value;
 use stablemint_codegen::spec;
 
-pub use model::{Change, Level, Location, Report, Side, SpecError};
+pub use accepted::{ACCEPTED_IN_REPO, Accepted, AcceptedError, Entry};
+pub use identity::FINGERPRINT_LEN;
+pub use locate::Lines;
+pub use model::{
+    Acceptance, Change, Level, Location, Report, Side, Source, SpecError, SpecFile,
+};
+pub use render::Format;
+pub use versions::{
+    Bump, CRATES, CrateVersion, Declared, Manifest, VersionCheck, WORKSPACE_MANIFEST, declared,
+};
 
-/// Classifies every change from the spec `base_source` to the spec `head_source`
-/// (YAML or JSON text).
+/// Classifies every change from the spec `base` to the spec `head`.
 ///
 /// Fails only when a text is not YAML or not a mapping at the top level; any document
 /// that parses is classified, however broken, without panicking.
-pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecError> {
+pub fn classify(base: Source<'_>, head: Source<'_>) -> Result<Report, SpecError> {
     let parse = |side: Side, source: &str| {
         let document = spec::parse_yaml(source).map_err(|e| SpecError {
             side,
@@ -237,14 +255,19 @@ pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecErro
             })
         }
     };
-    let base = parse(Side::Base, base_source)?;
-    let head = parse(Side::Head, head_source)?;
+    let base_doc = parse(Side::Base, base.text)?;
+    let head_doc = parse(Side::Head, head.text)?;
 
-    let mut walker = walk::Walker::new(&base, &head);
+    let mut walker = walk::Walker::new(&base_doc, &head_doc);
     walker.walk();
-    let leaves = structural::leaves(&base, &head);
+    let leaves = structural::leaves(&base_doc, &head_doc);
     let mut changes = walker.changes;
-    changes.extend(structural::unexplained(&leaves, &walker.covered));
+    changes.extend(structural::unexplained(
+        &leaves,
+        &walker.covered,
+        &base_doc,
+        &head_doc,
+    ));
 
     let mut unique: Vec<Change> = Vec::with_capacity(changes.len());
     for change in changes {
@@ -254,7 +277,56 @@ pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecErro
     }
     // Stable: within a level, the order of the documents.
     unique.sort_by_key(|c| std::cmp::Reverse(c.level));
-    Ok(Report { changes: unique })
+    if !unique.is_empty() {
+        place(&mut unique, (base.text, &base_doc), head.text);
+    }
+    let file = |source: Source<'_>| SpecFile {
+        file: source.file.to_owned(),
+        revision: source.revision.map(str::to_owned),
+    };
+    Ok(Report {
+        base: file(base),
+        head: file(head),
+        changes: unique,
+        stale: Vec::new(),
+    })
+}
+
+/// Fills in each change's lines: in its own spec, and where it shows in the head.
+fn place(changes: &mut [Change], (base_text, base_doc): (&str, &Value), head_text: &str) {
+    let base_lines = Lines::of(base_text);
+    let head_lines = Lines::of(head_text);
+    for change in changes {
+        let location = &mut change.location;
+        match location.side {
+            Side::Head => {
+                location.line = head_lines.line(&location.pointer);
+                location.head_line = location.line;
+            }
+            Side::Base => {
+                location.line = base_lines.line(&location.pointer);
+                location.head_line =
+                    head_lines.line(&enclosing_by_key(base_doc, &location.pointer));
+            }
+        }
+    }
+}
+
+/// The longest prefix of `pointer` that names things by key only: array positions
+/// in the base mean nothing in the head, where elements may have moved.
+fn enclosing_by_key(base: &Value, pointer: &str) -> String {
+    let mut node = Some(base);
+    let mut end = 0;
+    for segment in pointer.split('/').skip(1) {
+        match node {
+            Some(Value::Object(map)) => {
+                node = map.get(&segment.replace("~1", "/").replace("~0", "~"));
+            }
+            _ => break,
+        }
+        end += segment.len() + 1;
+    }
+    pointer[..end].to_owned()
 }
 
 #[cfg(test)]

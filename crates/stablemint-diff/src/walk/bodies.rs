@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 use stablemint_codegen::spec::{follow, pointer_segment};
 
-use super::{Dir, Pair, Scope, Seen, Site, Walker, object_at, ref_of};
+use super::{At, Dir, Pair, Scope, Seen, Site, Walker, object_at, ref_of};
+use crate::escape::word;
 
 impl Walker<'_> {
     pub(super) fn request_body(
@@ -34,7 +35,7 @@ impl Walker<'_> {
                 self.emit(
                     id,
                     Some(label),
-                    &body_at,
+                    At::head(&body_at),
                     format!("{presence} request body added"),
                     None,
                     &[&body_at],
@@ -44,7 +45,7 @@ impl Walker<'_> {
                 self.emit(
                     "request-body-removed",
                     Some(label),
-                    &body_at,
+                    At::base(&body_at),
                     "request body removed".into(),
                     None,
                     &[&body_at],
@@ -61,7 +62,7 @@ impl Walker<'_> {
                     self.emit(
                         id,
                         Some(label),
-                        &h_at,
+                        At::head(&h_at),
                         format!("request body became {became}"),
                         None,
                         &[&covers[0], &covers[1]],
@@ -157,8 +158,8 @@ impl Walker<'_> {
             self.emit(
                 id,
                 Some(label),
-                &pointer,
-                format!("response status {status} added"),
+                At::head(&pointer),
+                format!("response status {} added", word(status)),
                 Some((&from, &to)),
                 &[&pointer],
             );
@@ -179,8 +180,8 @@ impl Walker<'_> {
                 self.emit(
                     id,
                     Some(label),
-                    &pointer,
-                    format!("response status {status} removed"),
+                    At::base(&pointer),
+                    format!("response status {} removed", word(status)),
                     Some((&from, &to)),
                     &[&pointer],
                 );

@@ -5,6 +5,7 @@
 //! (see [`crate::structural`]) reports only what is left.
 
 mod bodies;
+mod extension;
 mod operations;
 mod parameters;
 mod schemas;
@@ -16,8 +17,10 @@ use serde_json::Value;
 
 use stablemint_codegen::spec::pointer_segment;
 
+use crate::escape::code;
+use crate::identity::fingerprint;
 use crate::rules::{self, RustLevel};
-use crate::{Change, Level, Location};
+use crate::{Change, Level, Location, Side};
 
 /// Which way a schema travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,41 @@ struct Pair<'a, 'p> {
     head_at: &'p str,
 }
 
+/// Where a change points: a pointer into one of the two specs, and for changes that
+/// would otherwise share their rule, operation and pointer, what tells them apart.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    pointer: &'p str,
+    side: Side,
+    subject: Option<&'p str>,
+}
+
+impl<'p> At<'p> {
+    /// Into the head spec.
+    fn head(pointer: &'p str) -> Self {
+        Self {
+            pointer,
+            side: Side::Head,
+            subject: None,
+        }
+    }
+
+    /// Into the base spec: for what the head no longer has.
+    fn base(pointer: &'p str) -> Self {
+        Self {
+            side: Side::Base,
+            ..Self::head(pointer)
+        }
+    }
+
+    fn about(self, subject: &'p str) -> Self {
+        Self {
+            subject: Some(subject),
+            ..self
+        }
+    }
+}
+
 /// What a change is about, for its message and location.
 struct Site<'s> {
     operation: Option<&'s str>,
@@ -76,8 +114,8 @@ impl Site<'_> {
         };
         match self.scope {
             Scope::Body => format!("{direction} body"),
-            Scope::Property => format!("{direction} property `{}`", self.name),
-            Scope::Parameter => format!("parameter `{}`", self.name),
+            Scope::Property => format!("{direction} property {}", code(self.name)),
+            Scope::Parameter => format!("parameter {}", code(self.name)),
         }
     }
 }
@@ -106,6 +144,16 @@ impl<'a> Walker<'a> {
         self.component_schemas();
     }
 
+    /// Where `pointer` is: in the head spec when the head has it, else in the base.
+    /// Only for pointers that name things by key, never by position.
+    fn at<'p>(&self, pointer: &'p str) -> At<'p> {
+        if self.head.pointer(pointer).is_some() {
+            At::head(pointer)
+        } else {
+            At::base(pointer)
+        }
+    }
+
     /// Records a change; `rust_from_to` is the Rust type before and after, when the
     /// rule's Rust level depends on it. Returns false, recording nothing, for an id that
     /// is not in the table: what it would have explained is then left to the structural
@@ -114,7 +162,7 @@ impl<'a> Walker<'a> {
         &mut self,
         id: &str,
         operation: Option<&str>,
-        pointer: &str,
+        at: At<'_>,
         message: String,
         rust_from_to: Option<(&str, &str)>,
         covers: &[&str],
@@ -152,14 +200,21 @@ impl<'a> Walker<'a> {
             }
             _ => message,
         };
+        let message = match rule.raw {
+            Some(raw) => format!("{message} (stablemint-raw: {raw})"),
+            None => message,
+        };
+        let doc = match at.side {
+            Side::Base => self.base,
+            Side::Head => self.head,
+        };
         self.changes.push(Change {
             id: rule.id,
             level,
-            location: Location {
-                operation: operation.map(str::to_owned),
-                pointer: pointer.to_owned(),
-            },
+            location: Location::new(operation, at.pointer, at.side),
             message,
+            fingerprint: fingerprint(rule.id, operation, doc, at.pointer, at.subject),
+            accepted: None,
         });
         self.covered.extend(covers.iter().map(|c| (*c).to_owned()));
         true
@@ -181,7 +236,7 @@ impl<'a> Walker<'a> {
             self.emit(
                 "info-version-changed",
                 None,
-                "/info/version",
+                At::head("/info/version"),
                 format!(
                     "info.version changed from {} to {}: the `api-version` header changes",
                     show(b),
@@ -201,8 +256,8 @@ impl<'a> Walker<'a> {
             self.emit(
                 "api-schema-added",
                 None,
-                &at,
-                format!("schema `{name}` added"),
+                At::head(&at),
+                format!("schema {} added", code(name)),
                 None,
                 &[&at],
             );
@@ -212,8 +267,12 @@ impl<'a> Walker<'a> {
             self.emit(
                 "api-schema-removed",
                 None,
-                &at,
-                format!("schema `{name}` removed: the type `types::{name}` disappears"),
+                At::base(&at),
+                format!(
+                    "schema {} removed: the type {} disappears",
+                    code(name),
+                    code(&format!("types::{name}"))
+                ),
                 None,
                 &[&at],
             );
@@ -238,29 +297,29 @@ fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
     value.get(key).and_then(Value::as_str)
 }
 
-/// `POST /session/embedded`.
+/// `POST /session/embedded`, as a change's operation.
 pub(crate) fn label(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_uppercase())
 }
 
-/// A Rust type for a message: a path in backticks, a description as it is.
+/// A Rust type for a message: a path as code, a description as it is.
 fn show_type(ty: &str) -> String {
-    if ty.starts_with("a ") || ty.starts_with("an ") || ty.starts_with("no ") || ty.contains('`') {
+    if ty.starts_with("a ") || ty.starts_with("an ") || ty.starts_with("no ") {
         ty.to_owned()
     } else {
-        format!("`{ty}`")
+        code(ty)
     }
 }
 
-/// A short JSON rendering of a value for a message.
+/// A short JSON rendering of a value for a message, as code.
 pub(crate) fn show(value: &Value) -> String {
     let text = value.to_string();
     const MAX: usize = 60;
     if text.chars().count() > MAX {
         let cut: String = text.chars().take(MAX).collect();
-        format!("`{cut}…`")
+        code(&format!("{cut}…"))
     } else {
-        format!("`{text}`")
+        code(&text)
     }
 }
 

@@ -4,7 +4,8 @@
 use serde_json::Value;
 use stablemint_codegen::spec::{METHODS, pointer_segment};
 
-use super::{Seen, Walker, label, object_at, str_at};
+use super::{At, Seen, Walker, label, object_at, str_at};
+use crate::escape::code;
 
 impl Walker<'_> {
     pub(super) fn paths(&mut self) {
@@ -54,8 +55,8 @@ impl Walker<'_> {
         self.emit(
             "endpoint-added",
             Some(&label),
-            &at,
-            format!("operation {label} added"),
+            At::head(&at),
+            format!("operation {} added", code(&label)),
             None,
             &[&at],
         );
@@ -86,8 +87,8 @@ impl Walker<'_> {
         self.emit(
             id,
             Some(&label),
-            &at,
-            format!("operation {label} removed {how}"),
+            At::base(&at),
+            format!("operation {} removed {how}", code(&label)),
             None,
             &[&at],
         );
@@ -112,19 +113,21 @@ impl Walker<'_> {
                 (Some(from), Some(to)) => (
                     "api-operation-id-removed",
                     format!(
-                        "operationId `{from}` replaced by `{to}`: the client method is renamed"
+                        "operationId {} replaced by {}: the client method is renamed",
+                        code(from),
+                        code(to)
                     ),
                 ),
                 (Some(from), None) => (
                     "api-operation-id-removed",
-                    format!("operationId `{from}` removed"),
+                    format!("operationId {} removed", code(from)),
                 ),
                 (None, to) => (
                     "api-operation-id-added",
-                    format!("operationId `{}` added", to.unwrap_or_default()),
+                    format!("operationId {} added", code(to.unwrap_or_default())),
                 ),
             };
-            self.emit(id, op, &pointer, message, None, &[&pointer]);
+            self.emit(id, op, self.at(&pointer), message, None, &[&pointer]);
         }
 
         let deprecated = |v: &Value| v.get("deprecated").and_then(Value::as_bool) == Some(true);
@@ -138,8 +141,8 @@ impl Walker<'_> {
             self.emit(
                 id,
                 op,
-                &pointer,
-                format!("operation {label} {verb}"),
+                self.at(&pointer),
+                format!("operation {} {verb}", code(&label)),
                 None,
                 &[&pointer],
             );
@@ -151,81 +154,6 @@ impl Walker<'_> {
         self.request_body(&label, b, h, &at, &mut seen);
         let mut seen = Seen::new();
         self.responses(&label, b, h, &at, &mut seen);
-    }
-
-    /// `x-stablemint: { signedField, idempotencyKeyField }`.
-    fn extension(&mut self, label: &str, b: &Value, h: &Value, at: &str) {
-        const KEY: &str = "x-stablemint";
-        const FIELDS: [&str; 2] = ["signedField", "idempotencyKeyField"];
-        let (bx, hx) = (b.get(KEY), h.get(KEY));
-        if bx == hx {
-            return;
-        }
-        let ext_at = format!("{at}/{KEY}");
-        let well_formed = |x: Option<&Value>| match x {
-            None => true,
-            Some(Value::Object(map)) => map
-                .iter()
-                .all(|(k, v)| FIELDS.contains(&k.as_str()) && v.is_string()),
-            Some(_) => false,
-        };
-        let field = |x: Option<&Value>, f: &str| -> Result<Option<String>, ()> {
-            match x.and_then(|x| x.get(f)) {
-                None => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(()),
-            }
-        };
-        let whole = match (bx.is_some(), hx.is_some()) {
-            (false, true) => " (x-stablemint added)",
-            (true, false) => " (x-stablemint removed)",
-            _ => "",
-        };
-        for f in FIELDS {
-            let (Ok(from), Ok(to)) = (field(bx, f), field(hx, f)) else {
-                continue;
-            };
-            let pointer = format!("{ext_at}/{f}");
-            let (kind, message) = match (f, &from, &to) {
-                (_, a, b) if a == b => continue,
-                ("signedField", None, Some(to)) => (
-                    "signed-field-added",
-                    format!("the request signature now covers the body field `{to}`"),
-                ),
-                ("signedField", Some(from), None) => (
-                    "signed-field-removed",
-                    format!("the request signature no longer covers the body field `{from}`"),
-                ),
-                ("signedField", Some(from), Some(to)) => (
-                    "signed-field-changed",
-                    format!("the request signature covers `{to}` instead of `{from}`"),
-                ),
-                (_, None, Some(to)) => (
-                    "idempotency-key-field-added",
-                    format!("the body field `{to}` carries the idempotency key"),
-                ),
-                (_, Some(from), None) => (
-                    "idempotency-key-field-removed",
-                    format!("the body field `{from}` no longer carries an idempotency key"),
-                ),
-                (_, Some(from), Some(to)) => (
-                    "idempotency-key-field-changed",
-                    format!("the idempotency key moves from the body field `{from}` to `{to}`"),
-                ),
-                (_, None, None) => continue,
-            };
-            self.emit(
-                kind,
-                Some(label),
-                &pointer,
-                format!("{message}{whole}"),
-                None,
-                &[&pointer],
-            );
-        }
-        if (bx.is_none() || hx.is_none()) && well_formed(bx) && well_formed(hx) {
-            self.cover(&[&ext_at]);
-        }
     }
 }
 

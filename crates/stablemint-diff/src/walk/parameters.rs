@@ -3,7 +3,8 @@
 use serde_json::Value;
 use stablemint_codegen::spec::follow;
 
-use super::{Dir, Pair, Scope, Seen, Site, Walker, str_at};
+use super::{At, Dir, Pair, Scope, Seen, Site, Walker, str_at};
+use crate::escape::{code, word};
 
 impl Walker<'_> {
     pub(super) fn parameters(
@@ -32,8 +33,12 @@ impl Walker<'_> {
             self.emit(
                 id,
                 Some(label),
-                &hp.element_at,
-                format!("{presence} {} parameter `{}` added", hp.place, hp.name),
+                At::head(&hp.element_at),
+                format!(
+                    "{presence} {} parameter {} added",
+                    word(&hp.place),
+                    code(&hp.name)
+                ),
                 None,
                 &[&hp.element_at],
             );
@@ -43,8 +48,8 @@ impl Walker<'_> {
                 self.emit(
                     "request-parameter-removed",
                     Some(label),
-                    &bp.element_at,
-                    format!("{} parameter `{}` removed", bp.place, bp.name),
+                    At::base(&bp.element_at),
+                    format!("{} parameter {} removed", word(&bp.place), code(&bp.name)),
                     None,
                     &[&bp.element_at],
                 );
@@ -64,8 +69,12 @@ impl Walker<'_> {
                 self.emit(
                     id,
                     Some(label),
-                    &hp.resolved_at,
-                    format!("{} parameter `{}` became {became}", hp.place, hp.name),
+                    At::head(&hp.resolved_at),
+                    format!(
+                        "{} parameter {} became {became}",
+                        word(&hp.place),
+                        code(&hp.name)
+                    ),
                     None,
                     &[&covers[0], &covers[1]],
                 );
@@ -158,3 +167,4 @@ fn is_required_param(param: &Value) -> bool {
     param.get("required").and_then(Value::as_bool) == Some(true)
         || param.get("in").and_then(Value::as_str) == Some("path")
 }
+

@@ -7,8 +7,10 @@ use serde_json::Value;
 use stablemint_codegen::spec::{self, follow, pointer_segment};
 
 use super::{
-    Dir, Pair, Scope, Seen, Site, Walker, change_words, object_at, prefix, ref_of, show, str_at,
+    At, Dir, Pair, Scope, Seen, Site, Walker, change_words, object_at, prefix, ref_of, show,
+    str_at,
 };
+use crate::escape::code;
 use crate::rust_type::rust_type;
 
 impl Walker<'_> {
@@ -26,12 +28,11 @@ impl Walker<'_> {
                 Scope::Parameter => None,
             };
             if let Some(id) = id {
-                let shown =
-                    |r: Option<&str>| r.map_or("an inline schema".to_owned(), |r| format!("`{r}`"));
+                let shown = |r: Option<&str>| r.map_or("an inline schema".to_owned(), code);
                 self.emit(
                     &id,
                     op,
-                    pair.head_at,
+                    At::head(pair.head_at),
                     format!(
                         "{} changed from {} to {}",
                         site.what(),
@@ -162,12 +163,12 @@ impl Walker<'_> {
         self.emit(
             &format!("{prefix}-{suffix}"),
             site.operation,
-            at,
+            At::head(at),
             format!(
-                "{dimension} of {} changed from `{}` to `{}`",
+                "{dimension} of {} changed from {} to {}",
                 site.what(),
-                type_format(bt, bf),
-                type_format(ht, hf)
+                code(&type_format(bt, bf)),
+                code(&type_format(ht, hf))
             ),
             rust,
             &covers.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -198,7 +199,7 @@ impl Walker<'_> {
                 self.emit(
                     &format!("{prefix}-became-enum"),
                     site.operation,
-                    at,
+                    At::head(at),
                     format!("{} became an enum", site.what()),
                     rust,
                     &covers,
@@ -208,7 +209,7 @@ impl Walker<'_> {
                 self.emit(
                     &format!("{prefix}-became-not-enum"),
                     site.operation,
-                    at,
+                    At::head(at),
                     format!("{} is no longer an enum", site.what()),
                     rust,
                     &covers,
@@ -217,20 +218,22 @@ impl Walker<'_> {
             (Some(be), Some(he)) => {
                 let mut explained = true;
                 for value in be.iter().filter(|v| !he.contains(v)) {
+                    let subject = value.to_string();
                     explained &= self.emit(
                         &format!("{prefix}-enum-value-removed"),
                         site.operation,
-                        at,
+                        At::head(at).about(&subject),
                         format!("enum value {} removed from {}", show(value), site.what()),
                         rust,
                         &[],
                     );
                 }
                 for value in he.iter().filter(|v| !be.contains(v)) {
+                    let subject = value.to_string();
                     explained &= self.emit(
                         &format!("{prefix}-enum-value-added"),
                         site.operation,
-                        at,
+                        At::head(at).about(&subject),
                         format!("enum value {} added to {}", show(value), site.what()),
                         rust,
                         &[],
@@ -287,7 +290,7 @@ impl Walker<'_> {
             self.emit(
                 &format!("{prefix}-{name}-{action}"),
                 site.operation,
-                at,
+                At::head(at),
                 format!(
                     "`{keyword}` of {what} {}",
                     change_words(b.get(keyword), h.get(keyword))
@@ -308,7 +311,7 @@ impl Walker<'_> {
             self.emit(
                 &format!("{prefix}-pattern-{action}"),
                 site.operation,
-                at,
+                At::head(at),
                 format!(
                     "`pattern` of {what} {}",
                     change_words(b.get("pattern"), h.get("pattern"))
@@ -360,8 +363,8 @@ impl Walker<'_> {
             self.emit(
                 id,
                 op,
-                &at,
-                format!("{presence} {direction} property `{}` added", path(name)),
+                At::head(&at),
+                format!("{presence} {direction} property {} added", code(&path(name))),
                 None,
                 &[&at],
             );
@@ -386,8 +389,8 @@ impl Walker<'_> {
                 self.emit(
                     id,
                     op,
-                    &at,
-                    format!("{presence}{direction} property `{}` removed", path(name)),
+                    At::base(&at),
+                    format!("{presence}{direction} property {} removed", code(&path(name))),
                     None,
                     &[&at],
                 );
@@ -417,7 +420,7 @@ impl Walker<'_> {
                 self.emit(
                     id,
                     op,
-                    &hprop_at,
+                    At::head(&hprop_at),
                     format!("{} became {became}", inner.what()),
                     None,
                     &[],
