@@ -158,7 +158,11 @@ fn read_accepted(root: &Path, spec: &Path, path: Option<&Path>) -> Result<Accept
 }
 
 /// Each crate's version at `revision` and in the working tree, judged by the changes.
-fn check_versions(repo: &Repository, revision: &str, report: &Report) -> Result<VersionCheck, Failure> {
+fn check_versions(
+    repo: &Repository,
+    revision: &str,
+    report: &Report,
+) -> Result<VersionCheck, Failure> {
     let at_revision = |path: &str| repo.show(revision, path).map_err(Failure::input);
     let in_tree = |path: &str| {
         std::fs::read_to_string(repo.top.join(path))

@@ -128,9 +128,6 @@ mod tests {
             "ok%0A::error file=x::forged%0D%250A"
         );
         assert!(!annotation_message(forged).contains('\n'));
-        assert_eq!(
-            annotation_property("a,b:c%\u{1b}"),
-            r"a%2Cb%3Ac%25\u{1b}"
-        );
+        assert_eq!(annotation_property("a,b:c%\u{1b}"), r"a%2Cb%3Ac%25\u{1b}");
     }
 }

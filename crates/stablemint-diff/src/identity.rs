@@ -100,12 +100,18 @@ mod tests {
             {"schema": {}},
         ]}}, "e": ["a", 1]});
         let stable = |p: &str| stable_pointer(&doc, p);
-        assert_eq!(stable("/p/post/parameters/0"), "/p/post/parameters/header:x-trace");
+        assert_eq!(
+            stable("/p/post/parameters/0"),
+            "/p/post/parameters/header:x-trace"
+        );
         assert_eq!(
             stable("/p/post/parameters/1/x"),
             "/p/post/parameters/#~1components~1parameters~1Page/x"
         );
-        assert_eq!(stable("/p/post/parameters/2/schema"), "/p/post/parameters/2/schema");
+        assert_eq!(
+            stable("/p/post/parameters/2/schema"),
+            "/p/post/parameters/2/schema"
+        );
         assert_eq!(stable("/e/0"), "/e/\"a\"");
         assert_eq!(stable("/e/1"), "/e/1");
         assert_eq!(stable("/e/7"), "/e/7");
@@ -116,25 +122,44 @@ mod tests {
     #[test]
     fn a_parameter_added_before_another_keeps_its_fingerprint() {
         let before = json!({"ps": [{"in": "query", "name": "page"}]});
-        let after = json!({"ps": [{"in": "query", "name": "new"}, {"in": "query", "name": "page"}]});
+        let after =
+            json!({"ps": [{"in": "query", "name": "new"}, {"in": "query", "name": "page"}]});
         let id = "request-parameter-became-required";
         let a = fingerprint(id, Some("GET /x"), &before, "/ps/0", None);
         let b = fingerprint(id, Some("GET /x"), &after, "/ps/1", None);
         assert_eq!(a, b);
         assert_eq!(a.len(), FINGERPRINT_LEN);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         // Each of the parts counts.
-        assert_ne!(a, fingerprint("request-parameter-removed", Some("GET /x"), &before, "/ps/0", None));
+        assert_ne!(
+            a,
+            fingerprint(
+                "request-parameter-removed",
+                Some("GET /x"),
+                &before,
+                "/ps/0",
+                None
+            )
+        );
         assert_ne!(a, fingerprint(id, Some("GET /y"), &before, "/ps/0", None));
         assert_ne!(a, fingerprint(id, None, &before, "/ps/0", None));
         assert_ne!(a, fingerprint(id, Some("GET /x"), &after, "/ps/0", None));
-        assert_ne!(a, fingerprint(id, Some("GET /x"), &before, "/ps/0", Some("\"v\"")));
+        assert_ne!(
+            a,
+            fingerprint(id, Some("GET /x"), &before, "/ps/0", Some("\"v\""))
+        );
     }
 
     #[test]
     fn the_hash_is_sha256_of_the_parts() {
         // The digest of "a\0\0/b\0\0", computed independently (`printf 'a\0\0/b\0\0' |
         // sha256sum`), pins the scheme: a change of it changes every accepted entry.
-        assert_eq!(fingerprint("a", None, &json!({}), "/b", None), "5dfa39147491");
+        assert_eq!(
+            fingerprint("a", None, &json!({}), "/b", None),
+            "5dfa39147491"
+        );
     }
 }

@@ -226,9 +226,7 @@ use stablemint_codegen::spec;
 pub use accepted::{ACCEPTED_IN_REPO, Accepted, AcceptedError, Entry};
 pub use identity::FINGERPRINT_LEN;
 pub use locate::Lines;
-pub use model::{
-    Acceptance, Change, Level, Location, Report, Side, Source, SpecError, SpecFile,
-};
+pub use model::{Acceptance, Change, Level, Location, Report, Side, Source, SpecError, SpecFile};
 pub use render::Format;
 pub use versions::{
     Bump, CRATES, CrateVersion, Declared, Manifest, VersionCheck, WORKSPACE_MANIFEST, declared,

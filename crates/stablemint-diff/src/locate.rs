@@ -199,7 +199,16 @@ second: 3
         let lines = Lines::of("a: 1\nb: [\nc: 2\n");
         assert_eq!(lines.exact("/a"), Some(1));
         assert_eq!(Lines::of("").line("/a"), None);
-        for text in ["{", "]", "- a\nb: c", "a: b: c", "\t", "? : :", "&a *a", "!!map ["] {
+        for text in [
+            "{",
+            "]",
+            "- a\nb: c",
+            "a: b: c",
+            "\t",
+            "? : :",
+            "&a *a",
+            "!!map [",
+        ] {
             let _ = Lines::of(text).line("/x/0");
         }
     }

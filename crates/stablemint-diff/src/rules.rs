@@ -262,7 +262,8 @@ pub fn markdown_table() -> String {
             r.rust.as_str(),
             r.raw.map_or("", |_| "; breaking for stablemint-raw"),
             r.reason.replace('|', "\\|"),
-            r.raw.map_or(String::new(), |raw| format!(" stablemint-raw: {raw}.")),
+            r.raw
+                .map_or(String::new(), |raw| format!(" stablemint-raw: {raw}.")),
         ));
     }
     out

@@ -139,10 +139,17 @@ fn find<'t, 'i>(table: &'t DeTable<'i>, path: &[&str]) -> Option<&'t Spanned<DeV
 fn read(value: &Spanned<DeValue<'_>>, manifest: Manifest<'_>) -> Result<Declared, String> {
     let line = line_of(manifest.text, value.span());
     let DeValue::String(text) = value.get_ref() else {
-        return Err(format!("{}:{line}: the version is not a string", manifest.file));
+        return Err(format!(
+            "{}:{line}: the version is not a string",
+            manifest.file
+        ));
     };
-    let version = Version::parse(text)
-        .map_err(|e| format!("{}:{line}: version {text:?} is not semver: {e}", manifest.file))?;
+    let version = Version::parse(text).map_err(|e| {
+        format!(
+            "{}:{line}: version {text:?} is not semver: {e}",
+            manifest.file
+        )
+    })?;
     Ok(Declared {
         version,
         file: manifest.file.to_owned(),
@@ -262,13 +269,19 @@ mod tests {
             file: "crates/a/Cargo.toml",
             text: "[package]\nname = \"a\"\nversion = { workspace = true }\n",
         };
-        assert_eq!(declared(table_form, root).unwrap().version, Version::new(0, 3, 1));
+        assert_eq!(
+            declared(table_form, root).unwrap().version,
+            Version::new(0, 3, 1)
+        );
         let literal = Manifest {
             file: "crates/b/Cargo.toml",
             text: "[package]\nname = \"b\"\n\nversion = \"1.2.3-rc.1\"\n",
         };
         let found = declared(literal, root).unwrap();
-        assert_eq!((found.file.as_str(), found.line), ("crates/b/Cargo.toml", 4));
+        assert_eq!(
+            (found.file.as_str(), found.line),
+            ("crates/b/Cargo.toml", 4)
+        );
         assert_eq!(found.version, Version::parse("1.2.3-rc.1").unwrap());
     }
 
@@ -284,13 +297,18 @@ mod tests {
         };
         let error = |text| declared(manifest(text), root).unwrap_err();
         assert!(error("[package").starts_with("crates/a/Cargo.toml: not valid TOML: "));
-        assert_eq!(error("[package]\nname = \"a\"\n"), "crates/a/Cargo.toml: no `package.version`");
+        assert_eq!(
+            error("[package]\nname = \"a\"\n"),
+            "crates/a/Cargo.toml: no `package.version`"
+        );
         assert_eq!(
             error("[package]\nversion = 3\n"),
             "crates/a/Cargo.toml:2: the version is not a string"
         );
-        assert!(error("[package]\nversion = \"1.x\"\n")
-            .starts_with("crates/a/Cargo.toml:2: version \"1.x\" is not semver: "));
+        assert!(
+            error("[package]\nversion = \"1.x\"\n")
+                .starts_with("crates/a/Cargo.toml:2: version \"1.x\" is not semver: ")
+        );
         assert_eq!(
             error("[package]\nversion.workspace = true\n"),
             "crates/a/Cargo.toml: `version.workspace = true`, but Cargo.toml has no \

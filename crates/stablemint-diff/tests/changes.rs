@@ -525,4 +525,3 @@ fn malformed_documents_do_not_panic() {
         let _ = compare(BASE, a).unwrap();
     }
 }
-

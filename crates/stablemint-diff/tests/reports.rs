@@ -5,14 +5,16 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use stablemint_diff::{
-    Accepted, Bump, Format, Level, Report, Side, Source, classify, rules,
-};
+use stablemint_diff::{Accepted, Bump, Format, Level, Report, Side, Source, classify, rules};
 
 /// A new required request property, a summary, and `nullable` (unclassified): one
 /// change of each level.
 fn three_levels(d: &mut Value) {
-    set(d, &format!("{REQ}/properties/sku"), json!({"type": "string"}));
+    set(
+        d,
+        &format!("{REQ}/properties/sku"),
+        json!({"type": "string"}),
+    );
     require(d, REQ, "sku");
     set(d, &format!("{OP}/summary"), json!("Create an item."));
     set(d, &format!("{ITEM}/properties/title/nullable"), json!(true));
@@ -89,7 +91,10 @@ fn a_removal_is_on_the_base_line_and_shows_where_it_was_in_the_head() {
     assert_eq!(change.location.side, Side::Base);
     assert_eq!(
         change.location.line,
-        Some(line_after(&base, &["ItemRequest:", "properties:", "email:"]))
+        Some(line_after(
+            &base,
+            &["ItemRequest:", "properties:", "email:"]
+        ))
     );
     // The head has no `email`: the closest enclosing key it has is `properties`.
     assert_eq!(
@@ -152,29 +157,49 @@ fn fingerprints_survive_unrelated_edits_and_reformatting() {
             .unwrap()
             .as_array_mut()
             .unwrap();
-        params.insert(0, json!({"name": "x-trace", "in": "header", "schema": {"type": "string"}}));
+        params.insert(
+            0,
+            json!({"name": "x-trace", "in": "header", "schema": {"type": "string"}}),
+        );
         params[3]["required"] = json!(true);
     });
     assert_eq!(
-        moved.changes.iter().find(|c| c.id == "request-parameter-became-required").map(|c| c.location.pointer.as_str()),
+        moved
+            .changes
+            .iter()
+            .find(|c| c.id == "request-parameter-became-required")
+            .map(|c| c.location.pointer.as_str()),
         Some("/paths/~1items/post/parameters/3")
     );
-    assert_eq!(fingerprint_of(&moved, "request-parameter-became-required"), alone);
+    assert_eq!(
+        fingerprint_of(&moved, "request-parameter-became-required"),
+        alone
+    );
     // Another change elsewhere, and the same texts as JSON: nothing moves.
     let both = run(keep, |d| {
         page(d);
         set(d, &format!("{OP}/parameters/2/required"), json!(true));
     });
-    assert_eq!(fingerprint_of(&both, "request-parameter-became-required"), alone);
+    assert_eq!(
+        fingerprint_of(&both, "request-parameter-became-required"),
+        alone
+    );
     let (base, head) = texts(keep, required);
     let as_json = |text: &str| {
         serde_json::to_string_pretty(&serde_yaml::from_str::<Value>(text).unwrap()).unwrap()
     };
     let reformatted = compare(&as_json(&base), &as_json(&head)).unwrap();
-    assert_eq!(fingerprint_of(&reformatted, "request-parameter-became-required"), alone);
+    assert_eq!(
+        fingerprint_of(&reformatted, "request-parameter-became-required"),
+        alone
+    );
     // Two enum values added to one schema are two changes with two fingerprints.
     let values = run(keep, |d| {
-        set(d, &format!("{OP}/parameters/3/schema/enum/2"), json!("auto"));
+        set(
+            d,
+            &format!("{OP}/parameters/3/schema/enum/2"),
+            json!("auto"),
+        );
         set(d, &format!("{OP}/parameters/3/schema/enum/3"), json!("off"));
     });
     assert_eq!(values.changes.len(), 2);
@@ -257,14 +282,19 @@ fn text_from_the_spec_cannot_escape() {
     let markdown = report.render(Format::Markdown, None);
     assert!(!markdown.contains('\u{1b}'));
     assert!(
-        markdown.contains(r"optional request property ``x`<b>\u{a}::error file=a::forged\u{1b}[2J`` added"),
+        markdown.contains(
+            r"optional request property ``x`<b>\u{a}::error file=a::forged\u{1b}[2J`` added"
+        ),
         "{markdown}"
     );
 
     let github = report.render(Format::Github, None);
     let commands: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(commands.len(), 1, "{github}");
-    assert!(commands[0].starts_with("::notice file=head.yaml,line="), "{github}");
+    assert!(
+        commands[0].starts_with("::notice file=head.yaml,line="),
+        "{github}"
+    );
     // In the message, the name is a code span on one line; in the pointer, the raw
     // newline is escaped as GitHub reads it.
     assert!(
@@ -318,9 +348,7 @@ fn markdown_is_a_changelog_section() {
              **Accepted** on 2026-03-02: Wording.\n\
              \n#### Stale accepted entries (1)\n\nThey match no change; remove them.\n\n\
              - `0123456789ab` (`endpoint-added`), `accepted.yaml:6`\n",
-            breaking.fingerprint,
-            nullable,
-            possibly.fingerprint,
+            breaking.fingerprint, nullable, possibly.fingerprint,
         )
     );
 }
@@ -332,7 +360,11 @@ fn github_annotations_one_per_change() {
         del(d, &format!("{REQ}/properties/email"));
     });
     let mut report = compare(&base, &head).unwrap();
-    let summary = report.changes.iter().find(|c| c.id == "summary-changed").unwrap();
+    let summary = report
+        .changes
+        .iter()
+        .find(|c| c.id == "summary-changed")
+        .unwrap();
     let accepted = Accepted::parse(
         "openapi/accepted-changes.yaml",
         &format!(
@@ -344,7 +376,15 @@ fn github_annotations_one_per_change() {
     report.accept(&accepted);
     let out = report.render(Format::Github, None);
     let lines: Vec<&str> = out.lines().collect();
-    let fp = |id: &str| report.changes.iter().find(|c| c.id == id).unwrap().fingerprint.clone();
+    let fp = |id: &str| {
+        report
+            .changes
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .fingerprint
+            .clone()
+    };
     let email_base = line_after(&base, &["ItemRequest:", "properties:", "email:"]);
     assert_eq!(
         lines,
@@ -400,10 +440,24 @@ fn accepted_changes_pass_fail_on_and_stale_entries_are_found() {
     assert_eq!(report.accepted(), 2);
     assert!(report.stale.is_empty());
     let acceptance = report.changes[0].accepted.as_ref().unwrap();
-    assert_eq!((acceptance.reason.as_str(), acceptance.date.as_str(), acceptance.line), ("Read it.", "2026-03-02", 2));
-    assert!(report.to_text().contains("\n    accepted 2026-03-02 (line 2): Read it.\n"));
+    assert_eq!(
+        (
+            acceptance.reason.as_str(),
+            acceptance.date.as_str(),
+            acceptance.line
+        ),
+        ("Read it.", "2026-03-02", 2)
+    );
+    assert!(
+        report
+            .to_text()
+            .contains("\n    accepted 2026-03-02 (line 2): Read it.\n")
+    );
     let json: Value = serde_json::from_str(&report.to_json()).unwrap();
-    assert_eq!(json["changes"][0]["accepted"], json!({"reason": "Read it.", "date": "2026-03-02", "line": 2}));
+    assert_eq!(
+        json["changes"][0]["accepted"],
+        json!({"reason": "Read it.", "date": "2026-03-02", "line": 2})
+    );
 
     // The same file against a spec where the breaking change is gone: that entry is
     // stale, and the other still accepts its change.
@@ -436,32 +490,68 @@ fn accepted_changes_pass_fail_on_and_stale_entries_are_found() {
 
 #[test]
 fn a_broken_accepted_file_says_where_and_how_to_fix_it() {
-    let error = |text: &str| Accepted::parse("openapi/accepted-changes.yaml", text).unwrap_err().to_string();
+    let error = |text: &str| {
+        Accepted::parse("openapi/accepted-changes.yaml", text)
+            .unwrap_err()
+            .to_string()
+    };
     let good = "  - fingerprint: 0123456789ab\n    id: endpoint-added\n    reason: Fine.\n    date: 2026-03-02\n";
     assert_eq!(Accepted::parse("a.yaml", "").unwrap().entries, []);
-    assert_eq!(Accepted::parse("a.yaml", "# nothing yet\n").unwrap().entries, []);
-    assert_eq!(Accepted::parse("a.yaml", "accepted: []\n").unwrap().entries, []);
-    assert_eq!(Accepted::parse("a.yaml", &format!("accepted:\n{good}")).unwrap().entries.len(), 1);
+    assert_eq!(
+        Accepted::parse("a.yaml", "# nothing yet\n")
+            .unwrap()
+            .entries,
+        []
+    );
+    assert_eq!(
+        Accepted::parse("a.yaml", "accepted: []\n").unwrap().entries,
+        []
+    );
+    assert_eq!(
+        Accepted::parse("a.yaml", &format!("accepted:\n{good}"))
+            .unwrap()
+            .entries
+            .len(),
+        1
+    );
     // An all-digit fingerprint is read as text, as written.
     let digits = good.replace("0123456789ab", "012345678901");
-    assert_eq!(Accepted::parse("a.yaml", &format!("accepted:\n{digits}")).unwrap().entries[0].fingerprint, "012345678901");
+    assert_eq!(
+        Accepted::parse("a.yaml", &format!("accepted:\n{digits}"))
+            .unwrap()
+            .entries[0]
+            .fingerprint,
+        "012345678901"
+    );
 
     let e = error("accepted:\n  - fingerprint: [\n");
     assert!(e.starts_with("openapi/accepted-changes.yaml:"), "{e}");
-    assert!(e.contains("the file holds `accepted:`, a list where each entry needs"), "{e}");
+    assert!(
+        e.contains("the file holds `accepted:`, a list where each entry needs"),
+        "{e}"
+    );
     let e = error(&format!("accepted:\n{}", good.replace("reason", "reson")));
     assert!(e.starts_with("openapi/accepted-changes.yaml:4: "), "{e}");
     assert!(e.contains("unknown field `reson`"), "{e}");
-    let e = error(&format!("accepted:\n{}", good.replace("    date: 2026-03-02\n", "")));
+    let e = error(&format!(
+        "accepted:\n{}",
+        good.replace("    date: 2026-03-02\n", "")
+    ));
     assert!(e.contains("missing field `date`"), "{e}");
     assert!(e.starts_with("openapi/accepted-changes.yaml:2: "), "{e}");
     assert_eq!(
-        error(&format!("accepted:\n{}", good.replace("0123456789ab", "0123"))),
+        error(&format!(
+            "accepted:\n{}",
+            good.replace("0123456789ab", "0123")
+        )),
         "openapi/accepted-changes.yaml:2: fingerprint \"0123\" is not 12 lowercase hex digits; \
          copy it from the change as `cargo xtask diff` prints it"
     );
     assert_eq!(
-        error(&format!("accepted:\n{}", good.replace("endpoint-added", "endpoint-aded"))),
+        error(&format!(
+            "accepted:\n{}",
+            good.replace("endpoint-added", "endpoint-aded")
+        )),
         "openapi/accepted-changes.yaml:3: `endpoint-aded` is no rule id; copy the id from the \
          change as `cargo xtask diff` prints it (the rule table lists them all)"
     );
@@ -470,7 +560,10 @@ fn a_broken_accepted_file_says_where_and_how_to_fix_it() {
         "openapi/accepted-changes.yaml:4: the reason is empty; say why the change is acceptable"
     );
     assert_eq!(
-        error(&format!("accepted:\n{}", good.replace("2026-03-02", "2026-02-30"))),
+        error(&format!(
+            "accepted:\n{}",
+            good.replace("2026-03-02", "2026-02-30")
+        )),
         "openapi/accepted-changes.yaml:5: date \"2026-02-30\" is not a calendar date written YYYY-MM-DD"
     );
     assert_eq!(
@@ -478,7 +571,13 @@ fn a_broken_accepted_file_says_where_and_how_to_fix_it() {
         "openapi/accepted-changes.yaml:6: fingerprint 0123456789ab is accepted twice (first at \
          line 2); keep one entry"
     );
-    for odd in ["- 1\n", "accepted: 3\n", "accepted:\n  - 1\n", "\u{1b}: x\n", "accepted: [{}]\n"] {
+    for odd in [
+        "- 1\n",
+        "accepted: 3\n",
+        "accepted:\n  - 1\n",
+        "\u{1b}: x\n",
+        "accepted: [{}]\n",
+    ] {
         assert!(Accepted::parse("a.yaml", odd).is_err(), "{odd:?}");
     }
 }
@@ -487,32 +586,63 @@ fn a_broken_accepted_file_says_where_and_how_to_fix_it() {
 fn the_bump_follows_the_worst_change() {
     let bump = |report: &Report, raw: bool| report.bump(raw).0;
     let none = run(keep, keep);
-    assert_eq!((bump(&none, false), bump(&none, true)), (Bump::None, Bump::None));
+    assert_eq!(
+        (bump(&none, false), bump(&none, true)),
+        (Bump::None, Bump::None)
+    );
     let doc = run(keep, |d| set(d, &format!("{OP}/summary"), json!("x")));
-    assert_eq!((bump(&doc, false), bump(&doc, true)), (Bump::Patch, Bump::Patch));
+    assert_eq!(
+        (bump(&doc, false), bump(&doc, true)),
+        (Bump::Patch, Bump::Patch)
+    );
     // A new optional parameter breaks stablemint-raw's positional method alone.
     let page = run(keep, |d| {
-        set(d, &format!("{OP}/parameters/4"), json!({"name": "page", "in": "query", "schema": {"type": "integer"}}))
+        set(
+            d,
+            &format!("{OP}/parameters/4"),
+            json!({"name": "page", "in": "query", "schema": {"type": "integer"}}),
+        )
     });
     assert_eq!(page.changes[0].level, Level::NonBreaking);
-    assert_eq!((bump(&page, false), bump(&page, true)), (Bump::Patch, Bump::Incompatible));
-    assert!(rules::rule("new-optional-request-parameter").unwrap().raw.is_some());
+    assert_eq!(
+        (bump(&page, false), bump(&page, true)),
+        (Bump::Patch, Bump::Incompatible)
+    );
+    assert!(
+        rules::rule("new-optional-request-parameter")
+            .unwrap()
+            .raw
+            .is_some()
+    );
     // A possibly-breaking change needs the incompatible bump until it is accepted; a
     // breaking one needs it whether or not.
     let (base, head) = texts(keep, three_levels);
     let mut report = compare(&base, &head).unwrap();
     let (needs, why) = report.bump(false);
-    assert_eq!((needs, why.map(|c| c.id)), (Bump::Incompatible, Some("new-required-request-property")));
+    assert_eq!(
+        (needs, why.map(|c| c.id)),
+        (Bump::Incompatible, Some("new-required-request-property"))
+    );
     let accept_all: String = report
         .changes
         .iter()
-        .map(|c| format!("  - {{fingerprint: {}, id: {}, reason: ok, date: 2026-03-02}}\n", c.fingerprint, c.id))
+        .map(|c| {
+            format!(
+                "  - {{fingerprint: {}, id: {}, reason: ok, date: 2026-03-02}}\n",
+                c.fingerprint, c.id
+            )
+        })
         .collect();
     report.accept(&Accepted::parse("a.yaml", &format!("accepted:\n{accept_all}")).unwrap());
     assert_eq!(report.bump(false).0, Bump::Incompatible);
-    let mut possibly = run(keep, |d| set(d, &format!("{ITEM}/properties/title/nullable"), json!(true)));
+    let mut possibly = run(keep, |d| {
+        set(d, &format!("{ITEM}/properties/title/nullable"), json!(true))
+    });
     assert_eq!(possibly.bump(false).0, Bump::Incompatible);
-    let entry = format!("accepted:\n  - {{fingerprint: {}, id: unclassified, reason: ok, date: 2026-03-02}}\n", possibly.changes[0].fingerprint);
+    let entry = format!(
+        "accepted:\n  - {{fingerprint: {}, id: unclassified, reason: ok, date: 2026-03-02}}\n",
+        possibly.changes[0].fingerprint
+    );
     possibly.accept(&Accepted::parse("a.yaml", &entry).unwrap());
     assert_eq!(possibly.bump(false).0, Bump::Patch);
 }

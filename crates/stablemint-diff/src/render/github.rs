@@ -36,7 +36,11 @@ pub(super) fn render(report: &Report, versions: Option<&VersionCheck>) -> String
         }
         let _ = write!(message, "; fingerprint {})", change.fingerprint);
         if let Some(accepted) = &change.accepted {
-            let _ = write!(message, " accepted on {}: {}", accepted.date, accepted.reason);
+            let _ = write!(
+                message,
+                " accepted on {}: {}",
+                accepted.date, accepted.reason
+            );
         }
         out.push_str(&command_line(
             command,
@@ -75,7 +79,13 @@ pub(super) fn render(report: &Report, versions: Option<&VersionCheck>) -> String
     out
 }
 
-fn command_line(command: &str, file: &str, line: Option<usize>, title: &str, message: &str) -> String {
+fn command_line(
+    command: &str,
+    file: &str,
+    line: Option<usize>,
+    title: &str,
+    message: &str,
+) -> String {
     let mut out = format!("::{command} file={}", annotation_property(file));
     if let Some(line) = line {
         let _ = write!(out, ",line={line}");

@@ -127,7 +127,10 @@ impl Walker<'_> {
             ),
             (Undeclared, Field(to)) => (
                 "signed-field-added",
-                format!("the request signature now covers the body field {}", code(to)),
+                format!(
+                    "the request signature now covers the body field {}",
+                    code(to)
+                ),
             ),
             (Field(from), Undeclared) => (
                 "signed-field-removed",
@@ -138,7 +141,10 @@ impl Walker<'_> {
             ),
             (Undeclared, Parameter(to)) => (
                 "signed-parameter-added",
-                format!("the request signature now covers the parameter {}", code(to)),
+                format!(
+                    "the request signature now covers the parameter {}",
+                    code(to)
+                ),
             ),
             (Parameter(from), Undeclared) => (
                 "signed-parameter-removed",
@@ -169,7 +175,14 @@ impl Walker<'_> {
         let covers: Vec<String> = COVERAGE.iter().map(|k| format!("{ext_at}/{k}")).collect();
         let covers: Vec<&str> = covers.iter().map(String::as_str).collect();
         let at = self.at(&pointer);
-        self.emit(id, Some(label), at, format!("{message}{whole}"), None, &covers);
+        self.emit(
+            id,
+            Some(label),
+            at,
+            format!("{message}{whole}"),
+            None,
+            &covers,
+        );
     }
 
     fn idempotency_key(
@@ -210,6 +223,13 @@ impl Walker<'_> {
         };
         let pointer = format!("{ext_at}/{IDEMPOTENCY}");
         let at = self.at(&pointer);
-        self.emit(id, Some(label), at, format!("{message}{whole}"), None, &[&pointer]);
+        self.emit(
+            id,
+            Some(label),
+            at,
+            format!("{message}{whole}"),
+            None,
+            &[&pointer],
+        );
     }
 }

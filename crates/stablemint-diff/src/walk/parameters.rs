@@ -167,4 +167,3 @@ fn is_required_param(param: &Value) -> bool {
     param.get("required").and_then(Value::as_bool) == Some(true)
         || param.get("in").and_then(Value::as_str) == Some("path")
 }
-

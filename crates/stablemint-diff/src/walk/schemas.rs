@@ -7,8 +7,7 @@ use serde_json::Value;
 use stablemint_codegen::spec::{self, follow, pointer_segment};
 
 use super::{
-    At, Dir, Pair, Scope, Seen, Site, Walker, change_words, object_at, prefix, ref_of, show,
-    str_at,
+    At, Dir, Pair, Scope, Seen, Site, Walker, change_words, object_at, prefix, ref_of, show, str_at,
 };
 use crate::escape::code;
 use crate::rust_type::rust_type;
@@ -364,7 +363,10 @@ impl Walker<'_> {
                 id,
                 op,
                 At::head(&at),
-                format!("{presence} {direction} property {} added", code(&path(name))),
+                format!(
+                    "{presence} {direction} property {} added",
+                    code(&path(name))
+                ),
                 None,
                 &[&at],
             );
@@ -390,7 +392,10 @@ impl Walker<'_> {
                     id,
                     op,
                     At::base(&at),
-                    format!("{presence}{direction} property {} removed", code(&path(name))),
+                    format!(
+                        "{presence}{direction} property {} removed",
+                        code(&path(name))
+                    ),
                     None,
                     &[&at],
                 );

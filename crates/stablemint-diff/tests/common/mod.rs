@@ -170,9 +170,12 @@ pub fn texts(base_edit: fn(&mut Value), head_edit: fn(&mut Value)) -> (String, S
 pub fn line_after(text: &str, steps: &[&str]) -> usize {
     let mut from = 0;
     for step in steps {
-        from += text.lines().skip(from).position(|l| l.trim() == *step).unwrap_or_else(|| {
-            panic!("no line {step:?} after line {from}:\n{text}")
-        }) + 1;
+        from += text
+            .lines()
+            .skip(from)
+            .position(|l| l.trim() == *step)
+            .unwrap_or_else(|| panic!("no line {step:?} after line {from}:\n{text}"))
+            + 1;
     }
     from
 }
@@ -182,6 +185,8 @@ pub fn yaml(doc: &Value) -> String {
 }
 
 pub fn compare(base: &str, head: &str) -> Result<Report, SpecError> {
-    classify(Source::new("base.yaml", base), Source::new("head.yaml", head))
+    classify(
+        Source::new("base.yaml", base),
+        Source::new("head.yaml", head),
+    )
 }
-
