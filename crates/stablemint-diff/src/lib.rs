@@ -2,8 +2,16 @@
 //! `cargo xtask diff`, and the one-line summary of `cargo xtask gen`.
 //!
 //! [`classify`] compares a base spec with a head spec and reports every difference as a
-//! [`Change`]: a stable rule id, a [`Level`], a [`Location`] (the operation, and a JSON
-//! Pointer into the spec in wire names) and a one-line message.
+//! [`Change`]: a stable rule id, a [`Level`], a [`Location`] (the operation, a JSON
+//! Pointer into the spec in wire names, and the spec file and line it is about), a
+//! one-line message and a fingerprint. [`Report::accept`] marks the changes that
+//! `openapi/accepted-changes.yaml` accepts ([`Accepted`]), [`Report::render`] writes the
+//! report as text, JSON, Markdown or GitHub Actions annotations ([`Format`]), and
+//! [`VersionCheck`] tells whether the crate versions moved as the changes need.
+//!
+//! The crate is a build tool behind `cargo xtask`: users of `stablemint` never compile
+//! it. It depends on `stablemint-codegen` for the spec helpers the generator uses, and
+//! its tests check the Rust claims of the rule table against the generator's output.
 //!
 //! # How changes are found
 //!
@@ -18,6 +26,19 @@
 //!    change of step 1 explains (by pointer prefix) is reported too: an edit of a
 //!    `description`, `summary` or `example` as documentation, anything else as
 //!    `unclassified` and possibly breaking. Nothing is dropped.
+//! 3. The lines: serde_yaml keeps no positions, so [`Lines`] reads each text again with
+//!    a YAML parser that does, and gives each pointer the line of its key. A change in
+//!    the head has the head's line; a removal has the base's line, and
+//!    [`Location::head_line`] is the closest enclosing key the head still has, where an
+//!    annotation on a pull request can go.
+//!
+//! # Fingerprints
+//!
+//! A fingerprint is 12 hex digits of the SHA-256 of the rule id, the operation and the
+//! pointer, with array positions in the pointer replaced by what names the element (a
+//! parameter's `in` and name, a `$ref`, a value) so that an edit elsewhere, a parameter
+//! added before another, or a YAML tool's reformatting leaves it as it is. Changes that
+//! would share all three (two enum values added to one schema) add the value.
 //!
 //! # Levels
 //!
@@ -31,12 +52,25 @@
 //! they differ. The tests in `tests/changes.rs` and `tests/rust_claims.rs` check the
 //! Rust claims against generated code.
 //!
-//! `x-stablemint` on an operation declares which request body property the signature
-//! covers (`signedField`) and which carries the idempotency key
-//! (`idempotencyKeyField`); its rules are the project's own. When the whole extension
-//! is added or removed, each of its fields is reported as added or removed, so a new
-//! `x-stablemint` with a `signedField` is breaking and one with only an
-//! `idempotencyKeyField` is not.
+//! `stablemint::Client` takes an operation's optional parameters in a generated
+//! `#[non_exhaustive]` options type with a builder, so a new optional parameter breaks
+//! none of its callers; it adds an argument to the positional method of
+//! `stablemint-raw`, which breaks the callers of that crate alone. Such a rule keeps the
+//! wire level, says so in every message (`(stablemint-raw: ...)`), and its `Rust`
+//! column reads "breaking for stablemint-raw"; [`VersionCheck`] asks a
+//! semver-incompatible version of `stablemint-raw` for it.
+//!
+//! `x-stablemint` on an operation declares what the request signature covers, in one of
+//! three forms: `signedField: <body property>`, `signedParameter: <path, query or header
+//! parameter>`, or `auth: none` (no authentication headers); and, optionally, which
+//! body property carries the idempotency key (`idempotencyKeyField`). Its rules are the
+//! project's own. Any change of what the signature covers is breaking: a new name in the
+//! same form is `signed-field-changed` or `signed-parameter-changed`, a form declared or
+//! dropped where the other side declares none is `signed-field-added`, `-removed` (and
+//! likewise for parameters), and a move between forms, or any change of `auth`, is
+//! `auth-changed`. When the whole extension is added or removed, each of its parts is
+//! reported as added or removed, so a new `x-stablemint` that signs a field is breaking
+//! and one with only an `idempotencyKeyField` is not.
 //!
 //! # The rules
 //!
@@ -191,20 +225,42 @@
 //!     {
 //!       "id": "new-required-request-property",
 //!       "level": "breaking",
+//!       "fingerprint": "230c588c6833",
 //!       "location": {
 //!         "operation": "POST /session/embedded",
-//!         "pointer": "/components/schemas/EmbeddedSessionRequest/properties/merchantId"
+//!         "pointer": "/components/schemas/EmbeddedSessionRequest/properties/merchantId",
+//!         "file": "openapi/stablemint.yaml",
+//!         "revision": null,
+//!         "line": 76
 //!       },
-//!       "message": "required request property `merchantId` added"
+//!       "message": "required request property `merchantId` added",
+//!       "accepted": null
 //!     }
-//!   ]
+//!   ],
+//!   "stale": []
 //! }
 //! ```
 //!
 //! `level` is `breaking`, `possibly-breaking` or `non-breaking`. `operation` is `null`
 //! for a change not tied to an operation: a component schema added or removed, `info`,
 //! or a difference outside `paths` that only step 2 found (an edited description in a
-//! component, `servers`). The changes come worst first.
+//! component, `servers`). `file`, `revision` and `line` are those of the head spec, or
+//! of the base spec (with the git revision it was read from) for a removal; `line` is
+//! `null` only when the text could not be read for positions. `accepted` is `{"reason",
+//! "date", "line"}` for an accepted change, where `line` is the entry's in the accepted
+//! file; `stale` lists the entries that match no change, each with its `fingerprint`,
+//! `id`, `reason`, `date`, `file` and `line`. With `--check-versions`, `versions` has
+//! `since`, `ok`, and per crate `name`, `before`, `after`, `file` and `line` (where the
+//! version is declared), `needs` (`none`, `patch` or `incompatible`), `minimum`,
+//! `because` and `ok`. The changes come worst first.
+//!
+//! # Text from the spec
+//!
+//! A spec is input like any other. Names from it are Markdown code spans that nothing
+//! in them can close; control and bidi characters are shown escaped (`\u{1b}`) in every
+//! format; GitHub workflow commands escape `%`, CR and LF, and `:` and `,` in their
+//! properties, as GitHub documents. A key cannot move the terminal's cursor, add a link
+//! or a mention to a pull request, or forge an annotation.
 
 #![warn(missing_docs)]
 
