@@ -62,18 +62,29 @@ impl FailOn {
 }
 
 /// What `cargo xtask diff` was asked.
+#[derive(clap::Args)]
 pub struct Options {
-    /// A file, or a git revision of the spec (HEAD by default).
+    /// The base: a file, if one exists at that path, or else a git revision of the
+    /// spec [default: HEAD].
+    #[arg(long, value_name = "REV|PATH")]
     pub base: Option<String>,
-    /// The spec to review (the repository's by default).
+    /// The spec to review, instead of openapi/stablemint.yaml.
+    #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
-    /// How to print.
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// The level from which to exit 1.
+    /// Exit 1 when any change that is not accepted is at this level or worse, or when
+    /// an accepted entry matches no change.
+    #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// The accepted-changes file (by default the one beside the spec, if any).
+    /// The accepted changes, instead of accepted-changes.yaml beside the spec (which
+    /// may be absent).
+    #[arg(long, value_name = "PATH")]
     pub accepted: Option<PathBuf>,
-    /// Whether to check the crate versions against the base revision.
+    /// Check that the versions of stablemint-raw and stablemint moved from the base
+    /// revision as the changes need; exit 1 naming the versions required if not.
+    #[arg(long)]
     pub check_versions: bool,
 }
 

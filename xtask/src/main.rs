@@ -65,30 +65,7 @@ enum Task {
     /// not accepted, or an accepted entry is stale, or `--check-versions` finds a version
     /// too low; 2 when a spec, the revision, the accepted file or a manifest cannot be
     /// read.
-    Diff {
-        /// The base: a file, if one exists at that path, or else a git revision of the
-        /// spec [default: HEAD].
-        #[arg(long, value_name = "REV|PATH")]
-        base: Option<String>,
-        /// The spec to review, instead of openapi/stablemint.yaml.
-        #[arg(long, value_name = "PATH")]
-        spec: Option<PathBuf>,
-        /// How to print the changes.
-        #[arg(long, value_enum, default_value = "text")]
-        format: changes::Format,
-        /// Exit 1 when any change that is not accepted is at this level or worse, or
-        /// when an accepted entry matches no change.
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        fail_on: Option<changes::FailOn>,
-        /// The accepted changes, instead of accepted-changes.yaml beside the spec (which
-        /// may be absent).
-        #[arg(long, value_name = "PATH")]
-        accepted: Option<PathBuf>,
-        /// Check that the versions of stablemint-raw and stablemint moved from the base
-        /// revision as the changes need; exit 1 naming the versions required if not.
-        #[arg(long)]
-        check_versions: bool,
-    },
+    Diff(changes::Options),
 }
 
 /// Why a task failed, and the exit code that says so.
@@ -137,24 +114,7 @@ fn main() -> ExitCode {
                 .map_err(Failure::from)
         }
         Task::Tables { check } => tables::run(&root, check).map(|()| 0).map_err(Failure::from),
-        Task::Diff {
-            base,
-            spec,
-            format,
-            fail_on,
-            accepted,
-            check_versions,
-        } => changes::run(
-            &root,
-            changes::Options {
-                base,
-                spec,
-                format,
-                fail_on,
-                accepted,
-                check_versions,
-            },
-        ),
+        Task::Diff(options) => changes::run(&root, options),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

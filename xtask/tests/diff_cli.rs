@@ -1,40 +1,14 @@
 //! `cargo xtask diff` as a user runs it: exit codes, the formats, a base from a file
 //! or from git, accepted changes, unreadable input; and the summary line of
 //! `cargo xtask gen`.
-//!
-//! Edits are made on the parsed spec and written back as YAML, so they hold whatever
-//! the spec's formatting: a YAML tool may rewrite it freely.
+
+mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::*;
 use serde_json::{Value, json};
-
-const SPEC: &str = include_str!("../../openapi/stablemint.yaml");
-
-const REQUEST: &str = "/components/schemas/EmbeddedSessionRequest";
-
-/// The spec with `edit` made on its parsed document, as YAML.
-fn edited(edit: impl FnOnce(&mut Value)) -> String {
-    let mut doc: Value = serde_yaml::from_str(SPEC).unwrap();
-    edit(&mut doc);
-    serde_yaml::to_string(&doc).unwrap()
-}
-
-/// A new required request property: one breaking change.
-fn add_merchant_id(doc: &mut Value) {
-    let request = doc.pointer_mut(REQUEST).unwrap();
-    request["properties"]["merchantId"] = json!({"type": "string"});
-    request["required"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("merchantId"));
-}
-
-/// A description edit: one non-breaking change.
-fn edit_description(doc: &mut Value) {
-    doc["info"]["description"] = json!("Described again.");
-}
 
 fn breaking() -> String {
     edited(add_merchant_id)
@@ -55,18 +29,6 @@ fn breaking_since_head() -> String {
 /// A top-level key the classifier does not know: possibly breaking.
 fn unknown() -> String {
     edited(|d| d["x-internal"] = json!(true))
-}
-
-fn xtask(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// A directory with `base.yaml` (the real spec) and `head.yaml`.
@@ -334,20 +296,6 @@ fn a_broken_or_missing_accepted_file_exits_2() {
         text(&run.stderr).starts_with("error: nowhere.yaml: cannot read the file: "),
         "{}",
         text(&run.stderr)
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        text(&status.stderr)
     );
 }
 

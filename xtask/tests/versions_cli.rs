@@ -1,30 +1,13 @@
 //! `cargo xtask diff --check-versions` on temporary git repositories: a workspace with
 //! `stablemint-raw` and `stablemint` at a released version, and the spec edited since.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::*;
 use serde_json::{Value, json};
-
-const SPEC: &str = include_str!("../../openapi/stablemint.yaml");
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        text(&output.stderr)
-    );
-}
 
 const WORKSPACE: &str = "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.package]\nedition = \"2024\"\nversion = \"0.1.0\"\n";
 
@@ -79,22 +62,23 @@ fn edit_spec(root: &Path, edit: impl FnOnce(&mut Value)) {
     );
 }
 
+/// `cargo xtask diff --check-versions` against v0.1.0.
 fn check(root: &Path, extra: &[&str]) -> Output {
+    check_against(root, "v0.1.0", extra)
+}
+
+fn check_against(root: &Path, base: &str, extra: &[&str]) -> Output {
     let spec = root.join("openapi/stablemint.yaml");
     let mut args = vec![
         "diff",
         "--spec",
         spec.to_str().unwrap(),
         "--base",
-        "v0.1.0",
+        base,
         "--check-versions",
     ];
     args.extend_from_slice(extra);
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(root)
-        .args(&args)
-        .output()
-        .unwrap()
+    xtask(root, &args)
 }
 
 /// The lines of the verdict at the end of the text report.
@@ -104,21 +88,6 @@ fn verdict(run: &Output) -> Vec<String> {
         .find("Versions since v0.1.0:\n")
         .unwrap_or_else(|| panic!("no verdict: {stdout}{}", text(&run.stderr)));
     stdout[start..].lines().map(str::to_owned).collect()
-}
-
-fn describe(doc: &mut Value) {
-    doc["info"]["description"] = json!("Described again.");
-}
-
-fn require_merchant_id(doc: &mut Value) {
-    let request = doc
-        .pointer_mut("/components/schemas/EmbeddedSessionRequest")
-        .unwrap();
-    request["properties"]["merchantId"] = json!({"type": "string"});
-    request["required"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("merchantId"));
 }
 
 #[test]
@@ -139,7 +108,7 @@ fn no_spec_change_needs_no_bump() {
 #[test]
 fn a_non_breaking_change_needs_a_patch() {
     let repo = released();
-    edit_spec(repo.path(), describe);
+    edit_spec(repo.path(), edit_description);
     let run = check(repo.path(), &[]);
     assert_eq!(run.status.code(), Some(1));
     assert_eq!(
@@ -158,8 +127,8 @@ fn a_non_breaking_change_needs_a_patch() {
 fn a_breaking_change_needs_the_minor_version_at_0x() {
     let repo = released();
     edit_spec(repo.path(), |d| {
-        describe(d);
-        require_merchant_id(d);
+        edit_description(d);
+        add_merchant_id(d);
     });
     bump_workspace(repo.path(), "0.1.1");
     let run = check(repo.path(), &[]);
@@ -263,37 +232,15 @@ fn what_cannot_be_checked_exits_2() {
         assert_eq!(run.status.code(), Some(2), "{}", text(&run.stdout));
         text(&run.stderr)
     };
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(root)
-        .args([
-            "diff",
-            "--spec",
-            "openapi/stablemint.yaml",
-            "--base",
-            "openapi/stablemint.yaml",
-            "--check-versions",
-        ])
-        .output()
-        .unwrap();
+    // A file as the base: no revision to read the manifests from.
+    let run = check_against(root, "openapi/stablemint.yaml", &[]);
     assert_eq!(
         stderr(run),
         "error: --check-versions compares the crate versions with a git revision; pass \
          `--base REV`, not a file\n"
     );
 
-    let spec = root.join("openapi/stablemint.yaml");
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(root)
-        .args([
-            "diff",
-            "--spec",
-            spec.to_str().unwrap(),
-            "--base",
-            "v9.9.9",
-            "--check-versions",
-        ])
-        .output()
-        .unwrap();
+    let run = check_against(root, "v9.9.9", &[]);
     assert!(stderr(run).starts_with("error: openapi/stablemint.yaml at v9.9.9: "));
 
     write(root, "crates/stablemint/Cargo.toml", "[package\n");
@@ -313,18 +260,7 @@ fn what_cannot_be_checked_exits_2() {
     git(root, &["rm", "-q", "crates/stablemint-raw/Cargo.toml"]);
     git(root, &["commit", "-q", "-m", "gone"]);
     git(root, &["tag", "gone"]);
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(root)
-        .args([
-            "diff",
-            "--spec",
-            spec.to_str().unwrap(),
-            "--base",
-            "gone",
-            "--check-versions",
-        ])
-        .output()
-        .unwrap();
+    let run = check_against(root, "gone", &[]);
     let e = stderr(run);
     assert!(
         e.starts_with("error: crates/stablemint-raw/Cargo.toml at gone: "),

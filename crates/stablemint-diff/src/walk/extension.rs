@@ -56,18 +56,25 @@ impl<'a> Coverage<'a> {
         }
     }
 
+    /// For a signature over a field or a parameter: the prefix of its rule ids, what it
+    /// covers in words, and the name.
+    fn signed(self) -> Option<(&'static str, &'static str, &'a str)> {
+        match self {
+            Coverage::Field(field) => Some(("signed-field", "the body field", field)),
+            Coverage::Parameter(name) => Some(("signed-parameter", "the parameter", name)),
+            _ => None,
+        }
+    }
+
     fn describe(self) -> String {
+        if let Some((_, noun, name)) = self.signed() {
+            return format!("a signature over {noun} {}", code(name));
+        }
         match self {
             Coverage::Undeclared => "no declaration".to_owned(),
-            Coverage::Field(field) => format!("a signature over the body field {}", code(field)),
-            Coverage::Parameter(parameter) => {
-                format!("a signature over the parameter {}", code(parameter))
-            }
             Coverage::Auth("none") => "no authentication headers".to_owned(),
             Coverage::Auth(other) => code(&format!("auth: {other}")),
-            Coverage::Conflicting => {
-                "more than one of `signedField`, `signedParameter` and `auth`".to_owned()
-            }
+            _ => "more than one of `signedField`, `signedParameter` and `auth`".to_owned(),
         }
     }
 }
@@ -107,54 +114,30 @@ impl Walker<'_> {
     }
 
     fn coverage(&mut self, label: &str, ext_at: &str, from: Coverage, to: Coverage, whole: &str) {
-        use Coverage::{Field, Parameter, Undeclared};
-        let (id, message) = match (from, to) {
-            (Field(from), Field(to)) => (
-                "signed-field-changed",
+        let (id, message) = match (from.signed(), to.signed()) {
+            // A new name in the same form.
+            (Some((kind, noun, from)), Some((same, _, to))) if kind == same => (
+                format!("{kind}-changed"),
                 format!(
-                    "the request signature covers the body field {} instead of {}",
+                    "the request signature covers {noun} {} instead of {}",
                     code(to),
                     code(from)
                 ),
             ),
-            (Parameter(from), Parameter(to)) => (
-                "signed-parameter-changed",
-                format!(
-                    "the request signature covers the parameter {} instead of {}",
-                    code(to),
-                    code(from)
-                ),
+            // A form declared, or dropped, where the other side declares none.
+            (None, Some((kind, noun, to))) if from == Coverage::Undeclared => (
+                format!("{kind}-added"),
+                format!("the request signature now covers {noun} {}", code(to)),
             ),
-            (Undeclared, Field(to)) => (
-                "signed-field-added",
+            (Some((kind, noun, from)), None) if to == Coverage::Undeclared => (
+                format!("{kind}-removed"),
                 format!(
-                    "the request signature now covers the body field {}",
-                    code(to)
-                ),
-            ),
-            (Field(from), Undeclared) => (
-                "signed-field-removed",
-                format!(
-                    "the request signature no longer covers the body field {}",
-                    code(from)
-                ),
-            ),
-            (Undeclared, Parameter(to)) => (
-                "signed-parameter-added",
-                format!(
-                    "the request signature now covers the parameter {}",
-                    code(to)
-                ),
-            ),
-            (Parameter(from), Undeclared) => (
-                "signed-parameter-removed",
-                format!(
-                    "the request signature no longer covers the parameter {}",
+                    "the request signature no longer covers {noun} {}",
                     code(from)
                 ),
             ),
             _ => (
-                "auth-changed",
+                "auth-changed".to_owned(),
                 format!(
                     "authentication changes from {} to {}",
                     from.describe(),
@@ -176,7 +159,7 @@ impl Walker<'_> {
         let covers: Vec<&str> = covers.iter().map(String::as_str).collect();
         let at = self.at(&pointer);
         self.emit(
-            id,
+            &id,
             Some(label),
             at,
             format!("{message}{whole}"),
