@@ -176,11 +176,7 @@ pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
 /// Follows local `$ref`s from `value`, found at the JSON Pointer `at`, to what they
 /// point at, with its pointer. A `$ref` that resolves to nothing is left as it is, and
 /// after a bounded number of hops the walk stops, so a cycle of references cannot loop.
-pub fn follow<'a>(
-    document: &'a Value,
-    mut value: &'a Value,
-    at: &str,
-) -> (&'a Value, String) {
+pub fn follow<'a>(document: &'a Value, mut value: &'a Value, at: &str) -> (&'a Value, String) {
     let mut at = at.to_owned();
     for _ in 0..32 {
         let Some(pointer) = value
