@@ -132,3 +132,39 @@ fn a_change_is_located_in_any_formatting() {
         "line {line}"
     );
 }
+
+/// Cut short or with a byte changed, a spec is no longer YAML, or another one: the
+/// locator keeps what it read, and neither it nor the classifier panics.
+#[test]
+fn broken_texts_do_not_panic() {
+    let spec = live_spec();
+    let cuts = spec.char_indices().map(|(i, _)| i).step_by(53);
+    for cut in cuts {
+        let text = &spec[..cut];
+        let lines = Lines::of(text);
+        let _ = lines.line("/paths/~1session~1embedded/post/parameters/0/name");
+        let _ = stablemint_diff::classify(
+            stablemint_diff::Source::new("base.yaml", &spec),
+            stablemint_diff::Source::new("head.yaml", text),
+        );
+    }
+    for (i, byte) in [
+        b'[', b'{', b'"', b'\'', b':', b'-', b'&', b'*', b'\t', b'|', b'?',
+    ]
+    .into_iter()
+    .cycle()
+    .take(100)
+    .enumerate()
+    {
+        let mut bytes = spec.clone().into_bytes();
+        let at = (i * 7919) % bytes.len();
+        bytes[at] = byte;
+        if let Ok(text) = String::from_utf8(bytes) {
+            let _ = Lines::of(&text).line("/components/schemas");
+            let _ = stablemint_diff::classify(
+                stablemint_diff::Source::new("base.yaml", &spec),
+                stablemint_diff::Source::new("head.yaml", &text),
+            );
+        }
+    }
+}

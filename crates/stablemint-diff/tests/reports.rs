@@ -261,6 +261,68 @@ fn messages_explain_rust_levels() {
     );
 }
 
+/// What the signature covers, in each form and between forms.
+#[test]
+fn messages_of_the_signature_declaration() {
+    let message = |base: fn(&mut Value), head: fn(&mut Value)| {
+        let report = run(base, head);
+        let shown: Vec<String> = report
+            .changes
+            .iter()
+            .map(|c| format!("{}: {}", c.id, c.message))
+            .collect();
+        shown.join("\n")
+    };
+    fn ext(d: &mut Value, declaration: Value) {
+        set(d, &format!("{OP}/x-stablemint"), declaration)
+    }
+    assert_eq!(
+        message(keep, |d| set(
+            d,
+            &format!("{OP}/x-stablemint/signedField"),
+            json!("email")
+        )),
+        "signed-field-changed: the request signature covers the body field `email` instead of `name`"
+    );
+    assert_eq!(
+        message(
+            |d| ext(d, json!({"signedParameter": "verbose"})),
+            |d| ext(d, json!({"signedParameter": "limit"}))
+        ),
+        "signed-parameter-changed: the request signature covers the parameter `limit` instead of `verbose`"
+    );
+    assert_eq!(
+        message(
+            |d| ext(d, json!({"auth": "none"})),
+            |d| ext(d, json!({"signedParameter": "limit"}))
+        ),
+        "auth-changed: authentication changes from no authentication headers to a signature \
+         over the parameter `limit`"
+    );
+    assert_eq!(
+        message(
+            |d| ext(d, json!({"signedField": "name"})),
+            |d| ext(d, json!({"auth": "basic"}))
+        ),
+        "auth-changed: authentication changes from a signature over the body field `name` to \
+         `auth: basic`"
+    );
+    assert_eq!(
+        message(keep, |d| del(d, &format!("{OP}/x-stablemint"))),
+        "signed-field-removed: the request signature no longer covers the body field `name` \
+         (x-stablemint removed)\nidempotency-key-field-removed: the body field `key` no longer \
+         carries an idempotency key (x-stablemint removed)"
+    );
+    assert_eq!(
+        message(keep, |d| set(
+            d,
+            &format!("{OP}/x-stablemint/idempotencyKeyField"),
+            json!("code")
+        )),
+        "idempotency-key-field-changed: the idempotency key moves from the body field `key` to `code`"
+    );
+}
+
 /// A property whose name tries to break out of its code span, end the line and forge
 /// an annotation, with a terminal escape sequence for good measure.
 fn hostile(d: &mut Value) {
