@@ -190,3 +190,16 @@ pub fn compare(base: &str, head: &str) -> Result<Report, SpecError> {
         Source::new("head.yaml", head),
     )
 }
+
+/// A new required request property, a summary, and `nullable` (unclassified): one
+/// change of each level.
+pub fn three_levels(d: &mut Value) {
+    set(
+        d,
+        &format!("{REQ}/properties/sku"),
+        json!({"type": "string"}),
+    );
+    require(d, REQ, "sku");
+    set(d, &format!("{OP}/summary"), json!("Create an item."));
+    set(d, &format!("{ITEM}/properties/title/nullable"), json!(true));
+}
