@@ -150,6 +150,7 @@ list:
   - {name: second}
   - plain
 \"esc\\u0041ped\": true
+200: {description: unquoted status}
 ";
         let lines = Lines::of(text);
         let at = |p: &str| lines.exact(p);
@@ -168,6 +169,10 @@ list:
         assert_eq!(at("/list/1/name"), Some(12));
         assert_eq!(at("/list/2"), Some(13));
         assert_eq!(at("/escAped"), Some(14));
+        // serde_yaml reads a plain number key as its text, and so does the locator.
+        let doc: serde_json::Value = serde_yaml::from_str(text).unwrap();
+        assert!(doc.pointer("/200/description").is_some());
+        assert_eq!(at("/200/description"), Some(15));
         // The closest enclosing line for what has none.
         assert_eq!(lines.line("/a/c~1d/e"), Some(4));
         assert_eq!(lines.line("/nowhere/at/all"), Some(2));
