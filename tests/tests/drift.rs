@@ -3,25 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::{Value, json};
 use stablemint_tests::{generate, generated_path, spec_path};
 
-const ANCHOR: &str = "        websiteReference:
-          type: string
-          description: Reference returned in notifications.
-";
-
-/// Copies the spec into `dir` with `property` (YAML, indented as a request property)
-/// added to `EmbeddedSessionRequest`, and returns the copy's path.
-fn edited_spec(dir: &Path, property: &str) -> PathBuf {
+/// Copies the spec into `dir` with the property `name` (its schema `schema`) added to
+/// `EmbeddedSessionRequest`, and returns the copy's path. The edit is made on the parsed
+/// document and written back by serde_yaml, so it holds however the spec is formatted;
+/// the generator reads the same document either way.
+fn edited_spec(dir: &Path, name: &str, schema: Value) -> PathBuf {
     let original = std::fs::read_to_string(spec_path()).unwrap();
-    assert_eq!(
-        original.matches(ANCHOR).count(),
-        1,
-        "the anchor moved; update this test"
-    );
-    let edited = original.replace(ANCHOR, &format!("{ANCHOR}{property}"));
+    let mut doc: Value = serde_yaml::from_str(&original).unwrap();
+    doc["components"]["schemas"]["EmbeddedSessionRequest"]["properties"][name] = schema;
     let path = dir.join("stablemint.yaml");
-    std::fs::write(&path, edited).unwrap();
+    std::fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
     path
 }
 
@@ -85,10 +79,8 @@ fn an_added_optional_field_fails_freshness_and_shows_in_the_surface() {
     let scratch = tempfile::tempdir().unwrap();
     let spec = edited_spec(
         scratch.path(),
-        "        loyaltyTier:
-          type: string
-          description: The user's loyalty tier.
-",
+        "loyaltyTier",
+        json!({"type": "string", "description": "The user's loyalty tier."}),
     );
     let regenerated = stablemint_codegen::generate(&spec).unwrap();
     let out = scratch.path().join("generated.rs");
@@ -120,11 +112,12 @@ fn a_new_field_with_a_known_format_is_validated_with_no_handwritten_change() {
     let scratch = tempfile::tempdir().unwrap();
     let spec = edited_spec(
         scratch.path(),
-        "        billingCountryCode:
-          type: string
-          format: iso3166-alpha2
-          description: Country of the billing address.
-",
+        "billingCountryCode",
+        json!({
+            "type": "string",
+            "format": "iso3166-alpha2",
+            "description": "Country of the billing address.",
+        }),
     );
     let regenerated = stablemint_codegen::generate(&spec).unwrap();
 
@@ -152,10 +145,8 @@ fn a_field_with_an_unknown_format_fails_generation() {
     let scratch = tempfile::tempdir().unwrap();
     let spec = edited_spec(
         scratch.path(),
-        "        billingIban:
-          type: string
-          format: iban
-",
+        "billingIban",
+        json!({"type": "string", "format": "iban"}),
     );
     let error = stablemint_codegen::generate(&spec).unwrap_err().to_string();
     assert!(error.contains("billingIban"), "{error}");

@@ -1,31 +1,54 @@
 //! `cargo xtask diff`: the classified changes from a base spec (a file or a git
-//! revision) to the spec, and the one-line summary that `cargo xtask gen` prints.
+//! revision) to the spec, with the accepted changes marked and, on request, the crate
+//! versions they need; and the one-line summary that `cargo xtask gen` prints.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use stablemint_codegen::changes::{self, Level, Side};
+use stablemint_diff::{
+    Accepted, CRATES, Declared, Level, Manifest, Report, Side, Source, VersionCheck,
+    WORKSPACE_MANIFEST, classify, declared,
+};
 
 use crate::Failure;
 
 /// The spec's place in its repository: what `--base REV` and `gen` read from git.
 pub const SPEC_IN_REPO: &str = "openapi/stablemint.yaml";
 
+/// The accepted-changes file's name; it sits beside the spec.
+const ACCEPTED_NAME: &str = "accepted-changes.yaml";
+
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
     /// Grouped by level, worst first, for a reviewer.
     Text,
-    /// `{"changes": [{"id", "level", "location": {"operation", "pointer"}, "message"}]}`.
+    /// One JSON object: `changes` (each with its id, level, fingerprint, location with
+    /// file and line, message and acceptance), `stale` and, when checked, `versions`.
     Json,
+    /// A changelog section grouped by level, for a pull request or CHANGELOG.md.
+    Markdown,
+    /// One GitHub Actions annotation per change, on its line of the spec.
+    Github,
+}
+
+impl From<Format> for stablemint_diff::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Text => Self::Text,
+            Format::Json => Self::Json,
+            Format::Markdown => Self::Markdown,
+            Format::Github => Self::Github,
+        }
+    }
 }
 
 /// The level from which `--fail-on` exits 1.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum FailOn {
-    /// Exit 1 when any change is breaking.
+    /// Exit 1 when any change that is not accepted is breaking.
     Breaking,
-    /// Exit 1 when any change is breaking or possibly breaking.
+    /// Exit 1 when any change that is not accepted is breaking or possibly breaking.
     PossiblyBreaking,
 }
 
@@ -38,47 +61,145 @@ impl FailOn {
     }
 }
 
-/// Runs `cargo xtask diff`; the exit code is 1 when `fail_on` is reached, 0 otherwise.
-/// A spec that cannot be read or parsed fails with exit code 2.
-pub fn run(
-    root: &Path,
-    base: Option<&str>,
-    spec: Option<PathBuf>,
-    format: Format,
-    fail_on: Option<FailOn>,
-) -> Result<u8, Failure> {
-    let spec = spec.unwrap_or_else(|| root.join(SPEC_IN_REPO));
+/// What `cargo xtask diff` was asked.
+#[derive(clap::Args)]
+pub struct Options {
+    /// The base: a file, if one exists at that path, or else a git revision of the
+    /// spec [default: HEAD].
+    #[arg(long, value_name = "REV|PATH")]
+    pub base: Option<String>,
+    /// The spec to review, instead of openapi/stablemint.yaml.
+    #[arg(long, value_name = "PATH")]
+    pub spec: Option<PathBuf>,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit 1 when any change that is not accepted is at this level or worse, or when
+    /// an accepted entry matches no change.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// The accepted changes, instead of accepted-changes.yaml beside the spec (which
+    /// may be absent).
+    #[arg(long, value_name = "PATH")]
+    pub accepted: Option<PathBuf>,
+    /// Check that the versions of stablemint-raw and stablemint moved from the base
+    /// revision as the changes need; exit 1 naming the versions required if not.
+    #[arg(long)]
+    pub check_versions: bool,
+}
+
+/// Runs `cargo xtask diff`. The exit code is 1 when `--fail-on` is reached by a change
+/// that is not accepted or there is a stale accepted entry, or when `--check-versions`
+/// finds a version too low; 0 otherwise. Input that cannot be read (a spec, a revision,
+/// the accepted file, a manifest) fails with exit code 2.
+pub fn run(root: &Path, options: Options) -> Result<u8, Failure> {
+    let spec = options.spec.unwrap_or_else(|| root.join(SPEC_IN_REPO));
     let spec_name = shown(root, &spec);
     let head = std::fs::read_to_string(&spec)
         .map_err(|e| Failure::input(format!("{spec_name}: cannot read the file: {e}")))?;
-    let (base_text, base_name) = match base {
-        Some(path) if Path::new(path).is_file() => {
+    let base_file = options.base.as_deref().filter(|b| Path::new(b).is_file());
+    let (base_text, base_name, revision) = match (base_file, options.base.as_deref()) {
+        (Some(path), _) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| Failure::input(format!("{path}: cannot read the file: {e}")))?;
-            (text, path.to_owned())
+            (text, path.to_owned(), None)
         }
-        revision => {
+        (None, revision) => {
             let revision = revision.unwrap_or("HEAD");
-            let (relative, text) = git_show(&spec, revision).map_err(Failure::input)?;
-            (text, format!("{relative} at {revision}"))
+            let repo = Repository::of(&spec, revision).map_err(Failure::input)?;
+            let text = repo.show(revision, &repo.spec).map_err(Failure::input)?;
+            (text, repo.spec.clone(), Some((revision, repo)))
         }
     };
-    let report = changes::classify(&base_text, &head).map_err(|e| {
-        let name = match e.side() {
-            Side::Base => &base_name,
-            Side::Head => &spec_name,
+    let accepted = read_accepted(root, &spec, options.accepted.as_deref())?;
+
+    let base = Source::new(&base_name, &base_text);
+    let base = match &revision {
+        Some((rev, _)) => base.at(rev),
+        None => base,
+    };
+    let mut report = classify(base, Source::new(&spec_name, &head)).map_err(|e| {
+        let name = match (e.side(), &revision) {
+            (Side::Base, Some((rev, _))) => format!("{base_name} at {rev}"),
+            (Side::Base, None) => base_name.clone(),
+            (Side::Head, _) => spec_name.clone(),
         };
         Failure::input(format!("{name}: {}", e.problem()))
     })?;
-    match format {
-        Format::Text => {
-            println!("Changes from {base_name} to {spec_name}\n");
-            print!("{}", report.to_text());
+    report.accept(&accepted);
+
+    let versions = match (options.check_versions, &revision) {
+        (false, _) => None,
+        (true, Some((rev, repo))) => Some(check_versions(repo, rev, &report)?),
+        (true, None) => {
+            return Err(Failure::input(
+                "--check-versions compares the crate versions with a git revision; pass \
+                 `--base REV`, not a file"
+                    .to_owned(),
+            ));
         }
-        Format::Json => print!("{}", report.to_json()),
+    };
+    print!(
+        "{}",
+        report.render(options.format.into(), versions.as_ref())
+    );
+    let fail_on = options.fail_on.is_some_and(|f| {
+        report.worst_unaccepted().is_some_and(|w| w >= f.level()) || !report.stale.is_empty()
+    });
+    let too_low = versions.is_some_and(|v| !v.ok());
+    Ok(u8::from(fail_on || too_low))
+}
+
+/// The accepted changes: from `path` when given (it must exist), or else from the file
+/// beside the spec when there is one.
+fn read_accepted(root: &Path, spec: &Path, path: Option<&Path>) -> Result<Accepted, Failure> {
+    let (path, required) = match path {
+        Some(path) => (path.to_owned(), true),
+        None => (spec.with_file_name(ACCEPTED_NAME), false),
+    };
+    let name = shown(root, &path);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Accepted::parse(&name, &text).map_err(|e| Failure::input(e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Accepted::default()),
+        Err(e) => Err(Failure::input(format!(
+            "{name}: cannot read the file: {e}; pass the accepted-changes file with \
+             `--accepted PATH`, or leave the option out to use {ACCEPTED_NAME} beside the spec"
+        ))),
     }
-    let failed = fail_on.is_some_and(|f| report.worst().is_some_and(|w| w >= f.level()));
-    Ok(u8::from(failed))
+}
+
+/// Each crate's version at `revision` and in the working tree, judged by the changes.
+fn check_versions(
+    repo: &Repository,
+    revision: &str,
+    report: &Report,
+) -> Result<VersionCheck, Failure> {
+    let at_revision = |path: &str| repo.show(revision, path).map_err(Failure::input);
+    let in_tree = |path: &str| {
+        std::fs::read_to_string(repo.top.join(path))
+            .map_err(|e| Failure::input(format!("{path}: cannot read the file: {e}")))
+    };
+    let judged = |read: &dyn Fn(&str) -> Result<String, Failure>, label: &str, manifest: &str| {
+        let (text, root) = (read(manifest)?, read(WORKSPACE_MANIFEST)?);
+        declared(
+            Manifest {
+                file: manifest,
+                text: &text,
+            },
+            Manifest {
+                file: WORKSPACE_MANIFEST,
+                text: &root,
+            },
+        )
+        .map_err(|e| Failure::input(format!("{e}{label}")))
+    };
+    let mut versions: Vec<(Declared, Declared)> = Vec::new();
+    for (_, manifest) in CRATES {
+        let before = judged(&at_revision, &format!(" (at {revision})"), manifest)?;
+        let after = judged(&in_tree, "", manifest)?;
+        versions.push((before, after));
+    }
+    Ok(VersionCheck::new(report, revision, versions))
 }
 
 /// The summary line for `cargo xtask gen`, when `spec` is the project's spec file
@@ -86,43 +207,65 @@ pub fn run(
 /// when it is another file, git is unavailable, `HEAD` has no such file, or either spec
 /// does not parse.
 pub fn summary_since_head(spec: &Path) -> Option<String> {
-    let (relative, base) = git_show(spec, "HEAD").ok()?;
-    if relative != SPEC_IN_REPO {
+    let repo = Repository::of(spec, "HEAD").ok()?;
+    if repo.spec != SPEC_IN_REPO {
         return None;
     }
+    let base = repo.show("HEAD", &repo.spec).ok()?;
     let head = std::fs::read_to_string(spec).ok()?;
     if head == base {
         return None;
     }
-    let report = changes::classify(&base, &head).ok()?;
+    let report = classify(
+        Source::new(SPEC_IN_REPO, &base).at("HEAD"),
+        Source::new(SPEC_IN_REPO, &head),
+    )
+    .ok()?;
     Some(report.summary("HEAD"))
 }
 
-/// The file at `spec` as committed in `revision`, with its path in the repository.
-fn git_show(spec: &Path, revision: &str) -> Result<(String, String), String> {
-    let spec = spec
-        .canonicalize()
-        .map_err(|e| format!("{}: cannot read the file: {e}", spec.display()))?;
-    let dir = spec.parent().unwrap_or(Path::new("."));
-    let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
-        format!(
-            "cannot read the base spec from git revision `{revision}` ({e}); \
-             pass `--base PATH` to compare with a file"
-        )
-    })?;
-    let top = PathBuf::from(top.trim_end())
-        .canonicalize()
-        .map_err(|e| format!("cannot find the git repository: {e}"))?;
-    let relative = spec
-        .strip_prefix(&top)
-        .map_err(|_| format!("{} is outside the git repository", spec.display()))?
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    let text = git(&top, &["show", &format!("{revision}:{relative}")])
-        .map_err(|e| format!("{relative} at {revision}: {e}"))?;
-    Ok((relative, text))
+/// The git repository a spec is in.
+struct Repository {
+    /// Its top directory.
+    top: PathBuf,
+    /// The spec's path in it, with `/` separators.
+    spec: String,
+}
+
+impl Repository {
+    /// The repository of `spec`; `revision` only names what was asked in the error.
+    fn of(spec: &Path, revision: &str) -> Result<Self, String> {
+        let spec = spec
+            .canonicalize()
+            .map_err(|e| format!("{}: cannot read the file: {e}", spec.display()))?;
+        let dir = spec.parent().unwrap_or(Path::new("."));
+        let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+            format!(
+                "cannot read the base spec from git revision `{revision}` ({e}); \
+                 pass `--base PATH` to compare with a file"
+            )
+        })?;
+        let top = PathBuf::from(top.trim_end())
+            .canonicalize()
+            .map_err(|e| format!("cannot find the git repository: {e}"))?;
+        let relative = spec
+            .strip_prefix(&top)
+            .map_err(|_| format!("{} is outside the git repository", spec.display()))?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        Ok(Self {
+            top,
+            spec: relative,
+        })
+    }
+
+    /// The file at `path` (relative to the top) as committed in `revision`.
+    fn show(&self, revision: &str, path: &str) -> Result<String, String> {
+        git(&self.top, &["show", &format!("{revision}:{path}")])
+            .map_err(|e| format!("{path} at {revision}: {e}"))
+    }
 }
 
 /// Runs git in `dir`; its standard output, or the first line of its complaint.

@@ -7,9 +7,11 @@
 //!   of the spec's changes since `HEAD` when there are any.
 //! - `cargo xtask tables [--check]` regenerates the validator's country and currency
 //!   tables from the data committed under `crates/stablemint-validate/data/`.
-//! - `cargo xtask diff [--base REV|PATH] [--spec PATH] [--format text|json]
-//!   [--fail-on breaking|possibly-breaking]` classifies the changes from a base spec to
-//!   the spec (see `stablemint_codegen::changes`).
+//! - `cargo xtask diff [--base REV|PATH] [--spec PATH]
+//!   [--format text|json|markdown|github] [--fail-on breaking|possibly-breaking]
+//!   [--accepted PATH] [--check-versions]` classifies the changes from a base spec to
+//!   the spec (see `stablemint_diff`), marks those accepted in
+//!   `openapi/accepted-changes.yaml`, and checks the crate versions they need.
 //!
 //! With `--check` nothing is written: a difference is printed as a unified diff and the
 //! exit code is 1. CI runs both checks.
@@ -59,23 +61,11 @@ enum Task {
         check: bool,
     },
     /// Classify the changes from a base spec to the spec: breaking, possibly breaking,
-    /// non-breaking. Exit codes: 0, or 1 when `--fail-on` is reached; 2 when a spec or
-    /// the revision cannot be read.
-    Diff {
-        /// The base: a file, if one exists at that path, or else a git revision of the
-        /// spec [default: HEAD].
-        #[arg(long, value_name = "REV|PATH")]
-        base: Option<String>,
-        /// The spec to review, instead of openapi/stablemint.yaml.
-        #[arg(long, value_name = "PATH")]
-        spec: Option<PathBuf>,
-        /// How to print the changes.
-        #[arg(long, value_enum, default_value = "text")]
-        format: changes::Format,
-        /// Exit 1 when any change is at this level or worse.
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        fail_on: Option<changes::FailOn>,
-    },
+    /// non-breaking. Exit codes: 0; 1 when `--fail-on` is reached by a change that is
+    /// not accepted, or an accepted entry is stale, or `--check-versions` finds a version
+    /// too low; 2 when a spec, the revision, the accepted file or a manifest cannot be
+    /// read.
+    Diff(changes::Options),
 }
 
 /// Why a task failed, and the exit code that says so.
@@ -124,12 +114,7 @@ fn main() -> ExitCode {
                 .map_err(Failure::from)
         }
         Task::Tables { check } => tables::run(&root, check).map(|()| 0).map_err(Failure::from),
-        Task::Diff {
-            base,
-            spec,
-            format,
-            fail_on,
-        } => changes::run(&root, base.as_deref(), spec, format, fail_on),
+        Task::Diff(options) => changes::run(&root, options),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use serde_json::{Value, json};
+
 const GOOD_SPEC: &str = include_str!("../../openapi/stablemint.yaml");
 const EXISTING: &str = "// the committed file, which a failed run must not touch\n";
 
@@ -71,24 +73,36 @@ fn assert_fails(spec_text: &str, problem: &str) {
     }
 }
 
-fn edit(from: &str, to: &str) -> String {
-    assert_eq!(
-        GOOD_SPEC.matches(from).count(),
-        1,
-        "{from:?} is not unique in the spec"
-    );
-    GOOD_SPEC.replace(from, to)
+/// The good spec with `edit` made on its parsed document, written back by serde_yaml:
+/// the edit holds however the spec is formatted.
+fn edited(edit: impl FnOnce(&mut Value)) -> String {
+    let mut doc: Value = serde_yaml::from_str(GOOD_SPEC).unwrap();
+    edit(&mut doc);
+    serde_yaml::to_string(&doc).unwrap()
+}
+
+const OPERATION: &str = "/paths/~1session~1embedded/post";
+const REQUEST: &str = "/components/schemas/EmbeddedSessionRequest/properties";
+
+fn at<'v>(doc: &'v mut Value, pointer: &str) -> &'v mut Value {
+    doc.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("the spec has no {pointer}"))
+}
+
+fn remove(doc: &mut Value, object: &str, key: &str) {
+    at(doc, object).as_object_mut().unwrap().remove(key);
 }
 
 #[test]
 fn yaml_syntax_error() {
-    assert_fails(&edit("paths:\n", "paths: [\n"), "not valid YAML");
+    // A flow sequence left open at the end holds in any formatting.
+    assert_fails(&format!("{GOOD_SPEC}\nbroken: [\n"), "not valid YAML");
 }
 
 #[test]
 fn openapi_3_1_is_refused() {
     assert_fails(
-        &edit("openapi: 3.0.3", "openapi: 3.1.0"),
+        &edited(|d| d["openapi"] = json!("3.1.0")),
         "`openapi: 3.1.0` is not supported",
     );
 }
@@ -96,7 +110,7 @@ fn openapi_3_1_is_refused() {
 #[test]
 fn missing_operation_id() {
     assert_fails(
-        &edit("      operationId: createEmbeddedSession\n", ""),
+        &edited(|d| remove(d, OPERATION, "operationId")),
         "POST /session/embedded has no `operationId`",
     );
 }
@@ -104,10 +118,9 @@ fn missing_operation_id() {
 #[test]
 fn unresolvable_ref() {
     assert_fails(
-        &edit(
-            "$ref: \"#/components/schemas/UserKyc\"",
-            "$ref: \"#/components/schemas/UserKYC\"",
-        ),
+        &edited(|d| {
+            *at(d, &format!("{REQUEST}/userKyc/$ref")) = json!("#/components/schemas/UserKYC")
+        }),
         "unresolvable `$ref: #/components/schemas/UserKYC`",
     );
 }
@@ -115,7 +128,7 @@ fn unresolvable_ref() {
 #[test]
 fn unknown_format() {
     assert_fails(
-        &edit("format: iso4217", "format: iso4217-currency"),
+        &edited(|d| *at(d, &format!("{REQUEST}/currency/format")) = json!("iso4217-currency")),
         "`format: iso4217-currency`, which the generator does not know",
     );
 }
@@ -174,10 +187,10 @@ fn good_spec_writes_then_checks_clean_then_detects_drift() {
     // Edit the spec without regenerating: --check fails with a diff naming the change.
     std::fs::write(
         &spec,
-        edit(
-            "Reference returned in notifications.",
-            "Reference echoed in webhooks.",
-        ),
+        edited(|d| {
+            *at(d, &format!("{REQUEST}/websiteReference/description")) =
+                json!("Reference echoed in webhooks.")
+        }),
     )
     .unwrap();
     let stale = run(&spec, true);
@@ -238,53 +251,34 @@ fn a_crlf_checkout_is_not_drift() {
     assert!(!stdout.contains("wrote"), "{stdout}");
 }
 
-/// The spec with `change` made to it as a document, written back as YAML: edits that
-/// do not depend on how the spec is laid out.
-fn edited(change: impl FnOnce(&mut serde_json::Value)) -> String {
-    let mut document: serde_json::Value = serde_yaml::from_str(GOOD_SPEC).unwrap();
-    change(&mut document);
-    serde_yaml::to_string(&document).unwrap()
-}
-
-fn declaration(document: &mut serde_json::Value) -> &mut serde_json::Value {
-    &mut document["paths"]["/session/embedded"]["post"]["x-stablemint"]
-}
-
 #[test]
 fn a_signed_operation_must_say_what_its_signature_covers() {
     assert_fails(
-        &edited(|d| {
-            d["paths"]["/session/embedded"]["post"]
-                .as_object_mut()
-                .unwrap()
-                .remove("x-stablemint");
-        }),
+        &edited(|d| remove(d, OPERATION, "x-stablemint")),
         "POST /session/embedded (createEmbeddedSession) sends the signature headers but does \
          not say what the signature covers",
     );
     assert_fails(
-        &edited(|d| declaration(d)["signedField"] = "userid".into()),
+        &edited(|d| *at(d, &format!("{OPERATION}/x-stablemint/signedField")) = json!("userid")),
         "POST /session/embedded (createEmbeddedSession): the signed field `userid` is not a \
          property of the request body",
     );
     assert_fails(
-        &edited(|d| declaration(d)["retries"] = 3.into()),
+        &edited(|d| at(d, &format!("{OPERATION}/x-stablemint"))["retries"] = json!(3)),
         "`x-stablemint` has an unknown key `retries`",
     );
     assert_fails(
         &edited(|d| {
-            let declared = declaration(d).as_object_mut().unwrap();
-            declared.remove("signedField");
-            declared.insert("signedParameter".into(), "sessionId".into());
+            remove(d, &format!("{OPERATION}/x-stablemint"), "signedField");
+            at(d, &format!("{OPERATION}/x-stablemint"))["signedParameter"] = json!("sessionId");
         }),
         "POST /session/embedded (createEmbeddedSession): the signed parameter `sessionId` is \
          not a parameter of the operation",
     );
     assert_fails(
         &edited(|d| {
-            let declared = declaration(d).as_object_mut().unwrap();
-            declared.remove("signedField");
-            declared.insert("auth".into(), "none".into());
+            remove(d, &format!("{OPERATION}/x-stablemint"), "signedField");
+            at(d, &format!("{OPERATION}/x-stablemint"))["auth"] = json!("none");
         }),
         "declares `auth: none` but also the authentication headers",
     );

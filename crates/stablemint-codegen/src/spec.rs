@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 /// HTTP methods an OpenAPI 3.0 path item may hold, in the order the spec lists them.
-pub(crate) const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -26,13 +26,15 @@ pub(crate) fn openapi(document: &Value) -> Result<openapiv3::OpenAPI, String> {
 
 /// Why a text is not a YAML document: the parser's message, and its 1-based line when
 /// the parser gives one.
-pub(crate) struct YamlError {
+pub struct YamlError {
+    /// `not valid YAML: ` and the parser's message.
     pub message: String,
+    /// The 1-based line of the problem.
     pub line: Option<usize>,
 }
 
 /// Parses YAML (or JSON) text into a JSON value.
-pub(crate) fn parse_yaml(source: &str) -> Result<Value, YamlError> {
+pub fn parse_yaml(source: &str) -> Result<Value, YamlError> {
     serde_yaml::from_str(source).map_err(|e| YamlError {
         message: format!("not valid YAML: {e}"),
         line: e.location().map(|l| l.line()),
@@ -41,7 +43,7 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Value, YamlError> {
 
 /// One reference token of a JSON Pointer, escaped (`~` as `~0`, `/` as `~1`), as
 /// `stablemint_validate::push_token` writes it.
-pub(crate) fn pointer_segment(token: &str) -> String {
+pub fn pointer_segment(token: &str) -> String {
     let mut escaped = String::with_capacity(token.len() + 1);
     stablemint_validate::push_token(&mut escaped, token);
     escaped.split_off(1)
@@ -170,11 +172,7 @@ pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
 /// Follows local `$ref`s from `value`, found at the JSON Pointer `at`, to what they
 /// point at, with its pointer. A `$ref` that resolves to nothing is left as it is, and
 /// after a bounded number of hops the walk stops, so a cycle of references cannot loop.
-pub(crate) fn follow<'a>(
-    document: &'a Value,
-    mut value: &'a Value,
-    at: &str,
-) -> (&'a Value, String) {
+pub fn follow<'a>(document: &'a Value, mut value: &'a Value, at: &str) -> (&'a Value, String) {
     let mut at = at.to_owned();
     for _ in 0..32 {
         let Some(pointer) = value
@@ -194,7 +192,7 @@ pub(crate) fn follow<'a>(
 }
 
 /// The names a schema lists under `required` (none when it lists nothing).
-pub(crate) fn required_properties(schema: &Value) -> Vec<&str> {
+pub fn required_properties(schema: &Value) -> Vec<&str> {
     schema
         .get("required")
         .and_then(Value::as_array)

@@ -8,10 +8,13 @@
 
 use serde_json::Value;
 
-use super::rules::{self, UNCLASSIFIED};
-use super::walk::{label, show};
-use super::{Change, Location};
-use crate::spec::{METHODS, pointer_segment};
+use stablemint_codegen::spec::{METHODS, pointer_segment};
+
+use crate::escape::code;
+use crate::identity::fingerprint;
+use crate::rules::{self, UNCLASSIFIED};
+use crate::walk::{label, show};
+use crate::{Change, Location, Side};
 
 /// One difference: where it is on each side, and the values.
 pub(crate) struct Leaf<'a> {
@@ -188,7 +191,12 @@ fn under(pointer: &str, prefix: &str) -> bool {
 /// The changes for the leaves that `covered` does not explain: documentation edits
 /// (`description`, `summary`, `example`) get their own ids, anything else is
 /// `unclassified`.
-pub(crate) fn unexplained(leaves: &[Leaf<'_>], covered: &[String]) -> Vec<Change> {
+pub(crate) fn unexplained(
+    leaves: &[Leaf<'_>],
+    covered: &[String],
+    base: &Value,
+    head: &Value,
+) -> Vec<Change> {
     let is_covered = |at: &Option<String>| {
         at.as_deref()
             .is_some_and(|at| covered.iter().any(|prefix| under(at, prefix)))
@@ -198,8 +206,10 @@ pub(crate) fn unexplained(leaves: &[Leaf<'_>], covered: &[String]) -> Vec<Change
         if is_covered(&leaf.base_at) || is_covered(&leaf.head_at) {
             continue;
         }
-        let Some(pointer) = leaf.head_at.as_deref().or(leaf.base_at.as_deref()) else {
-            continue;
+        let (pointer, side, doc) = match (&leaf.head_at, &leaf.base_at) {
+            (Some(at), _) => (at.as_str(), Side::Head, head),
+            (None, Some(at)) => (at.as_str(), Side::Base, base),
+            (None, None) => continue,
         };
         let segments: Vec<&str> = pointer.split('/').collect();
         let last = segments.last().copied().unwrap_or("");
@@ -220,7 +230,7 @@ pub(crate) fn unexplained(leaves: &[Leaf<'_>], covered: &[String]) -> Vec<Change
         let what = if documentation.is_some() {
             key.clone()
         } else {
-            format!("`{key}`")
+            code(&key)
         };
         let message = match (leaf.before, leaf.after) {
             (Some(b), Some(a)) => format!("{what} changed from {} to {}", show(b), show(a)),
@@ -233,14 +243,14 @@ pub(crate) fn unexplained(leaves: &[Leaf<'_>], covered: &[String]) -> Vec<Change
         } else {
             format!("{message}; not classified, review it")
         };
+        let operation = operation_of(&segments);
         out.push(Change {
             id: rule.id,
             level: rule.wire,
-            location: Location {
-                operation: operation_of(&segments),
-                pointer: pointer.to_owned(),
-            },
+            fingerprint: fingerprint(rule.id, operation.as_deref(), doc, pointer, None),
+            location: Location::new(operation.as_deref(), pointer, side),
             message,
+            accepted: None,
         });
     }
     out

@@ -1,7 +1,7 @@
 //! The one table of rules: every id the classifier can report, its level on the wire,
 //! its level for a Rust caller of the bindings, and why.
 
-use super::Level;
+use crate::Level;
 use Level::{Breaking as B, NonBreaking as N, PossiblyBreaking as P};
 use RustLevel::{Always, IfTypeChanges as IfType, Wire};
 
@@ -41,6 +41,20 @@ pub struct Rule {
     pub origin: Origin,
     /// Why, in one sentence (the Rust reason when the Rust level is stricter).
     pub reason: &'static str,
+    /// What breaks for direct callers of `stablemint-raw` alone, when the change breaks
+    /// them but not the callers of `stablemint` (whose generated methods absorb it).
+    /// Every message of the rule says it, and the crate's version needs a
+    /// semver-incompatible bump.
+    pub raw: Option<&'static str>,
+}
+
+impl Rule {
+    const fn breaking_raw(self, what: &'static str) -> Self {
+        Self {
+            raw: Some(what),
+            ..self
+        }
+    }
 }
 
 const fn oas(id: &'static str, wire: Level, rust: RustLevel, reason: &'static str) -> Rule {
@@ -50,6 +64,7 @@ const fn oas(id: &'static str, wire: Level, rust: RustLevel, reason: &'static st
         rust,
         origin: Origin::Oasdiff,
         reason,
+        raw: None,
     }
 }
 
@@ -60,6 +75,7 @@ const fn own(id: &'static str, wire: Level, rust: RustLevel, reason: &'static st
         rust,
         origin: Origin::Project,
         reason,
+        raw: None,
     }
 }
 
@@ -83,12 +99,17 @@ pub const RULES: &[Rule] = &[
     own("signed-field-added", B, Wire, "The request signature starts covering a body field: every caller's signature changes."),
     own("signed-field-removed", B, Wire, "The request signature stops covering the body field: every caller's signature changes."),
     own("signed-field-changed", B, Wire, "The request signature covers another body field: every caller's signature changes."),
-    own("idempotency-key-field-added", N, Wire, "Calls gain an idempotency key and become safe to retry."),
-    own("idempotency-key-field-removed", B, Wire, "Calls lose their idempotency key and are no longer retried safely."),
-    own("idempotency-key-field-changed", B, Wire, "The idempotency key moves to another body field: keys already sent no longer match."),
+    own("signed-parameter-added", B, Wire, "The request signature starts covering a parameter: every caller's signature changes."),
+    own("signed-parameter-removed", B, Wire, "The request signature stops covering the parameter: every caller's signature changes."),
+    own("signed-parameter-changed", B, Wire, "The request signature covers another parameter: every caller's signature changes."),
+    own("auth-changed", B, Wire, "Authentication changes form (a signed body field, a signed parameter, `auth: none`): every caller's requests change."),
+    own("idempotency-key-field-added", N, Wire, "The client starts adding a key and retrying calls that may have reached StableMint; no caller's code or request breaks."),
+    own("idempotency-key-field-removed", B, Wire, "At least possibly breaking, and counted as breaking: nothing fails to compile, but a call that may have reached StableMint is no longer retried, and a caller that resends after a timeout has no key and may create a duplicate."),
+    own("idempotency-key-field-changed", B, Wire, "The key moves to another body field: a key a caller set in the old one is no longer the key, and a resend with it creates a duplicate."),
     // Parameters (the positional interface passes each one as an argument).
     oas("new-required-request-parameter", B, Wire, "Requests without it are rejected; the method gains an argument."),
-    oas("new-optional-request-parameter", N, Always, "Positional interface: the method gains an `Option<T>` argument."),
+    oas("new-optional-request-parameter", N, Wire, "`stablemint::Client` takes optional parameters in a generated `#[non_exhaustive]` options type with a builder: a new one is a new setter.")
+        .breaking_raw("its positional method gains an argument, which breaks direct callers of stablemint-raw"),
     oas("new-request-path-parameter", B, Wire, "The path changes; the method gains an argument."),
     oas("request-parameter-removed", P, Always, "The method loses the argument."),
     oas("request-parameter-became-required", B, Wire, "Requests without it are rejected; the argument's type changes."),
@@ -226,7 +247,7 @@ impl RustLevel {
 }
 
 /// The table as Markdown: the block in the module documentation of
-/// [`changes`](super), which a test keeps equal to [`RULES`].
+/// [this crate](crate), which a test keeps equal to [`RULES`].
 pub fn markdown_table() -> String {
     let mut out = String::from("| id | wire | Rust | origin | reason |\n|---|---|---|---|---|\n");
     for r in RULES {
@@ -235,11 +256,14 @@ pub fn markdown_table() -> String {
             Origin::Project => "project",
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {origin} | {} |\n",
+            "| `{}` | {} | {}{} | {origin} | {}{} |\n",
             r.id,
             r.wire.as_str(),
             r.rust.as_str(),
+            r.raw.map_or("", |_| "; breaking for stablemint-raw"),
             r.reason.replace('|', "\\|"),
+            r.raw
+                .map_or(String::new(), |raw| format!(" stablemint-raw: {raw}.")),
         ));
     }
     out

@@ -2,8 +2,16 @@
 //! `cargo xtask diff`, and the one-line summary of `cargo xtask gen`.
 //!
 //! [`classify`] compares a base spec with a head spec and reports every difference as a
-//! [`Change`]: a stable rule id, a [`Level`], a [`Location`] (the operation, and a JSON
-//! Pointer into the spec in wire names) and a one-line message.
+//! [`Change`]: a stable rule id, a [`Level`], a [`Location`] (the operation, a JSON
+//! Pointer into the spec in wire names, and the spec file and line it is about), a
+//! one-line message and a fingerprint. [`Report::accept`] marks the changes that
+//! `openapi/accepted-changes.yaml` accepts ([`Accepted`]), [`Report::render`] writes the
+//! report as text, JSON, Markdown or GitHub Actions annotations ([`Format`]), and
+//! [`VersionCheck`] tells whether the crate versions moved as the changes need.
+//!
+//! The crate is a build tool behind `cargo xtask`: users of `stablemint` never compile
+//! it. It depends on `stablemint-codegen` for the spec helpers the generator uses, and
+//! its tests check the Rust claims of the rule table against the generator's output.
 //!
 //! # How changes are found
 //!
@@ -18,6 +26,19 @@
 //!    change of step 1 explains (by pointer prefix) is reported too: an edit of a
 //!    `description`, `summary` or `example` as documentation, anything else as
 //!    `unclassified` and possibly breaking. Nothing is dropped.
+//! 3. The lines: serde_yaml keeps no positions, so [`Lines`] reads each text again with
+//!    a YAML parser that does, and gives each pointer the line of its key. A change in
+//!    the head has the head's line; a removal has the base's line, and
+//!    [`Location::head_line`] is the closest enclosing key the head still has, where an
+//!    annotation on a pull request can go.
+//!
+//! # Fingerprints
+//!
+//! A fingerprint is 12 hex digits of the SHA-256 of the rule id, the operation and the
+//! pointer, with array positions in the pointer replaced by what names the element (a
+//! parameter's `in` and name, a `$ref`, a value) so that an edit elsewhere, a parameter
+//! added before another, or a YAML tool's reformatting leaves it as it is. Changes that
+//! would share all three (two enum values added to one schema) add the value.
 //!
 //! # Levels
 //!
@@ -31,12 +52,25 @@
 //! they differ. The tests in `tests/changes.rs` and `tests/rust_claims.rs` check the
 //! Rust claims against generated code.
 //!
-//! `x-stablemint` on an operation declares which request body property the signature
-//! covers (`signedField`) and which carries the idempotency key
-//! (`idempotencyKeyField`); its rules are the project's own. When the whole extension
-//! is added or removed, each of its fields is reported as added or removed, so a new
-//! `x-stablemint` with a `signedField` is breaking and one with only an
-//! `idempotencyKeyField` is not.
+//! `stablemint::Client` takes an operation's optional parameters in a generated
+//! `#[non_exhaustive]` options type with a builder, so a new optional parameter breaks
+//! none of its callers; it adds an argument to the positional method of
+//! `stablemint-raw`, which breaks the callers of that crate alone. Such a rule keeps the
+//! wire level, says so in every message (`(stablemint-raw: ...)`), and its `Rust`
+//! column reads "breaking for stablemint-raw"; [`VersionCheck`] asks a
+//! semver-incompatible version of `stablemint-raw` for it.
+//!
+//! `x-stablemint` on an operation declares what the request signature covers, in one of
+//! three forms: `signedField: <body property>`, `signedParameter: <path, query or header
+//! parameter>`, or `auth: none` (no authentication headers); and, optionally, which
+//! body property carries the idempotency key (`idempotencyKeyField`). Its rules are the
+//! project's own. Any change of what the signature covers is breaking: a new name in the
+//! same form is `signed-field-changed` or `signed-parameter-changed`, a form declared or
+//! dropped where the other side declares none is `signed-field-added`, `-removed` (and
+//! likewise for parameters), and a move between forms, or any change of `auth`, is
+//! `auth-changed`. When the whole extension is added or removed, each of its parts is
+//! reported as added or removed, so a new `x-stablemint` that signs a field is breaking
+//! and one with only an `idempotencyKeyField` is not.
 //!
 //! # The rules
 //!
@@ -58,11 +92,15 @@
 //! | `signed-field-added` | breaking | as the wire | project | The request signature starts covering a body field: every caller's signature changes. |
 //! | `signed-field-removed` | breaking | as the wire | project | The request signature stops covering the body field: every caller's signature changes. |
 //! | `signed-field-changed` | breaking | as the wire | project | The request signature covers another body field: every caller's signature changes. |
-//! | `idempotency-key-field-added` | non-breaking | as the wire | project | Calls gain an idempotency key and become safe to retry. |
-//! | `idempotency-key-field-removed` | breaking | as the wire | project | Calls lose their idempotency key and are no longer retried safely. |
-//! | `idempotency-key-field-changed` | breaking | as the wire | project | The idempotency key moves to another body field: keys already sent no longer match. |
+//! | `signed-parameter-added` | breaking | as the wire | project | The request signature starts covering a parameter: every caller's signature changes. |
+//! | `signed-parameter-removed` | breaking | as the wire | project | The request signature stops covering the parameter: every caller's signature changes. |
+//! | `signed-parameter-changed` | breaking | as the wire | project | The request signature covers another parameter: every caller's signature changes. |
+//! | `auth-changed` | breaking | as the wire | project | Authentication changes form (a signed body field, a signed parameter, `auth: none`): every caller's requests change. |
+//! | `idempotency-key-field-added` | non-breaking | as the wire | project | The client starts adding a key and retrying calls that may have reached StableMint; no caller's code or request breaks. |
+//! | `idempotency-key-field-removed` | breaking | as the wire | project | At least possibly breaking, and counted as breaking: nothing fails to compile, but a call that may have reached StableMint is no longer retried, and a caller that resends after a timeout has no key and may create a duplicate. |
+//! | `idempotency-key-field-changed` | breaking | as the wire | project | The key moves to another body field: a key a caller set in the old one is no longer the key, and a resend with it creates a duplicate. |
 //! | `new-required-request-parameter` | breaking | as the wire | oasdiff | Requests without it are rejected; the method gains an argument. |
-//! | `new-optional-request-parameter` | non-breaking | breaking | oasdiff | Positional interface: the method gains an `Option<T>` argument. |
+//! | `new-optional-request-parameter` | non-breaking | as the wire; breaking for stablemint-raw | oasdiff | `stablemint::Client` takes optional parameters in a generated `#[non_exhaustive]` options type with a builder: a new one is a new setter. stablemint-raw: its positional method gains an argument, which breaks direct callers of stablemint-raw. |
 //! | `new-request-path-parameter` | breaking | as the wire | oasdiff | The path changes; the method gains an argument. |
 //! | `request-parameter-removed` | possibly-breaking | breaking | oasdiff | The method loses the argument. |
 //! | `request-parameter-became-required` | breaking | as the wire | oasdiff | Requests without it are rejected; the argument's type changes. |
@@ -187,137 +225,74 @@
 //!     {
 //!       "id": "new-required-request-property",
 //!       "level": "breaking",
+//!       "fingerprint": "230c588c6833",
 //!       "location": {
 //!         "operation": "POST /session/embedded",
-//!         "pointer": "/components/schemas/EmbeddedSessionRequest/properties/merchantId"
+//!         "pointer": "/components/schemas/EmbeddedSessionRequest/properties/merchantId",
+//!         "file": "openapi/stablemint.yaml",
+//!         "revision": null,
+//!         "line": 76
 //!       },
-//!       "message": "required request property `merchantId` added"
+//!       "message": "required request property `merchantId` added",
+//!       "accepted": null
 //!     }
-//!   ]
+//!   ],
+//!   "stale": []
 //! }
 //! ```
 //!
 //! `level` is `breaking`, `possibly-breaking` or `non-breaking`. `operation` is `null`
 //! for a change not tied to an operation: a component schema added or removed, `info`,
 //! or a difference outside `paths` that only step 2 found (an edited description in a
-//! component, `servers`). The changes come worst first.
+//! component, `servers`). `file`, `revision` and `line` are those of the head spec, or
+//! of the base spec (with the git revision it was read from) for a removal; `line` is
+//! `null` only when the text could not be read for positions. `accepted` is `{"reason",
+//! "date", "line"}` for an accepted change, where `line` is the entry's in the accepted
+//! file; `stale` lists the entries that match no change, each with its `fingerprint`,
+//! `id`, `reason`, `date`, `file` and `line`. With `--check-versions`, `versions` has
+//! `since`, `ok`, and per crate `name`, `before`, `after`, `file` and `line` (where the
+//! version is declared), `needs` (`none`, `patch` or `incompatible`), `minimum`,
+//! `because` and `ok`. The changes come worst first.
+//!
+//! # Text from the spec
+//!
+//! A spec is input like any other. Names from it are Markdown code spans that nothing
+//! in them can close; control and bidi characters are shown escaped (`\u{1b}`) in every
+//! format; GitHub workflow commands escape `%`, CR and LF, and `:` and `,` in their
+//! properties, as GitHub documents. A key cannot move the terminal's cursor, add a link
+//! or a mention to a pull request, or forge an annotation.
 
+#![warn(missing_docs)]
+
+mod accepted;
+mod escape;
+mod identity;
+mod locate;
+mod model;
 mod render;
 pub mod rules;
 mod rust_type;
 mod structural;
+mod versions;
 mod walk;
 
-use std::fmt;
+use serde_json::Value;
+use stablemint_codegen::spec;
 
-use crate::spec;
+pub use accepted::{ACCEPTED_IN_REPO, Accepted, AcceptedError, Entry};
+pub use identity::FINGERPRINT_LEN;
+pub use locate::Lines;
+pub use model::{Acceptance, Change, Level, Location, Report, Side, Source, SpecError, SpecFile};
+pub use render::Format;
+pub use versions::{
+    Bump, CRATES, CrateVersion, Declared, Manifest, VersionCheck, WORKSPACE_MANIFEST, declared,
+};
 
-/// How much a change can hurt a caller. Ordered: `NonBreaking < PossiblyBreaking <
-/// Breaking`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// No caller breaks.
-    NonBreaking,
-    /// Some callers may break; read it.
-    PossiblyBreaking,
-    /// Callers break: on the wire, or at compile time for a Rust caller.
-    Breaking,
-}
-
-impl Level {
-    /// `breaking`, `possibly-breaking` or `non-breaking`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Breaking => "breaking",
-            Level::PossiblyBreaking => "possibly-breaking",
-            Level::NonBreaking => "non-breaking",
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where a change is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The operation it affects (`POST /session/embedded`), if any.
-    pub operation: Option<String>,
-    /// A JSON Pointer into the head spec (into the base spec for something removed).
-    pub pointer: String,
-}
-
-/// One classified difference between the two specs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// The rule's id (see [`rules::RULES`]).
-    pub id: &'static str,
-    /// The stricter of the wire level and the Rust level.
-    pub level: Level,
-    /// Where it is.
-    pub location: Location,
-    /// What changed, in one line.
-    pub message: String,
-}
-
-/// Every change from the base spec to the head spec, worst first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Report {
-    /// The changes, worst level first, in the order of the documents within a level.
-    pub changes: Vec<Change>,
-}
-
-/// Which of the two specs a [`SpecError`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The spec compared against.
-    Base,
-    /// The spec being reviewed.
-    Head,
-}
-
-/// A spec that cannot be read as a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpecError {
-    side: Side,
-    line: Option<usize>,
-    problem: String,
-}
-
-impl SpecError {
-    /// Which spec it is.
-    pub fn side(&self) -> Side {
-        self.side
-    }
-
-    /// The 1-based line of the problem, when the YAML parser gives one.
-    pub fn line(&self) -> Option<usize> {
-        self.line
-    }
-
-    /// What is wrong (the parser's message includes the line and column).
-    pub fn problem(&self) -> &str {
-        &self.problem
-    }
-}
-
-impl fmt::Display for SpecError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem)
-    }
-}
-
-impl std::error::Error for SpecError {}
-
-/// Classifies every change from the spec `base_source` to the spec `head_source`
-/// (YAML or JSON text).
+/// Classifies every change from the spec `base` to the spec `head`.
 ///
 /// Fails only when a text is not YAML or not a mapping at the top level; any document
 /// that parses is classified, however broken, without panicking.
-pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecError> {
+pub fn classify(base: Source<'_>, head: Source<'_>) -> Result<Report, SpecError> {
     let parse = |side: Side, source: &str| {
         let document = spec::parse_yaml(source).map_err(|e| SpecError {
             side,
@@ -334,14 +309,19 @@ pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecErro
             })
         }
     };
-    let base = parse(Side::Base, base_source)?;
-    let head = parse(Side::Head, head_source)?;
+    let base_doc = parse(Side::Base, base.text)?;
+    let head_doc = parse(Side::Head, head.text)?;
 
-    let mut walker = walk::Walker::new(&base, &head);
+    let mut walker = walk::Walker::new(&base_doc, &head_doc);
     walker.walk();
-    let leaves = structural::leaves(&base, &head);
+    let leaves = structural::leaves(&base_doc, &head_doc);
     let mut changes = walker.changes;
-    changes.extend(structural::unexplained(&leaves, &walker.covered));
+    changes.extend(structural::unexplained(
+        &leaves,
+        &walker.covered,
+        &base_doc,
+        &head_doc,
+    ));
 
     let mut unique: Vec<Change> = Vec::with_capacity(changes.len());
     for change in changes {
@@ -351,14 +331,63 @@ pub fn classify(base_source: &str, head_source: &str) -> Result<Report, SpecErro
     }
     // Stable: within a level, the order of the documents.
     unique.sort_by_key(|c| std::cmp::Reverse(c.level));
-    Ok(Report { changes: unique })
+    if !unique.is_empty() {
+        place(&mut unique, (base.text, &base_doc), head.text);
+    }
+    let file = |source: Source<'_>| SpecFile {
+        file: source.file.to_owned(),
+        revision: source.revision.map(str::to_owned),
+    };
+    Ok(Report {
+        base: file(base),
+        head: file(head),
+        changes: unique,
+        stale: Vec::new(),
+    })
+}
+
+/// Fills in each change's lines: in its own spec, and where it shows in the head.
+fn place(changes: &mut [Change], (base_text, base_doc): (&str, &Value), head_text: &str) {
+    let base_lines = Lines::of(base_text);
+    let head_lines = Lines::of(head_text);
+    for change in changes {
+        let location = &mut change.location;
+        match location.side {
+            Side::Head => {
+                location.line = head_lines.line(&location.pointer);
+                location.head_line = location.line;
+            }
+            Side::Base => {
+                location.line = base_lines.line(&location.pointer);
+                location.head_line =
+                    head_lines.line(&enclosing_by_key(base_doc, &location.pointer));
+            }
+        }
+    }
+}
+
+/// The longest prefix of `pointer` that names things by key only: array positions
+/// in the base mean nothing in the head, where elements may have moved.
+fn enclosing_by_key(base: &Value, pointer: &str) -> String {
+    let mut node = Some(base);
+    let mut end = 0;
+    for segment in pointer.split('/').skip(1) {
+        match node {
+            Some(Value::Object(map)) => {
+                node = map.get(&segment.replace("~1", "/").replace("~0", "~"));
+            }
+            _ => break,
+        }
+        end += segment.len() + 1;
+    }
+    pointer[..end].to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn module_docs_show_the_rule_table() {
-        let source = include_str!("mod.rs");
+        let source = include_str!("lib.rs");
         let expected: String = super::rules::markdown_table()
             .lines()
             .map(|line| format!("//! {line}\n"))
@@ -367,7 +396,7 @@ mod tests {
         let end = source.find("//! <!-- /rules -->").expect("end marker");
         assert!(
             source[start..end] == expected,
-            "the rule table in src/changes/mod.rs is out of date; replace the lines \
+            "the rule table in src/lib.rs is out of date; replace the lines \
              between the markers with:\n{expected}"
         );
     }

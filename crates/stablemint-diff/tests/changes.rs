@@ -2,108 +2,13 @@
 //! expected (id, level, operation, pointer). Rows where the Rust level is stricter than
 //! the wire say so in their name.
 
+mod common;
+
+use common::*;
 use serde_json::{Value, json};
-use stablemint_codegen::changes::{Level, Report, classify, rules};
+use stablemint_diff::{Level, Report, rules};
 
 use Level::{Breaking as B, NonBreaking as N, PossiblyBreaking as P};
-
-const BASE: &str = r##"
-openapi: 3.0.3
-info: {title: Test, version: "1.0.0"}
-paths:
-  /items:
-    post:
-      operationId: createItem
-      x-stablemint: {signedField: name, idempotencyKeyField: key}
-      parameters:
-        - {name: api_key, in: header, required: true, schema: {type: string}}
-        - {name: verbose, in: query, required: false, schema: {type: boolean}}
-        - {name: limit, in: query, required: false, schema: {type: integer, format: int32}}
-        - {name: mode, in: query, required: false, schema: {type: string, enum: [fast, slow]}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: "#/components/schemas/ItemRequest"}
-      responses:
-        "200":
-          description: OK
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Item"}
-        "400":
-          description: Bad request
-  /items/{id}:
-    get:
-      operationId: getItem
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        "200":
-          description: OK
-          content:
-            application/json:
-              schema: {type: object, properties: {id: {type: string}}}
-    delete:
-      operationId: deleteItem
-      deprecated: true
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        "204": {description: Deleted}
-components:
-  schemas:
-    ItemRequest:
-      type: object
-      required: [name, currency]
-      properties:
-        name: {type: string, description: The name.}
-        key: {type: string}
-        currency: {type: string, format: iso4217}
-        email: {type: string}
-        note: {type: string, maxLength: 100}
-        code: {type: string}
-        count: {type: integer, format: int32}
-        size: {type: integer}
-        price: {type: number}
-        kind: {type: string, enum: [a, b]}
-        meta:
-          type: object
-          properties:
-            tag: {type: string}
-        tags:
-          type: array
-          items: {$ref: "#/components/schemas/Tag"}
-        owner: {$ref: "#/components/schemas/Owner"}
-    Owner:
-      type: object
-      properties:
-        nickname: {type: string}
-        parent: {$ref: "#/components/schemas/Owner"}
-    Tag:
-      type: object
-      required: [label]
-      properties:
-        label: {type: string}
-    Item:
-      type: object
-      required: [id, status]
-      properties:
-        id: {type: string}
-        status: {type: string, enum: [open, closed]}
-        title: {type: string}
-        score: {type: integer, format: int64}
-        uid: {type: string}
-        link: {type: string, pattern: "^https://", maxLength: 100}
-        total: {type: number}
-        tags: {type: array, items: {$ref: "#/components/schemas/Tag"}}
-"##;
-
-// Pointers used by many rows.
-const POST: &str = "POST /items";
-const OP: &str = "/paths/~1items/post";
-const REQ: &str = "/components/schemas/ItemRequest";
-const ITEM: &str = "/components/schemas/Item";
 
 type Expected = (&'static str, Level, Option<&'static str>, &'static str);
 
@@ -116,60 +21,6 @@ struct Row {
     expected: Vec<Expected>,
     /// Whether `expected` is every change, or only some of them.
     exact: bool,
-}
-
-fn keep(_: &mut Value) {}
-
-/// Sets the value at `pointer`, creating the last key.
-fn set(doc: &mut Value, pointer: &str, value: Value) {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match doc
-        .pointer_mut(parent)
-        .unwrap_or_else(|| panic!("no {parent}"))
-    {
-        Value::Object(map) => {
-            map.insert(key, value);
-        }
-        Value::Array(items) => items.push(value),
-        _ => panic!("{parent} is not a container"),
-    }
-}
-
-fn del(doc: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match doc
-        .pointer_mut(parent)
-        .unwrap_or_else(|| panic!("no {parent}"))
-    {
-        Value::Object(map) => {
-            map.remove(&key).unwrap_or_else(|| panic!("no {pointer}"));
-        }
-        Value::Array(items) => {
-            items.remove(key.parse::<usize>().unwrap());
-        }
-        _ => panic!("{parent} is not a container"),
-    }
-}
-
-fn require(doc: &mut Value, schema: &str, name: &str) {
-    let list = doc.pointer_mut(&format!("{schema}/required")).unwrap();
-    list.as_array_mut().unwrap().push(json!(name));
-}
-
-fn unrequire(doc: &mut Value, schema: &str, name: &str) {
-    let list = doc.pointer_mut(&format!("{schema}/required")).unwrap();
-    list.as_array_mut().unwrap().retain(|v| v != name);
-}
-
-fn run(base_edit: fn(&mut Value), head_edit: fn(&mut Value)) -> Report {
-    let mut base: Value = serde_yaml::from_str(BASE).unwrap();
-    let mut head = base.clone();
-    base_edit(&mut base);
-    base_edit(&mut head);
-    head_edit(&mut head);
-    classify(&base.to_string(), &head.to_string()).unwrap()
 }
 
 fn row(name: &'static str, head: fn(&mut Value), expected: Vec<Expected>) -> Row {
@@ -248,13 +99,32 @@ fn rows() -> Vec<Row> {
                 ("signed-field-added", B, Some(POST), "/paths/~1items/post/x-stablemint/signedField"),
                 ("idempotency-key-field-added", N, Some(POST), "/paths/~1items/post/x-stablemint/idempotencyKeyField"),
             ]),
+        row("signed parameter changed", |d| { set(d, &format!("{OP}/x-stablemint"), json!({"signedParameter": "verbose"})); },
+            vec![("auth-changed", B, Some(POST), "/paths/~1items/post/x-stablemint/signedParameter"),
+                 ("idempotency-key-field-removed", B, Some(POST), "/paths/~1items/post/x-stablemint/idempotencyKeyField")]),
+        row_from("signed parameter renamed", |d| set(d, &format!("{OP}/x-stablemint"), json!({"signedParameter": "verbose"})), |d| set(d, &format!("{OP}/x-stablemint/signedParameter"), json!("limit")),
+            vec![("signed-parameter-changed", B, Some(POST), "/paths/~1items/post/x-stablemint/signedParameter")]),
+        row_from("signed parameter added", |d| set(d, &format!("{OP}/x-stablemint"), json!({"idempotencyKeyField": "key"})), |d| set(d, &format!("{OP}/x-stablemint/signedParameter"), json!("limit")),
+            vec![("signed-parameter-added", B, Some(POST), "/paths/~1items/post/x-stablemint/signedParameter")]),
+        row_from("signed parameter removed", |d| set(d, &format!("{OP}/x-stablemint"), json!({"signedParameter": "limit", "idempotencyKeyField": "key"})), |d| del(d, &format!("{OP}/x-stablemint/signedParameter")),
+            vec![("signed-parameter-removed", B, Some(POST), "/paths/~1items/post/x-stablemint/signedParameter")]),
+        row("signed field to `auth: none`", |d| { del(d, &format!("{OP}/x-stablemint/signedField")); set(d, &format!("{OP}/x-stablemint/auth"), json!("none")); },
+            vec![("auth-changed", B, Some(POST), "/paths/~1items/post/x-stablemint/auth")]),
+        row_from("`auth: none` to a signed field", |d| { del(d, &format!("{OP}/x-stablemint/signedField")); set(d, &format!("{OP}/x-stablemint/auth"), json!("none")); }, |d| { del(d, &format!("{OP}/x-stablemint/auth")); set(d, &format!("{OP}/x-stablemint/signedField"), json!("name")); },
+            vec![("auth-changed", B, Some(POST), "/paths/~1items/post/x-stablemint/signedField")]),
+        row_from("`auth: none` declared where nothing was", |d| del(d, &format!("{OP}/x-stablemint")), |d| set(d, &format!("{OP}/x-stablemint"), json!({"auth": "none"})),
+            vec![("auth-changed", B, Some(POST), "/paths/~1items/post/x-stablemint/auth")]),
+        row("a second form beside the signed field", |d| set(d, &format!("{OP}/x-stablemint/signedParameter"), json!("limit")),
+            vec![("auth-changed", B, Some(POST), "/paths/~1items/post/x-stablemint")]),
+        row("a signed field that is not a string", |d| set(d, &format!("{OP}/x-stablemint/signedField"), json!(["name"])),
+            vec![("unclassified", P, Some(POST), "/paths/~1items/post/x-stablemint/signedField")]),
         row("extension with an unknown key", |d| set(d, &format!("{OP}/x-stablemint/retries"), json!(3)),
             vec![("unclassified", P, Some(POST), "/paths/~1items/post/x-stablemint/retries")]),
         // Parameters.
         row("required header parameter added", |d| set(d, &format!("{OP}/parameters/4"), json!({"name": "x-trace", "in": "header", "required": true, "schema": {"type": "string"}})),
             vec![("new-required-request-parameter", B, Some(POST), "/paths/~1items/post/parameters/4")]),
-        row("Rust: optional query parameter added", |d| set(d, &format!("{OP}/parameters/4"), json!({"name": "page", "in": "query", "schema": {"type": "integer"}})),
-            vec![("new-optional-request-parameter", B, Some(POST), "/paths/~1items/post/parameters/4")]),
+        row("optional query parameter added (stablemint-raw alone breaks)", |d| set(d, &format!("{OP}/parameters/4"), json!({"name": "page", "in": "query", "schema": {"type": "integer"}})),
+            vec![("new-optional-request-parameter", N, Some(POST), "/paths/~1items/post/parameters/4")]),
         row("path parameter added", |d| set(d, "/paths/~1items~1{id}/get/parameters/1", json!({"name": "v", "in": "path", "required": true, "schema": {"type": "string"}})),
             vec![("new-request-path-parameter", B, Some("GET /items/{id}"), "/paths/~1items~1{id}/get/parameters/1")]),
         row("Rust: parameter removed", |d| del(d, &format!("{OP}/parameters/1")),
@@ -619,12 +489,12 @@ fn every_rule_has_a_row() {
 
 #[test]
 fn a_broken_spec_is_an_error_with_its_line() {
-    let error = classify(BASE, "openapi: 3.0.3\npaths: [\n").unwrap_err();
-    assert_eq!(error.side(), stablemint_codegen::changes::Side::Head);
+    let error = compare(BASE, "openapi: 3.0.3\npaths: [\n").unwrap_err();
+    assert_eq!(error.side(), stablemint_diff::Side::Head);
     assert_eq!(error.line(), Some(3));
     assert!(error.problem().contains("line 3"), "{}", error.problem());
-    let error = classify("- a list\n", BASE).unwrap_err();
-    assert_eq!(error.side(), stablemint_codegen::changes::Side::Base);
+    let error = compare("- a list\n", BASE).unwrap_err();
+    assert_eq!(error.side(), stablemint_diff::Side::Base);
     assert!(
         error.problem().contains("not a mapping"),
         "{}",
@@ -646,98 +516,12 @@ fn malformed_documents_do_not_panic() {
     ];
     for a in odd {
         for b in odd {
-            let report = classify(a, b).unwrap();
+            let report = compare(a, b).unwrap();
             if a == b {
                 assert!(report.changes.is_empty(), "{a}");
             }
         }
-        let _ = classify(a, BASE).unwrap();
-        let _ = classify(BASE, a).unwrap();
+        let _ = compare(a, BASE).unwrap();
+        let _ = compare(BASE, a).unwrap();
     }
-}
-
-#[test]
-fn text_and_json_reports() {
-    let report = run(keep, |d| {
-        set(
-            d,
-            &format!("{REQ}/properties/sku"),
-            json!({"type": "string"}),
-        );
-        require(d, REQ, "sku");
-        set(d, &format!("{OP}/summary"), json!("Create an item."));
-        set(d, &format!("{ITEM}/properties/title/nullable"), json!(true));
-    });
-    assert_eq!(
-        report.tally(),
-        "3 changes: 1 breaking, 1 possibly-breaking, 1 non-breaking"
-    );
-    assert_eq!(Report::default().tally(), "no changes");
-    let text = report.to_text();
-    assert!(
-        text.starts_with("Breaking (1):\n  - new-required-request-property at POST /items\n"),
-        "{text}"
-    );
-    assert!(
-        text.ends_with("\n3 changes: 1 breaking, 1 possibly-breaking, 1 non-breaking\n"),
-        "{text}"
-    );
-    let json: Value = serde_json::from_str(&report.to_json()).unwrap();
-    assert_eq!(
-        json["changes"][0],
-        json!({
-            "id": "new-required-request-property",
-            "level": "breaking",
-            "location": {"operation": "POST /items", "pointer": "/components/schemas/ItemRequest/properties/sku"},
-            "message": "required request property `sku` added",
-        })
-    );
-    assert_eq!(json["changes"][1]["location"]["operation"], Value::Null);
-    assert_eq!(json["changes"][1]["id"], "unclassified");
-    assert_eq!(
-        report.summary("HEAD"),
-        "3 changes since HEAD: 1 breaking (new-required-request-property at POST /items \
-         /components/schemas/ItemRequest/properties/sku), 1 possibly-breaking, 1 non-breaking"
-    );
-}
-
-/// When the Rust level raises a change, its message says why.
-#[test]
-fn messages_explain_rust_levels() {
-    let message = |base: fn(&mut Value), head: fn(&mut Value)| {
-        let report = run(base, head);
-        assert_eq!(report.changes.len(), 1, "{}", report.to_text());
-        report.changes[0].message.clone()
-    };
-    assert_eq!(
-        message(keep, |d| set(
-            d,
-            "/paths/~1items~1{id}/get/responses/404",
-            json!({"description": "Missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Tag"}}}})
-        )),
-        "response status 404 added (Rust: the type changes from `Error<()>` to `Error<types::Tag>`)"
-    );
-    assert_eq!(
-        message(keep, |d| set(
-            d,
-            &format!("{OP}/responses/202"),
-            json!({"description": "Accepted"})
-        )),
-        "response status 202 added (Rust: the method can no longer be generated: progenitor \
-         0.15.1 needs one success body type)"
-    );
-    assert_eq!(
-        message(keep, |d| set(
-            d,
-            &format!("{REQ}/properties/code/maxLength"),
-            json!(10)
-        )),
-        "`maxLength` of request property `code` set to `10` (Rust: the type changes from \
-         `String` to a validated newtype)"
-    );
-    assert_eq!(
-        message(keep, |d| unrequire(d, REQ, "currency")),
-        "request property `currency` became optional (Rust: the field becomes `Option<T>` and \
-         the setter takes `TryInto<Option<T>>`: `.field(\"x\")` stops compiling)"
-    );
 }

@@ -255,9 +255,10 @@ mod tests {
              type: object\n      required: [signed]\n      properties:\n        \
              signed: {{type: string}}\n{properties}"
         );
-        let client = crate::generate_from_str(&spec, std::path::Path::new("probe.yaml"))
-            .expect("the probe spec generates")
-            .client;
+        let client =
+            stablemint_codegen::generate_from_str(&spec, std::path::Path::new("probe.yaml"))
+                .expect("the probe spec generates")
+                .client;
         let file: syn::File = syn::parse_str(&client).expect("generated code parses");
         let types = file
             .items
