@@ -15,10 +15,11 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Clock;
-use crate::payments::{self, CallError, FieldError, Gateway, Session, SessionDetails};
+use crate::payments::{
+    self, CallError, FieldError, Gateway, Session, SessionDetails, unix_seconds,
+};
 use crate::store::{Order, Placed, Store, StoreError};
 
 /// How many times one request may go round: call, find the answer already expired (a
@@ -107,9 +108,19 @@ impl Checkout {
                         expires_in,
                     });
                 }
+                tracing::info!(
+                    order_id = order.details.order_id,
+                    session_id = session.id,
+                    "the session expired; replacing it"
+                );
                 order = self.replace(&order).await?;
                 continue;
             }
+            tracing::info!(
+                order_id = order.details.order_id,
+                generation = order.generation,
+                "asking StableMint for a session"
+            );
             let session = self
                 .gateway
                 .create_session(&order.details, &order.idempotency_key)
@@ -179,12 +190,4 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .unwrap_or(Err(StoreError::Panicked))
-}
-
-/// Unix seconds (negative before 1970).
-pub(crate) fn unix_seconds(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
-    }
 }

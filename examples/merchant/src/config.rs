@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::payments::{Credentials, PRODUCTION_URL, SandboxOptions};
 
-/// The time source of the server: when a stored session counts as expired.
+/// The time source of the server: when a stored session counts as expired, the time
+/// requests to StableMint are signed with, and the sandbox's clock. Tests move it.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// The environment variable with the API key.
@@ -31,7 +32,7 @@ pub struct Config {
     pub widget_script: Option<WidgetScript>,
     /// The deadline for one call to StableMint, its retries included.
     pub call_timeout: Duration,
-    /// The time source for session expiry.
+    /// The time source (see [`Clock`]).
     pub clock: Clock,
 }
 

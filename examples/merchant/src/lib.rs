@@ -118,11 +118,14 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     };
     let (gateway, sandbox) = match config.stablemint {
         StableMint::Sandbox(options) => {
-            let sandbox = Sandbox::start(options).await.map_err(StartError::Sandbox)?;
+            let sandbox = Sandbox::start(options, config.clock.clone())
+                .await
+                .map_err(StartError::Sandbox)?;
             let gateway = Gateway::new(
                 &sandbox.base_url(),
                 sandbox.credentials(),
                 config.call_timeout,
+                config.clock.clone(),
             )
             .map_err(StartError::Client)?;
             (gateway, Some(sandbox))
@@ -131,8 +134,13 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             base_url,
             credentials,
         } => (
-            Gateway::new(&base_url, credentials, config.call_timeout)
-                .map_err(StartError::Client)?,
+            Gateway::new(
+                &base_url,
+                credentials,
+                config.call_timeout,
+                config.clock.clone(),
+            )
+            .map_err(StartError::Client)?,
             None,
         ),
     };

@@ -9,6 +9,8 @@ use std::io;
 use std::time::Duration;
 
 use stablemint::{Client, Error, RetryPolicy, Validate, types};
+
+use crate::Clock;
 use stablemint_mock::{Fault, MockConfig, MockServer};
 use zeroize::Zeroizing;
 
@@ -18,6 +20,9 @@ pub use stablemint::Credentials;
 
 /// The URL the client sends to when `STABLEMINT_BASE_URL` is not set.
 pub const PRODUCTION_URL: &str = stablemint::PRODUCTION_URL;
+
+/// Whole seconds since the Unix epoch, negative before it.
+pub use stablemint::unix_seconds;
 
 /// How many attempts one call makes: the first and two retries, all with the order's
 /// idempotency key. A test that wants a call to fail arms this many faults.
@@ -174,15 +179,18 @@ pub struct Gateway {
 impl Gateway {
     /// A client for the API at `base_url` (https, or http to loopback), with a deadline
     /// of `call_timeout` for each call, retries and waits included, and the example's
-    /// retry policy (see [`ATTEMPTS_PER_CALL`]).
+    /// retry policy (see [`ATTEMPTS_PER_CALL`]). Requests are signed with the time from
+    /// `clock`.
     pub fn new(
         base_url: &str,
         credentials: Credentials,
         call_timeout: Duration,
+        clock: Clock,
     ) -> Result<Gateway, String> {
         let retries = u32::try_from(ATTEMPTS_PER_CALL - 1).unwrap_or(u32::MAX);
         Client::builder(credentials)
             .base_url(base_url)
+            .clock(SigningClock(clock))
             .retry(RetryPolicy::default().with_max_retries(retries))
             .timeout(call_timeout)
             .total_timeout(call_timeout)
@@ -222,6 +230,21 @@ impl Gateway {
                 })
             }
         }
+    }
+}
+
+/// The server's clock, as the client reads it for the `timestamp` it signs.
+struct SigningClock(Clock);
+
+impl std::fmt::Debug for SigningClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningClock")
+    }
+}
+
+impl stablemint::Clock for SigningClock {
+    fn now(&self) -> std::time::SystemTime {
+        (self.0)()
     }
 }
 
@@ -287,11 +310,12 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Starts the mock on a free port of `127.0.0.1`.
-    pub async fn start(options: SandboxOptions) -> io::Result<Sandbox> {
+    /// Starts the mock on a free port of `127.0.0.1`, reading the time from `clock`
+    /// (for `expiresAt` and its timestamp check).
+    pub async fn start(options: SandboxOptions, clock: Clock) -> io::Result<Sandbox> {
         let secret: &str = &options.api_secret.0;
         let credentials = Credentials::new(options.api_key.clone(), secret);
-        let mut config = MockConfig::new(options.api_key, secret);
+        let mut config = MockConfig::new(options.api_key, secret).clock(move || clock());
         if let Some(ttl) = options.session_ttl {
             config = config.session_ttl(ttl);
         }
