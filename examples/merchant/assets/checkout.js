@@ -130,7 +130,7 @@
     byId("session-id").textContent = session.sessionId;
     byId("session-reference").textContent = session.reference;
     byId("session-expires-at").textContent =
-      "(" + new Date(session.expiresAt * 1000).toISOString() + ")";
+      "(" + new Date(session.expiresAt * 1000).toISOString().replace(".000Z", "Z") + ")";
     show(pay, false);
     show(expired, false);
     show(widget, true);

@@ -114,7 +114,7 @@ pub fn checkout(order_id: &str, widget: Option<&WidgetScript>) -> String {
 </section>
 
 <section id="session" hidden>
-<h2>Payment session ready</h2>
+<h2>Payment session</h2>
 <dl>
 <dt>Session id</dt><dd><code id="session-id"></code></dd>
 <dt>Reference</dt><dd><code id="session-reference"></code></dd>
