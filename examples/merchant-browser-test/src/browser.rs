@@ -10,7 +10,7 @@ use bytes::Bytes;
 use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Limited};
 use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -171,6 +171,24 @@ impl Browser {
             .doing(&format!("checking whether {css} is displayed"))
     }
 
+    /// Whether the element at `css` is enabled.
+    pub async fn enabled(&self, css: &str) -> Outcome<bool> {
+        self.find(css)
+            .await?
+            .is_enabled()
+            .await
+            .doing(&format!("checking whether {css} is enabled"))
+    }
+
+    /// Clicks the element at `css`.
+    pub async fn click(&self, css: &str) -> Outcome<()> {
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .doing(&format!("clicking {css}"))
+    }
+
     /// Waits until the element at `css` is displayed, and returns it.
     pub async fn wait_visible(&self, css: &str) -> Outcome<Element> {
         let deadline = Instant::now() + PATIENCE;
@@ -281,8 +299,10 @@ pub fn http() -> HttpClient<HttpConnector, Empty<Bytes>> {
     HttpClient::builder(TokioExecutor::new()).build_http()
 }
 
-/// `GET url`: the status, the headers and the body (servers here are our own, and
-/// their bodies small).
+/// The most of a body [`get`] reads.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// `GET url`: the status, the headers and the body (at most 1 MiB).
 pub async fn get(url: &str) -> Outcome<(http::StatusCode, http::HeaderMap, String)> {
     let uri: http::Uri = url.parse().doing(&format!("parsing {url}"))?;
     let response = tokio::time::timeout(PATIENCE, http().get(uri))
@@ -290,7 +310,7 @@ pub async fn get(url: &str) -> Outcome<(http::StatusCode, http::HeaderMap, Strin
         .doing(&format!("GET {url}"))?
         .doing(&format!("GET {url}"))?;
     let (parts, body) = response.into_parts();
-    let body = body
+    let body = Limited::new(body, MAX_BODY)
         .collect()
         .await
         .doing(&format!("reading GET {url}"))?

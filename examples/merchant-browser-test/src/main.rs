@@ -211,15 +211,6 @@ async fn valid_order(w: &World, app: &Running) -> Outcome<String> {
     w.browser.text("#order-id").await
 }
 
-async fn click_pay(w: &World) -> Outcome<()> {
-    w.browser
-        .find("#pay")
-        .await?
-        .click()
-        .await
-        .doing("clicking Pay")
-}
-
 /// Waits for the session and checks what the page shows of it against the database:
 /// returns the session id.
 async fn shown_session(w: &World, app: &Running, order_id: &str) -> Outcome<String> {
@@ -266,17 +257,11 @@ async fn happy_path(w: &mut World) -> Outcome<()> {
     sandbox
         .delay_next_answers(1, Duration::from_secs(2))
         .doing("arming a delay")?;
-    click_pay(w).await?;
+    w.browser.click("#pay").await?;
     check(w.browser.visible("#loading").await?, || {
         "no loading state while the session is created".into()
     })?;
-    let pay_enabled = w
-        .browser
-        .find("#pay")
-        .await?
-        .is_enabled()
-        .await
-        .doing("reading Pay")?;
+    let pay_enabled = w.browser.enabled("#pay").await?;
     check(!pay_enabled, || "Pay is still enabled while pending".into())?;
     w.browser.shot("loading").await?;
 
@@ -308,7 +293,7 @@ async fn invalid_email(w: &mut World) -> Outcome<()> {
     let requests = sandbox.requests_received();
     w.browser.open(&w.shop.url()).await?;
     w.browser.fill("jane.doe@", "DE", "25.00", "EUR").await?;
-    click_pay(w).await?;
+    w.browser.click("#pay").await?;
     let error = w.browser.wait_visible("#userEmail-error").await?;
     let message = error.text().await.doing("reading the e-mail error")?;
     check(message.contains("not a valid e-mail address"), || {
@@ -327,13 +312,7 @@ async fn invalid_email(w: &mut World) -> Outcome<()> {
             format!("{other} is shown")
         })?;
     }
-    let pay_enabled = w
-        .browser
-        .find("#pay")
-        .await?
-        .is_enabled()
-        .await
-        .doing("reading Pay")?;
+    let pay_enabled = w.browser.enabled("#pay").await?;
     check(pay_enabled, || {
         "Pay stays disabled after a field error".into()
     })?;
@@ -347,35 +326,61 @@ async fn invalid_email(w: &mut World) -> Outcome<()> {
 }
 
 async fn status_503(w: &mut World) -> Outcome<()> {
+    // Every attempt of the first call fails; the client's own retries do not help.
+    failure_then_retry(
+        w,
+        "stablemint-503",
+        |sandbox| sandbox.fail_next_with_status(ATTEMPTS_PER_CALL, 503),
+        "HTTP 503",
+        0,
+    )
+    .await
+}
+
+async fn lost_answer(w: &mut World) -> Outcome<()> {
+    // StableMint creates the session, and every answer about it is lost.
+    failure_then_retry(
+        w,
+        "answer-lost",
+        |sandbox| sandbox.lose_next_answers(ATTEMPTS_PER_CALL),
+        "did not answer",
+        1,
+    )
+    .await
+}
+
+/// Pay with every attempt of the call failing as `arm` makes it fail: the page shows a
+/// failure that says `says`, with a retry button, and StableMint has created
+/// `created_by_failure` sessions. Then the retry shows one session for the order, and
+/// no second one was created.
+async fn failure_then_retry(
+    w: &mut World,
+    name: &str,
+    arm: impl FnOnce(&Sandbox) -> Result<(), String>,
+    says: &str,
+    created_by_failure: usize,
+) -> Outcome<()> {
     let sandbox = sandbox(&w.shop)?;
     let (sessions, requests) = (sandbox.sessions_created(), sandbox.requests_received());
     let order_id = valid_order(w, &w.shop).await?;
-    // Every attempt of the first call fails; the client's own retries do not help.
-    sandbox
-        .fail_next_with_status(ATTEMPTS_PER_CALL, 503)
-        .doing("arming 503s")?;
-    click_pay(w).await?;
+    arm(sandbox).doing("arming the faults")?;
+    w.browser.click("#pay").await?;
     w.browser.wait_visible("#failure").await?;
     let message = w.browser.text("#failure-message").await?;
-    check(message.contains("HTTP 503"), || {
+    check(message.contains(says), || {
         format!("the failure reads {message:?}")
     })?;
     check(w.browser.visible("#retry").await?, || {
         "no retry button".into()
     })?;
     check_eq(
-        "sessions after the 503s",
+        "sessions after the failure",
         sandbox.sessions_created(),
-        sessions,
+        sessions + created_by_failure,
     )?;
-    w.browser.shot("stablemint-503").await?;
+    w.browser.shot(name).await?;
 
-    w.browser
-        .find("#retry")
-        .await?
-        .click()
-        .await
-        .doing("clicking Try again")?;
+    w.browser.click("#retry").await?;
     shown_session(w, &w.shop, &order_id).await?;
     check_eq("sessions created", sandbox.sessions_created(), sessions + 1)?;
     check_eq(
@@ -386,52 +391,14 @@ async fn status_503(w: &mut World) -> Outcome<()> {
     check(!w.browser.visible("#failure").await?, || {
         "the failure stayed".into()
     })?;
-    w.browser.shot("after-503-retry").await?;
-    Ok(())
-}
-
-async fn lost_answer(w: &mut World) -> Outcome<()> {
-    let sandbox = sandbox(&w.shop)?;
-    let (sessions, requests) = (sandbox.sessions_created(), sandbox.requests_received());
-    let order_id = valid_order(w, &w.shop).await?;
-    // StableMint creates the session, and every answer about it is lost.
-    sandbox
-        .lose_next_answers(ATTEMPTS_PER_CALL)
-        .doing("arming lost answers")?;
-    click_pay(w).await?;
-    w.browser.wait_visible("#failure").await?;
-    let message = w.browser.text("#failure-message").await?;
-    check(message.contains("did not answer"), || {
-        format!("the failure reads {message:?}")
-    })?;
-    check_eq(
-        "sessions after the lost answers",
-        sandbox.sessions_created(),
-        sessions + 1,
-    )?;
-    w.browser.shot("answer-lost").await?;
-
-    w.browser
-        .find("#retry")
-        .await?
-        .click()
-        .await
-        .doing("clicking Try again")?;
-    shown_session(w, &w.shop, &order_id).await?;
-    check_eq("sessions created", sandbox.sessions_created(), sessions + 1)?;
-    check_eq(
-        "requests to StableMint",
-        sandbox.requests_received(),
-        requests + ATTEMPTS_PER_CALL + 1,
-    )?;
-    w.browser.shot("after-lost-answer-retry").await?;
+    w.browser.shot(&format!("after-{name}-retry")).await?;
     Ok(())
 }
 
 async fn expired_session(w: &mut World) -> Outcome<()> {
     let sandbox = sandbox(&w.short)?;
     let order_id = valid_order(w, &w.short).await?;
-    click_pay(w).await?;
+    w.browser.click("#pay").await?;
     let first = shown_session(w, &w.short, &order_id).await?;
     w.browser.wait_visible("#session-expired").await?;
     let countdown = w.browser.text("#session-countdown").await?;
@@ -441,12 +408,7 @@ async fn expired_session(w: &mut World) -> Outcome<()> {
     })?;
     w.browser.shot("expired").await?;
 
-    w.browser
-        .find("#renew")
-        .await?
-        .click()
-        .await
-        .doing("clicking Continue")?;
+    w.browser.click("#renew").await?;
     w.browser
         .wait_text("#session-id", |id| !id.is_empty() && id != first)
         .await?;
@@ -516,7 +478,7 @@ async fn double_click(w: &mut World) -> Outcome<()> {
 
 async fn hostile_error(w: &mut World) -> Outcome<()> {
     valid_order(w, &w.hostile).await?;
-    click_pay(w).await?;
+    w.browser.click("#pay").await?;
     w.browser.wait_visible("#failure").await?;
     let detail = w.browser.text("#failure-detail").await?;
     check(detail.contains(servers::HOSTILE_MESSAGE), || {

@@ -51,15 +51,20 @@ async fn spawn_server(db: &Path, stablemint: &str) -> (Child, String) {
     (child, url)
 }
 
-/// Kills `child` with SIGKILL and returns what it wrote to stderr (its log).
+/// Kills `child` with SIGKILL and returns what it wrote to stderr (its log), up to
+/// 1 MiB.
 async fn kill(mut child: Child) -> String {
     child.start_kill().unwrap();
     child.wait().await.unwrap();
-    let mut log = String::new();
-    if let Some(mut stderr) = child.stderr.take() {
-        stderr.read_to_string(&mut log).await.unwrap();
+    let mut log = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        stderr
+            .take(1024 * 1024)
+            .read_to_end(&mut log)
+            .await
+            .unwrap();
     }
-    log
+    String::from_utf8_lossy(&log).into_owned()
 }
 
 /// Waits until `condition` holds, for at most 30 s.
