@@ -93,6 +93,13 @@ impl Browser {
             .await
             .doing("opening a Chromium session through chromedriver")?;
         std::fs::create_dir_all(&shots).doing("creating the screenshot directory")?;
+        // Screenshots of an earlier run would be mistaken for this one's.
+        for entry in std::fs::read_dir(&shots).doing("listing the screenshot directory")? {
+            let path = entry.doing("listing the screenshot directory")?.path();
+            if path.extension().is_some_and(|e| e == "png") {
+                std::fs::remove_file(&path).doing(&format!("removing {}", path.display()))?;
+            }
+        }
         Ok(Browser {
             client,
             driver,
