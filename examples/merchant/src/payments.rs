@@ -1,0 +1,380 @@
+//! Every call into `stablemint` and `stablemint-mock` made by this example, in one place.
+//!
+//! The rest of the example sees only the types below: [`Gateway`] to create a session,
+//! [`Sandbox`] for the in-process mock, [`idempotency_key`] for the key of an order's
+//! session, and its own [`Session`] and [`CallError`]. So when those crates change, this
+//! module is the one to adapt.
+
+use std::io;
+use std::time::Duration;
+
+use stablemint::{Client, Error, RetryPolicy, Validate, types};
+
+use crate::Clock;
+use stablemint_mock::{Fault, MockConfig, MockServer};
+use zeroize::Zeroizing;
+
+/// The API key and secret, as `stablemint` keeps them: the secret is wiped from memory
+/// on drop and never shown by `Debug`.
+pub use stablemint::Credentials;
+
+/// The URL the client sends to when `STABLEMINT_BASE_URL` is not set.
+pub const PRODUCTION_URL: &str = stablemint::PRODUCTION_URL;
+
+/// Whole seconds since the Unix epoch, negative before it, saturating.
+pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
+/// How many attempts one call makes: the first and two retries, all with the order's
+/// idempotency key. A test that wants a call to fail arms this many faults.
+pub const ATTEMPTS_PER_CALL: usize = 3;
+
+/// The idempotency key of an order's `generation`-th session.
+///
+/// It is derived from the order, not drawn at random, and stored with the order before
+/// the call: a process that dies after StableMint created the session but before the
+/// answer was stored sends the same key again when the order is retried, and StableMint
+/// answers with the session it already created. The client's own automatic key only
+/// covers the retries inside one call.
+///
+/// The generation is part of the key because an expired session is replaced by a new
+/// one for the same order, and that needs a new key: the old one would replay the
+/// expired session.
+pub fn idempotency_key(order_id: &str, generation: u32) -> String {
+    format!("{order_id}/session-{generation}")
+}
+
+/// What the shop sends to StableMint for an order.
+#[derive(Clone, PartialEq)]
+pub struct SessionDetails {
+    /// The shop's order id; sent as `websiteReference`, which StableMint's notifications
+    /// carry, so that a webhook can be matched to its order.
+    pub order_id: String,
+    /// The buyer's e-mail address.
+    pub user_email: String,
+    /// The buyer's country, ISO 3166-1 alpha-2.
+    pub user_country_code: String,
+    /// The amount to pay.
+    pub amount: f64,
+    /// The currency, ISO 4217.
+    pub currency: String,
+}
+
+impl std::fmt::Debug for SessionDetails {
+    // The e-mail address is personal data: it is never printed, so never logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionDetails")
+            .field("order_id", &self.order_id)
+            .field("user_email", &"** personal data **")
+            .field("user_country_code", &self.user_country_code)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .finish()
+    }
+}
+
+/// A problem with one field of a request, at its JSON Pointer (`/userEmail`), with the
+/// rule's code and a message that names the fix but never repeats the value.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// Where the problem is, as a JSON Pointer into the request.
+    pub pointer: String,
+    /// The broken rule (`email`, `alpha2`, `required`, ...).
+    pub code: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// A session StableMint created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// `sessionId`: what the widget is started with.
+    pub id: String,
+    /// `reference`: StableMint's reference for the session, for support and reports.
+    pub reference: String,
+    /// `expiresAt`, Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Why no session came back.
+#[derive(Debug)]
+pub enum CallError {
+    /// The request breaks StableMint's rules, so it was not sent.
+    Invalid(Vec<FieldError>),
+    /// StableMint answered with an error status.
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The client's description: StableMint's own message (control characters
+        /// escaped), the likely cause, the request id and the idempotency key.
+        detail: String,
+    },
+    /// No answer came back: the connection failed or the call ran out of time. The
+    /// session may exist; calling again with the same key gets it.
+    Unreachable {
+        /// The client's description of what failed.
+        detail: String,
+    },
+    /// Anything else: an answer that does not decode, a client set up wrongly.
+    Failed {
+        /// The client's description of what failed.
+        detail: String,
+    },
+}
+
+/// Checks `details` against StableMint's rules without sending anything, so that an
+/// invalid order is refused before it is stored.
+pub fn validate(details: &SessionDetails) -> Result<(), Vec<FieldError>> {
+    request(details, "validation-only").map(|_| ())
+}
+
+/// The request for `details`, carrying `idempotency_key`, checked against StableMint's
+/// rules.
+fn request(
+    details: &SessionDetails,
+    idempotency_key: &str,
+) -> Result<types::EmbeddedSessionRequest, Vec<FieldError>> {
+    let request: types::EmbeddedSessionRequest = types::EmbeddedSessionRequest::builder()
+        .user_id(user_id(&details.order_id))
+        .user_email(details.user_email.clone())
+        .user_country_code(details.user_country_code.clone())
+        .currency(details.currency.clone())
+        .amount(Some(details.amount))
+        .website_reference(Some(details.order_id.clone()))
+        .idempotency_key(Some(idempotency_key.to_owned()))
+        .try_into()
+        .map_err(|error: types::error::ConversionError| {
+            vec![FieldError {
+                pointer: String::new(),
+                code: "builder".into(),
+                message: error.to_string(),
+            }]
+        })?;
+    request.validate().map_err(field_errors)?;
+    Ok(request)
+}
+
+/// StableMint's `userId`: this example has guest checkouts only, so each order is its
+/// own user. A shop with accounts sends its customer id instead.
+fn user_id(order_id: &str) -> String {
+    format!("guest-{order_id}")
+}
+
+fn field_errors(errors: stablemint::ValidationErrors) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|error| FieldError {
+            pointer: error.pointer().to_owned(),
+            code: error.code().to_owned(),
+            message: error.message().to_owned(),
+        })
+        .collect()
+}
+
+/// Where the shop's sessions come from: StableMint, or a mock of it.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    client: Client,
+}
+
+impl Gateway {
+    /// A client for the API at `base_url` (https, or http to loopback), with a deadline
+    /// of `call_timeout` for each call, retries and waits included, and the example's
+    /// retry policy (see [`ATTEMPTS_PER_CALL`]). Requests are signed with the time from
+    /// `clock`.
+    pub fn new(
+        base_url: &str,
+        credentials: Credentials,
+        call_timeout: Duration,
+        clock: Clock,
+    ) -> Result<Gateway, String> {
+        let retries = u32::try_from(ATTEMPTS_PER_CALL - 1).unwrap_or(u32::MAX);
+        Client::builder(credentials)
+            .base_url(base_url)
+            .clock(SigningClock(clock))
+            .retry(RetryPolicy::default().with_max_retries(retries))
+            .timeout(call_timeout)
+            .total_timeout(call_timeout)
+            .build()
+            .map(|client| Gateway { client })
+            .map_err(|error| error.to_string())
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.client.base_url()
+    }
+
+    /// Creates the session for `details` with `idempotency_key`; with the key of an
+    /// earlier call that got no answer, StableMint returns that call's session.
+    pub async fn create_session(
+        &self,
+        details: &SessionDetails,
+        idempotency_key: &str,
+    ) -> Result<Session, CallError> {
+        let request = request(details, idempotency_key).map_err(CallError::Invalid)?;
+        match self.client.create_embedded_session(&request).await {
+            Ok(session) => Ok(Session {
+                id: session.session_id.to_string(),
+                reference: session.reference.clone(),
+                expires_at: session.expires_at,
+            }),
+            Err(Error::Validation(errors)) => Err(CallError::Invalid(field_errors(errors))),
+            Err(error) => {
+                let detail = error.to_string();
+                Err(match (&error, error.status()) {
+                    (Error::Transport { .. } | Error::Deadline { .. }, _) => {
+                        CallError::Unreachable { detail }
+                    }
+                    (Error::Api(_), Some(status)) => CallError::Rejected { status, detail },
+                    _ => CallError::Failed { detail },
+                })
+            }
+        }
+    }
+}
+
+/// The server's clock, as the client reads it for the `timestamp` it signs.
+struct SigningClock(Clock);
+
+impl std::fmt::Debug for SigningClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningClock")
+    }
+}
+
+impl stablemint::Clock for SigningClock {
+    fn now(&self) -> std::time::SystemTime {
+        (self.0)()
+    }
+}
+
+/// How to start the in-process sandbox.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// The API key it accepts.
+    pub api_key: String,
+    /// The secret it checks signatures with.
+    pub api_secret: Secret,
+    /// How long its sessions live; `None` for the mock's default (900 s).
+    pub session_ttl: Option<Duration>,
+}
+
+impl SandboxOptions {
+    /// A sandbox with made-up credentials: a fixed key and a secret new to this process,
+    /// which is never shown.
+    pub fn new() -> SandboxOptions {
+        let secret = format!("sandbox_secret_{}", uuid::Uuid::new_v4().simple());
+        SandboxOptions::with_credentials("sandbox_key", &secret)
+    }
+
+    /// A sandbox that accepts this key and secret.
+    pub fn with_credentials(api_key: &str, api_secret: &str) -> SandboxOptions {
+        SandboxOptions {
+            api_key: api_key.to_owned(),
+            api_secret: Secret(Zeroizing::new(api_secret.to_owned())),
+            session_ttl: None,
+        }
+    }
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A secret that `Debug` never shows and that is wiped from memory on drop.
+#[derive(Clone)]
+pub struct Secret(Zeroizing<String>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// `stablemint-mock`, running in this process on `127.0.0.1`: StableMint's checks
+/// (signature, timestamp, idempotency keys) without the network, and faults on demand.
+pub struct Sandbox {
+    server: MockServer,
+    credentials: Credentials,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.server.base_url())
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts the mock on a free port of `127.0.0.1`, reading the time from `clock`
+    /// (for `expiresAt` and its timestamp check).
+    pub async fn start(options: SandboxOptions, clock: Clock) -> io::Result<Sandbox> {
+        let secret: &str = &options.api_secret.0;
+        let credentials = Credentials::new(options.api_key.clone(), secret);
+        let mut config = MockConfig::new(options.api_key, secret).clock(move || clock());
+        if let Some(ttl) = options.session_ttl {
+            config = config.session_ttl(ttl);
+        }
+        let server = MockServer::start(config).await?;
+        Ok(Sandbox {
+            server,
+            credentials,
+        })
+    }
+
+    /// Where it listens: `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The credentials it accepts, for the client.
+    pub fn credentials(&self) -> Credentials {
+        self.credentials.clone()
+    }
+
+    /// The next `count` requests are answered with `status`, and create nothing.
+    pub fn fail_next_with_status(&self, count: usize, status: u16) -> Result<(), String> {
+        self.arm(count, Fault::Status(status))
+    }
+
+    /// The next `count` requests are processed (a valid one creates its session), but
+    /// their answers are lost: the connection closes before the answer is sent.
+    pub fn lose_next_answers(&self, count: usize) -> Result<(), String> {
+        self.arm(count, Fault::DropAfterProcessing)
+    }
+
+    /// The next `count` requests are processed at once, and answered after `delay`.
+    pub fn delay_next_answers(&self, count: usize, delay: Duration) -> Result<(), String> {
+        self.arm(count, Fault::Delay(delay))
+    }
+
+    fn arm(&self, count: usize, fault: Fault) -> Result<(), String> {
+        self.server
+            .fail_next(count, fault)
+            .map_err(|error| error.to_string())
+    }
+
+    /// How many distinct sessions it created; idempotent replays do not count.
+    pub fn sessions_created(&self) -> usize {
+        self.server.sessions_created()
+    }
+
+    /// How many requests reached it, faults included.
+    pub fn requests_received(&self) -> usize {
+        self.server.requests_received()
+    }
+
+    /// Stops it and waits until its port is free.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}
