@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod downstream;
+
 /// The workspace root.
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

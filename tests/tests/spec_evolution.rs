@@ -7,66 +7,15 @@
 //!   `stablemint::Client`, and only the spec and generated files change.
 //!
 //! Each test copies the repository to a temporary directory, edits the spec there, runs
-//! the generator, and builds a crate from `tests/downstream/` against the copy. The
-//! builds share `target/downstream`, so only the first one compiles the dependencies.
+//! the generator, and builds a crate from `tests/downstream/` against the copy (see
+//! `stablemint_tests::downstream`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 use stablemint_test_support::{Reply, Server};
+use stablemint_tests::downstream::{copy_repository, downstream, edit_spec, files, generate};
 use stablemint_tests::workspace_root;
-
-/// Directories that are not part of the sources.
-const SKIPPED: &[&str] = &["target", ".git", ".venv", "node_modules", ".schemathesis"];
-
-/// A copy of the repository's sources.
-fn copy_repository() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let name = entry.file_name();
-            if SKIPPED.iter().any(|s| name == *s) {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                copy(&path, &to.join(&name));
-            } else {
-                std::fs::copy(&path, to.join(&name)).unwrap();
-            }
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    copy(workspace_root(), dir.path());
-    dir
-}
-
-/// Applies `edit` to the spec of the copy at `root`, as a JSON value, and writes it back
-/// as YAML.
-fn edit_spec(root: &Path, edit: impl FnOnce(&mut Value)) {
-    let path = root.join("openapi/stablemint.yaml");
-    let mut spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    edit(&mut spec);
-    std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
-}
-
-/// What `cargo xtask gen` does, run on the copy at `root`.
-fn generate(root: &Path) {
-    let output = stablemint_codegen::generate(&root.join("openapi/stablemint.yaml"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(
-        root.join("crates/stablemint-raw/src/generated.rs"),
-        output.client,
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("crates/stablemint/src/operations.rs"),
-        output.operations,
-    )
-    .unwrap();
-}
 
 fn add_property(spec: &mut Value, schema: &str, name: &str, property: Value) {
     spec["components"]["schemas"][schema]["properties"]
@@ -86,43 +35,6 @@ fn add_hosted_session(spec: &mut Value) {
         .as_object_mut()
         .unwrap()
         .insert("/session/hosted".into(), operation);
-}
-
-/// Builds (and with `run`, runs) the downstream crate `name` against the copy at `root`.
-fn downstream(name: &str, root: &Path, run: Option<&[(&str, &str)]>) -> Output {
-    let source = workspace_root().join("tests/downstream").join(name);
-    let dir = tempfile::tempdir().unwrap();
-    let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
-        .unwrap()
-        .replace(
-            "STABLEMINT_PATH",
-            &root.join("crates/stablemint").display().to_string(),
-        );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    std::fs::create_dir(dir.path().join("src")).unwrap();
-    std::fs::copy(source.join("src/main.rs"), dir.path().join("src/main.rs")).unwrap();
-    // The workspace's versions, so the shared target directory is reused.
-    std::fs::copy(
-        workspace_root().join("Cargo.lock"),
-        dir.path().join("Cargo.lock"),
-    )
-    .unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .arg(if run.is_some() { "run" } else { "build" })
-        .args(["--quiet", "--manifest-path"])
-        .arg(dir.path().join("Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/downstream"),
-        )
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    for (key, value) in run.unwrap_or_default() {
-        command.env(key, value);
-    }
-    command.output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -185,29 +97,6 @@ fn additive_spec_edits_break_no_downstream_build_and_a_removal_does() {
         stderr.contains("no field `reference`"),
         "the build failed for another reason:\n{stderr}"
     );
-}
-
-/// Every file under `root` (relative path, contents), sources only.
-fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            if SKIPPED.iter().any(|s| entry.file_name() == *s) {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &path, out);
-            } else {
-                let relative = path.strip_prefix(root).unwrap().to_owned();
-                out.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(root, root, &mut out);
-    out.sort();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

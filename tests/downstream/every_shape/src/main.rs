@@ -1,0 +1,138 @@
+//! Calls every operation of `tests/fixtures/every-shape.yaml` through
+//! `stablemint::Client`, against `stablemint-mock` serving that spec: none of it was
+//! written by hand for these operations.
+//!
+//! `serve` only starts the mock and prints its address, for tools that exercise it from
+//! outside (schemathesis); it stops when standard input closes.
+
+use std::time::Duration;
+
+use stablemint::types::{CreateRefund400Error, Problem, RefundRequest, SessionNote};
+use stablemint::{Client, Credentials, Error, RetryPolicy, options};
+use stablemint_mock::{Fault, MockConfig, MockServer};
+
+const KEY: &str = "every-shape-key-0001";
+const SECRET: &str = "every-shape-made-up-secret";
+
+fn client_with(server: &MockServer, secret: &str) -> Client {
+    Client::builder(Credentials::new(KEY, secret))
+        .base_url(&server.base_url())
+        .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+        .build()
+        .expect("a client")
+}
+
+fn api(error: Error) -> Box<stablemint::ApiError> {
+    match error {
+        Error::Api(api) => api,
+        other => panic!("expected an answer from the mock, got: {other}"),
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = MockConfig::new(KEY, SECRET);
+    let server = MockServer::start(config).await?;
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        println!("StableMint mock listening on {}", server.base_url());
+        let mut rest = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut rest).await?;
+        server.shutdown().await;
+        return Ok(());
+    }
+    let client = client_with(&server, SECRET);
+
+    // A GET signed over its path parameter; a 503 first is retried without a key.
+    server.fail_next_on("getSession", 1, Fault::Status(503))?;
+    let session = client.get_session("s-1").await?;
+    assert_eq!(session.session_id, "s-1");
+    assert_eq!(session.attempts(), 2);
+    assert_eq!(session.idempotency_key(), None);
+    let traced = client
+        .get_session_with(
+            "s-2",
+            &options::GetSessionOptions::new()
+                .x_trace_id("trace-1")
+                .timeout(Duration::from_secs(5)),
+        )
+        .await?;
+    assert_eq!(traced.session_id, "s-2");
+
+    // A list with required and optional query parameters, answering an array.
+    let sessions = client
+        .list_sessions_with(
+            "user-1",
+            &options::ListSessionsOptions::new()
+                .limit(5)
+                .active(true)
+                .status(["open", "closed"])
+                .currency("EUR"),
+        )
+        .await?;
+    assert_eq!(sessions.len(), 1);
+    // A parameter that breaks its rule is refused before anything is sent.
+    let sent = server.requests_received();
+    let invalid = client
+        .list_sessions_with("user-1", &options::ListSessionsOptions::new().currency("EURO"))
+        .await
+        .unwrap_err();
+    let Error::Validation(errors) = invalid else {
+        panic!("expected a validation error, got: {invalid}");
+    };
+    let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+    assert_eq!(found, [("/currency", "currency")]);
+    assert_eq!(server.requests_received(), sent);
+
+    // A PUT with a body, keyed.
+    let note: SessionNote = SessionNote::builder()
+        .user_id("user-1")
+        .note("left at the door")
+        .try_into()?;
+    let stored = client.put_session_note("s-1", &note).await?;
+    assert_eq!(stored.note, "left at the door");
+    assert!(stored.idempotency_key().is_some());
+
+    // A DELETE answering 204.
+    let deleted = client.delete_session("s-1").await?;
+    let () = deleted.into_inner();
+
+    // A POST answering 201, with a declared 400 schema and a `default` one.
+    let refund: RefundRequest = RefundRequest::builder()
+        .user_id("user-1")
+        .session_id("s-1")
+        .amount(10.5)
+        .currency("EUR")
+        .try_into()?;
+    let created = client.create_refund(&refund).await?;
+    assert_eq!(created.amount, 10.5);
+    // A 503 on a POST without a key field is not retried once the request has left.
+    let sent = server.requests_received();
+    server.fail_next_on("createRefund", 1, Fault::Status(503))?;
+    let unavailable = api(client.create_refund(&refund).await.unwrap_err());
+    assert_eq!(unavailable.status, 503);
+    assert_eq!(server.requests_received(), sent + 1);
+    // The 400's body decodes as its type, and any other error's as `default`'s.
+    server.fail_next_on("createRefund", 1, Fault::Status(400))?;
+    let rejected = api(client.create_refund(&refund).await.unwrap_err());
+    let problem: &CreateRefund400Error = rejected.decoded().expect("a decoded 400");
+    assert_eq!(problem.code, "injected_fault");
+    let wrong = client_with(&server, "not-the-secret");
+    let refused = api(wrong.create_refund(&refund).await.unwrap_err());
+    assert_eq!(refused.status, 401);
+    let problem: &Problem = refused.decoded().expect("a decoded 401");
+    assert_eq!(problem.code, "bad_signature");
+    // The signature covers what each operation declares: the wrong secret fails them all.
+    assert_eq!(api(wrong.get_session("s-1").await.unwrap_err()).status, 401);
+
+    // An operation without authentication: even the wrong secret does not matter.
+    let status = wrong.get_service_status().await?;
+    assert_eq!(status.status, "text");
+
+    println!(
+        "operations=7 get_attempts={} refunds={} deleted=1",
+        session.attempts(),
+        server.carried_out("createRefund").unwrap_or_default()
+    );
+    server.shutdown().await;
+    Ok(())
+}

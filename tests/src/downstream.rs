@@ -1,0 +1,152 @@
+//! Copies of the repository with an edited spec, generated anew, and crates from
+//! `tests/downstream/` built against them as a user's crate would be.
+//!
+//! The builds share `target/downstream`, so only the first one compiles the
+//! dependencies.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::workspace_root;
+
+/// Directories that are not part of the sources.
+pub const SKIPPED: &[&str] = &["target", ".git", ".venv", "node_modules", ".schemathesis"];
+
+/// A copy of the repository's sources in a temporary directory.
+pub fn copy_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_repository_to(dir.path());
+    dir
+}
+
+/// A copy of the repository's sources at `to` (created if missing), leaving out
+/// [`SKIPPED`] directories.
+pub fn copy_repository_to(to: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            if SKIPPED.iter().any(|s| name == *s) {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                copy(&path, &to.join(&name));
+            } else {
+                std::fs::copy(&path, to.join(&name)).unwrap();
+            }
+        }
+    }
+    copy(workspace_root(), to);
+}
+
+/// Applies `edit` to the spec of the copy at `root`, as a JSON value, and writes it back
+/// as YAML.
+pub fn edit_spec(root: &Path, edit: impl FnOnce(&mut Value)) {
+    let path = root.join("openapi/stablemint.yaml");
+    let mut spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut spec);
+    std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
+}
+
+/// What `cargo xtask gen` does, run on the copy at `root`.
+pub fn generate(root: &Path) {
+    let output = stablemint_codegen::generate(&root.join("openapi/stablemint.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        root.join("crates/stablemint-raw/src/generated.rs"),
+        output.client,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("crates/stablemint/src/operations.rs"),
+        output.operations,
+    )
+    .unwrap();
+}
+
+/// The operations and schemas of `tests/fixtures/every-shape.yaml` (one operation of
+/// every shape the generator binds), added to the spec of the copy at `root`.
+pub fn add_every_shape(root: &Path) {
+    let extra: Value = serde_yaml::from_str(include_str!("../fixtures/every-shape.yaml"))
+        .expect("tests/fixtures/every-shape.yaml parses");
+    edit_spec(root, |spec| {
+        for section in ["/paths", "/components/schemas"] {
+            let added = extra.pointer(section).and_then(Value::as_object).cloned();
+            let target = spec.pointer_mut(section).and_then(Value::as_object_mut);
+            if let (Some(added), Some(target)) = (added, target) {
+                target.extend(added);
+            }
+        }
+    });
+}
+
+/// The manifest of the downstream crate `name`, written to `dir` with its paths to the
+/// crates of the copy at `root`; its sources are copied beside it.
+pub fn downstream_crate(name: &str, root: &Path, dir: &Path) -> PathBuf {
+    let source = workspace_root().join("tests/downstream").join(name);
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            "STABLEMINT_PATH",
+            &root.join("crates/stablemint").display().to_string(),
+        )
+        .replace(
+            "STABLEMINT_MOCK_PATH",
+            &root.join("crates/stablemint-mock").display().to_string(),
+        );
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(source.join("src/main.rs"), dir.join("src/main.rs")).unwrap();
+    // The workspace's versions, so the shared target directory is reused.
+    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir.join("Cargo.toml")
+}
+
+/// Builds (and with `run`, runs) the downstream crate `name` against the copy at `root`.
+pub fn downstream(name: &str, root: &Path, run: Option<&[(&str, &str)]>) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = downstream_crate(name, root, dir.path());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg(if run.is_some() { "run" } else { "build" })
+        .args(["--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/downstream"),
+        )
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    for (key, value) in run.unwrap_or_default() {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+/// Every file under `root` (relative path, contents), sources only.
+pub fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            if SKIPPED.iter().any(|s| entry.file_name() == *s) {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_owned();
+                out.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
