@@ -3,14 +3,20 @@ half of those valid.
 
 Without this, every generated request has a random signature and stops at the mock's
 401, and the rest fail validation (the spec's formats such as `iso3166-alpha2` mean
-nothing to schemathesis), so the idempotency and 200 paths would never be fuzzed.
+nothing to schemathesis), so the idempotency and success paths would never be fuzzed.
 
-- One case in four with a string `userId` is left as generated: the 401 paths.
+What an operation's signature covers is read from its `x-stablemint` declaration:
+`signedField` (a body property), `signedParameter` (a path, query or header parameter)
+or `auth: none` (nothing to sign).
+
+- One case in four with a signed value that is a string is left as generated: the 401
+  paths.
 - The others get a fresh timestamp and a correct signature (the same algorithm as
-  `stablemint::signature`).
-- Half of the signed ones also get valid values in the validated fields (e-mail,
-  country codes, currency, amount, date of birth), keeping everything else generated:
-  the 200 and idempotency paths, with fuzzed ids, references and custom fields.
+  `stablemint_wire::signature`).
+- Half of the signed ones also get valid values in the validated body fields they have
+  (e-mail, country codes, currency, amount, date of birth), keeping everything else
+  generated: the success and idempotency paths, with fuzzed ids, references and custom
+  fields.
 """
 
 import atexit
@@ -26,11 +32,11 @@ API_SECRET = os.environ["STABLEMINT_API_SECRET"]
 
 
 def make_valid(body):
-    """The body with valid values in every field that has a validation rule."""
+    """The body with valid values in every field it has that has a validation rule."""
     body = dict(body)
-    body["userEmail"] = "fuzz@example.com"
-    body["userCountryCode"] = "DE"
-    body["currency"] = "EUR"
+    for key, valid in (("userEmail", "fuzz@example.com"), ("userCountryCode", "DE"), ("currency", "EUR")):
+        if key in body:
+            body[key] = valid
     amount = body.get("amount")
     if amount is not None:
         try:
@@ -50,19 +56,37 @@ def make_valid(body):
     return body
 
 
+def signed_value(case):
+    """The value the operation's signature covers, as sent; None when there is none to
+    sign (an unsigned operation, or a generated value that is not text)."""
+    declared = case.operation.definition.raw.get("x-stablemint") or {}
+    field = declared.get("signedField")
+    if field is not None:
+        body = case.body
+        if isinstance(body, dict) and isinstance(body.get(field), str):
+            return body[field]
+        return None
+    name = declared.get("signedParameter")
+    if name is not None:
+        for place in (case.path_parameters, case.query, case.headers):
+            value = (place or {}).get(name)
+            if value is not None and not isinstance(value, (list, dict)):
+                return value if isinstance(value, str) else str(value)
+    return None
+
+
 @schemathesis.hook
 def map_case(ctx, case):
-    body = case.body
-    if not isinstance(body, dict) or not isinstance(body.get("userId"), str):
+    signed = signed_value(case)
+    if signed is None:
         return case
-    user_id = body["userId"]
-    bucket = hashlib.sha256(user_id.encode("utf-8", "surrogatepass")).digest()[0] % 8
+    bucket = hashlib.sha256(signed.encode("utf-8", "surrogatepass")).digest()[0] % 8
     if bucket < 2:
         return case
-    if bucket >= 5:
-        case.body = make_valid(body)
+    if bucket >= 5 and isinstance(case.body, dict):
+        case.body = make_valid(case.body)
     timestamp = int(time.time())
-    message = f"{timestamp},{API_SECRET},{user_id}".encode("utf-8", "surrogatepass")
+    message = f"{timestamp},{API_SECRET},{signed}".encode("utf-8", "surrogatepass")
     headers = dict(case.headers or {})
     headers["api_key"] = API_KEY
     headers["timestamp"] = str(timestamp)

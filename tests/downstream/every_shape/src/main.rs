@@ -3,7 +3,7 @@
 //! written by hand for these operations.
 //!
 //! `serve` only starts the mock and prints its address, for tools that exercise it from
-//! outside (schemathesis); it stops when standard input closes.
+//! outside (schemathesis), and serves until it is stopped.
 
 use std::time::Duration;
 
@@ -35,10 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = MockServer::start(config).await?;
     if std::env::args().nth(1).as_deref() == Some("serve") {
         println!("StableMint mock listening on {}", server.base_url());
-        let mut rest = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut rest).await?;
-        server.shutdown().await;
-        return Ok(());
+        std::future::pending::<()>().await;
     }
     let client = client_with(&server, SECRET);
 
