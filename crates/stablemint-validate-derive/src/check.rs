@@ -62,6 +62,10 @@ pub fn check(input: &Input, errors: &mut Errors) -> Validate {
         .collect();
 
     Validate {
+        krate: input
+            .krate
+            .clone()
+            .unwrap_or_else(|| syn::parse_quote!(::stablemint_validate)),
         ident: input.ident.clone(),
         generics: input.generics.clone(),
         nested_params,

@@ -13,6 +13,7 @@ use crate::model::{Location, Rule, RuleKind, Validate, ValidateField};
 /// The impl for a struct that passed every check.
 pub fn emit(validate: &Validate) -> TokenStream {
     let Validate {
+        krate,
         ident,
         generics,
         nested_params,
@@ -25,7 +26,7 @@ pub fn emit(validate: &Validate) -> TokenStream {
         for param in nested_params {
             where_clause
                 .predicates
-                .push(parse_quote!(#param: ::stablemint_validate::Validate));
+                .push(parse_quote!(#param: #krate::Validate));
         }
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
@@ -37,15 +38,15 @@ pub fn emit(validate: &Validate) -> TokenStream {
     let calls = fields
         .iter()
         .flat_map(|field| field.rules.iter().map(move |rule| (field, rule)))
-        .filter_map(|(field, rule)| emit_rule(field, rule, &at, &errors));
+        .filter_map(|(field, rule)| emit_rule(krate, field, rule, &at, &errors));
 
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::stablemint_validate::Validate for #ident #ty_generics #where_clause {
+        impl #impl_generics #krate::Validate for #ident #ty_generics #where_clause {
             fn validate_at(
                 &self,
-                #at: &::stablemint_validate::Path<'_>,
-                #errors: &mut ::stablemint_validate::ValidationErrors,
+                #at: &#krate::Path<'_>,
+                #errors: &mut #krate::ValidationErrors,
             ) {
                 #(#calls)*
             }
@@ -55,15 +56,15 @@ pub fn emit(validate: &Validate) -> TokenStream {
 
 /// An impl that checks nothing, emitted next to compile errors so that every use of
 /// `Validate` on the type does not add an error of its own.
-pub fn fallback(ident: &Ident, generics: &Generics) -> TokenStream {
+pub fn fallback(krate: &syn::Path, ident: &Ident, generics: &Generics) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::stablemint_validate::Validate for #ident #ty_generics #where_clause {
+        impl #impl_generics #krate::Validate for #ident #ty_generics #where_clause {
             fn validate_at(
                 &self,
-                _: &::stablemint_validate::Path<'_>,
-                _: &mut ::stablemint_validate::ValidationErrors,
+                _: &#krate::Path<'_>,
+                _: &mut #krate::ValidationErrors,
             ) {
             }
         }
@@ -72,6 +73,7 @@ pub fn fallback(ident: &Ident, generics: &Generics) -> TokenStream {
 
 /// The call for one rule on one field.
 fn emit_rule(
+    krate: &syn::Path,
     field: &ValidateField,
     rule: &Rule,
     at: &Ident,
@@ -82,6 +84,7 @@ fn emit_rule(
     // the field's name.
     let value = quote_spanned!(member.span()=> &self.#member);
     let span = rule.span;
+    let krate = respan(krate, span);
 
     let wire = match &field.location {
         Location::Key(wire) => wire,
@@ -90,7 +93,7 @@ fn emit_rule(
             // `check` allows no other rule on such a field.
             return match rule.kind {
                 RuleKind::Nested => Some(quote_spanned! {span=>
-                    ::stablemint_validate::Validate::validate_at(#value, #at, #errors);
+                    #krate::Validate::validate_at(#value, #at, #errors);
                 }),
                 _ => None,
             };
@@ -101,29 +104,41 @@ fn emit_rule(
         RuleKind::Alpha2 | RuleKind::Date | RuleKind::Email | RuleKind::Currency => {
             let function = Ident::new(rule.kind.name(), span);
             quote_spanned! {span=>
-                ::stablemint_validate::__private::str_rule(
-                    #value, #at, #wire, #errors, ::stablemint_validate::rules::#function,
+                #krate::__private::str_rule(
+                    #value, #at, #wire, #errors, #krate::rules::#function,
                 );
             }
         }
         RuleKind::Positive => quote_spanned! {span=>
-            ::stablemint_validate::__private::f64_rule(
-                #value, #at, #wire, #errors, ::stablemint_validate::rules::positive,
+            #krate::__private::f64_rule(
+                #value, #at, #wire, #errors, #krate::rules::positive,
             );
         },
         RuleKind::Precision { currency } => {
             let currency = quote_spanned!(currency.span()=> &self.#currency);
             quote_spanned! {span=>
-                ::stablemint_validate::__private::precision(#value, #currency, #at, #wire, #errors);
+                #krate::__private::precision(#value, #currency, #at, #wire, #errors);
             }
         }
         RuleKind::Nested => quote_spanned! {span=>
-            ::stablemint_validate::__private::nested(#value, #at, #wire, #errors);
+            #krate::__private::nested(#value, #at, #wire, #errors);
         },
         RuleKind::Custom { check } => quote_spanned! {span=>
-            ::stablemint_validate::__private::custom(#value, #at, #wire, #errors, #check);
+            #krate::__private::custom(#value, #at, #wire, #errors, #check);
         },
     })
+}
+
+/// `path` with every token at `span`, so that an error in a call through it points at
+/// the rule, not at the derive.
+fn respan(path: &syn::Path, span: Span) -> TokenStream {
+    quote::ToTokens::to_token_stream(path)
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -67,11 +67,16 @@ use crate::diagnostics::Errors;
 /// # Grammar
 ///
 /// ```text
+/// struct-attribute := "#[validate(crate = " string-literal ")]"
 /// field-attribute := "#[validate(" rule ("," rule)* ","? ")]"
 /// rule            := "alpha2" | "date" | "email" | "currency" | "positive" | "nested"
 ///                  | "precision" "=" field-name
 ///                  | "custom" "=" path
 /// ```
+///
+/// The struct attribute names the path of the runtime crate, as serde's
+/// `#[serde(crate = "...")]` does, for crates that re-export this derive: with only
+/// `stablemint` as a dependency, write `#[validate(crate = "stablemint::validate")]`.
 ///
 /// # Wire names
 ///
@@ -104,14 +109,19 @@ fn expand(input: DeriveInput) -> proc_macro2::TokenStream {
     let ident = input.ident.clone();
     let generics = input.generics.clone();
     let mut errors = Errors::default();
-    let checked =
-        syntax::parse(input, &mut errors).map(|parsed| check::check(&parsed, &mut errors));
+    let parsed = syntax::parse(input, &mut errors);
+    let krate = parsed
+        .as_ref()
+        .ok()
+        .and_then(|parsed| parsed.krate.clone())
+        .unwrap_or_else(|| syn::parse_quote!(::stablemint_validate));
+    let checked = parsed.map(|parsed| check::check(&parsed, &mut errors));
     let checked = checked.and_then(|checked| errors.finish().map(|()| checked));
     match checked {
         Ok(checked) => emit::emit(&checked),
         Err(error) => {
             let mut tokens = error.into_compile_error();
-            tokens.extend(emit::fallback(&ident, &generics));
+            tokens.extend(emit::fallback(&krate, &ident, &generics));
             tokens
         }
     }

@@ -18,6 +18,9 @@ pub struct Input {
     pub generics: Generics,
     /// The container's `#[serde(rename_all = "...")]` (serialize side), if any.
     pub rename_all: Option<RenameRule>,
+    /// The container's `#[validate(crate = "...")]`: the path the runtime crate is
+    /// reached by, when it is not `::stablemint_validate`.
+    pub krate: Option<syn::Path>,
     /// Every named field, including those without `#[validate]`: `precision = x` may name
     /// any of them.
     pub fields: Vec<Field>,
@@ -139,6 +142,9 @@ impl Accepts {
 
 /// A struct whose every rule has been checked against its field: ready to emit.
 pub struct Validate {
+    /// The path of the runtime crate: `::stablemint_validate`, or the container's
+    /// `crate = "..."`.
+    pub krate: syn::Path,
     /// The struct's name.
     pub ident: Ident,
     /// The struct's generics, as declared.

@@ -51,15 +51,15 @@ pub fn parse(input: DeriveInput, errors: &mut Errors) -> syn::Result<Input> {
         }
     };
 
+    let mut krate = None;
     for attr in input
         .attrs
         .iter()
         .filter(|attr| attr.path().is_ident("validate"))
     {
-        errors.push(
-            Origin::Container,
-            Error::new_spanned(attr, "`#[validate(...)]` goes on fields, not on the struct"),
-        );
+        if let Err(error) = parse_container_attr(attr, &mut krate) {
+            errors.push(Origin::Container, error);
+        }
     }
 
     let mut fields = Vec::with_capacity(named.len());
@@ -89,7 +89,47 @@ pub fn parse(input: DeriveInput, errors: &mut Errors) -> syn::Result<Input> {
         ident: input.ident,
         generics: input.generics,
         rename_all: serde_rename_all(&input.attrs),
+        krate,
         fields,
+    })
+}
+
+/// Reads the one container attribute, `#[validate(crate = "path::to::runtime")]`, as
+/// serde's `#[serde(crate = "...")]`: for a crate that re-exports the derive and the
+/// runtime crate under another name.
+fn parse_container_attr(attr: &Attribute, krate: &mut Option<syn::Path>) -> syn::Result<()> {
+    const EXPECTED: &str = "on the struct, `#[validate(...)]` takes only `crate = \"...\"`, \
+                            the path of the runtime crate when it is re-exported (rules go on \
+                            fields)";
+    let Meta::List(list) = &attr.meta else {
+        return Err(Error::new_spanned(attr, EXPECTED));
+    };
+    list.parse_nested_meta(|meta| {
+        if !meta.path.is_ident("crate") {
+            return Err(meta.error(EXPECTED));
+        }
+        let value = match meta.value()?.parse::<Expr>()? {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(value),
+                ..
+            }) => value,
+            other => {
+                return Err(Error::new_spanned(
+                    other,
+                    "`crate` takes the path as a string: `crate = \"stablemint::validate\"`",
+                ));
+            }
+        };
+        let path: syn::Path = value.parse().map_err(|_| {
+            Error::new(
+                value.span(),
+                "`crate = \"...\"` takes a path, such as `stablemint::validate`",
+            )
+        })?;
+        if krate.replace(path).is_some() {
+            return Err(meta.error("`crate = \"...\"` is given twice; keep one"));
+        }
+        Ok(())
     })
 }
 

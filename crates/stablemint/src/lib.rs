@@ -86,6 +86,24 @@ pub use operations::options;
 pub use reqwest;
 pub use response::{EmbeddedSession, Response};
 pub use retry::RetryPolicy;
+/// The validation crate, so that `#[derive(Validate)]` on your own types works with only
+/// `stablemint` as a dependency: name it with `#[validate(crate = "stablemint::validate")]`.
+///
+/// ```
+/// use stablemint::Validate;
+///
+/// #[derive(serde::Serialize, Validate)]
+/// #[serde(rename_all = "camelCase")]
+/// #[validate(crate = "stablemint::validate")]
+/// struct Signup {
+///     #[validate(email)]
+///     contact_email: String,
+/// }
+///
+/// let errors = Signup { contact_email: "nope".into() }.validate().unwrap_err();
+/// assert_eq!(errors.iter().next().map(|e| e.pointer()), Some("/contactEmail"));
+/// ```
+pub use stablemint_validate as validate;
 pub use stablemint_validate::{Validate, ValidationError, ValidationErrors};
 pub use stablemint_wire::escape_controls;
 
