@@ -2,22 +2,29 @@
 //!
 //! Like stripe-mock, it answers the API with plausible data; unlike it, it also checks
 //! what the real API checks, so a test against it catches a wrong key, a clock that
-//! drifts, a bad signature or a reused idempotency key:
+//! drifts, a bad signature or a reused idempotency key. It serves every operation of its
+//! spec (`stablemint_raw::operations::ALL`, or those given to [`MockConfig::operations`])
+//! with no code of its own per operation:
 //!
-//! - `POST /session/embedded` with the headers `api_key`, `timestamp` (Unix seconds)
-//!   and `signature` (lowercase hex SHA-256 of `"<timestamp>,<api secret>,<userId>"`,
-//!   as [`stablemint_wire::signature`] computes it) and a JSON body that passes the same
-//!   validation as the client's ([`stablemint::request_from_json`]): every problem at
-//!   once, and an unknown property refused with a did-you-mean hint (switchable with
+//! - routing by the spec's path templates (a concrete path before a templated one);
+//! - authentication as each operation declares it: the headers `api_key`, `timestamp`
+//!   (Unix seconds) and `signature` (lowercase hex SHA-256 of
+//!   `"<timestamp>,<api secret>,<signed value>"`, as `stablemint_wire::signature` computes
+//!   it), where the signed value is the body property or the parameter the operation
+//!   names; an operation declared `auth: none` takes no headers;
+//! - parameters (path, query, header) and the JSON body checked with the same rules as
+//!   the client's (`stablemint_wire::parse_json`): every problem at once, and an unknown
+//!   property or query parameter refused with a did-you-mean hint (switchable with
 //!   [`MockConfig::unknown_fields`]);
-//! - idempotency: the same `idempotencyKey` with the same body returns the first
-//!   response again (same `sessionId`); with another body, 409; keys are remembered for
-//!   a while and up to a number ([see below](#idempotency-keys));
-//! - fault injection ([`Fault`]): [`MockServer::fail_next`] makes the next requests fail
-//!   with a status, drops their connection before or after processing them, or answers
-//!   them late; [`RandomFaults`] injects faults at random from a seed;
-//! - fixtures: the payment methods depend on `userCountryCode` (see [`fixtures`]), and
-//!   saved banks can be configured per user ([`MockConfig::saved_banks`]).
+//! - idempotency, for every operation with an idempotency key field: the same key with
+//!   the same request returns the first answer again; with another request, 409; keys
+//!   are remembered for a while and up to a number ([see below](#idempotency-keys));
+//! - answers made from the response's schema ([see below](#answers)), and error answers
+//!   in the shape the operation declares for their status, if it declares one;
+//! - fault injection ([`Fault`]), for every operation or one: [`MockServer::fail_next`]
+//!   and [`MockServer::fail_next_on`] make the next requests fail with a status, drop
+//!   their connection before or after processing them, or answer them late;
+//!   [`RandomFaults`] injects faults at random from a seed.
 //!
 //! # In your own tests
 //!
@@ -68,33 +75,55 @@
 //! | check | status | `code` |
 //! |---|---|---|
 //! | the header fields add up to more than 32 KiB (name, value and 4 bytes each) | 431 | `headers_too_large` |
-//! | the path is not `/session/embedded` (any other path, including StableMint operations the mock does not implement, such as `POST /session/hosted`) | 404 | `not_found` |
-//! | the method is not `POST` (the answer has `Allow: POST`) | 405 | `method_not_allowed` |
+//! | no operation has the path (any other path, including StableMint operations the spec does not have, such as `POST /session/hosted`); the message lists what is served | 404 | `not_found` |
+//! | the path's operations do not take the method (the answer has `Allow` with those they take) | 405 | `method_not_allowed` |
 //! | a [`Fault::Status`] is armed | as armed | `injected_fault` |
-//! | `Content-Type` is not `application/json` (parameters are fine) | 415 | `unsupported_media_type` |
+//! | the operation takes a body, and `Content-Type` is not `application/json` (parameters are fine) | 415 | `unsupported_media_type` |
 //! | the body is larger than the limit ([`MockConfig::body_limit`]) | 413 | `body_too_large` |
 //! | the body does not arrive within 30 s | 408 | `request_timeout` |
 //! | the body cannot be read (broken chunked framing) | 400 | `unreadable_body` |
-//! | `api_key`, `timestamp` or `signature` is missing | 401 | `missing_header` |
+//! | for a signed operation: `api_key`, `timestamp` or `signature` is missing | 401 | `missing_header` |
 //! | one of them is sent more than once | 400 | `duplicate_header` |
 //! | `api_key` is not the configured key | 401 | `unknown_api_key` |
 //! | `timestamp` is not plain decimal digits (`+5`, `05` and `5.0` are refused, as the signature covers its text), is negative, or is outside the window ([`MockConfig::timestamp_window`]) | 401 | `stale_timestamp` |
 //! | the body is not UTF-8 JSON, or not a JSON object | 400 | `malformed_json` |
-//! | `userId` is missing or not a string (`errors` says which) | 400 | `invalid_body` |
+//! | the signed body property is missing or not a string (`errors` says which) | 400 | `invalid_body` |
+//! | the signed parameter is missing or wrong, with every other parameter problem | 400 | `invalid_request` |
 //! | `signature` does not match | 401 | `bad_signature` |
-//! | a field is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), or breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`); every problem is listed | 400 | `invalid_body` |
-//! | `idempotencyKey` is remembered with another body | 409 | `idempotency_conflict` |
+//! | a parameter is missing, of the wrong kind, given twice, unknown (a query parameter), or breaks its rule; with the body's problems too | 400 | `invalid_request` |
+//! | a body field is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`), or the idempotency key is empty, longer than 255 characters or not printable ASCII (`idempotency_key`); every problem is listed | 400 | `invalid_body` |
+//! | the idempotency key is remembered with another request | 409 | `idempotency_conflict` |
+//!
+//! A problem with a parameter is at the pointer `/<name>` (`/<name>/<index>` for an item
+//! of a list), as the client reports it.
 //!
 //! The other faults are not answers: [`Fault::DropConnection`] closes the connection at
 //! the same point as [`Fault::Status`], before any check; [`Fault::DropAfterProcessing`]
 //! and [`Fault::Delay`] let the request go through every check (and create its session
 //! if it passes), then close the connection without an answer, or hold the answer back.
 //!
-//! A request that passes is answered 200 with an `EmbeddedSessionResponse`:
-//! `sessionId` a new UUIDv4, `expiresAt` the server time plus
-//! [`MockConfig::session_ttl`], `allowedPaymentMethods` from [`fixtures`], `savedBanks`
-//! when configured for the `userId` (otherwise absent), and `reference` `SM-` followed
-//! by 16 random uppercase hex digits.
+//! # Answers
+//!
+//! A request that passes is answered with the operation's success status, and a body
+//! made from its response schema (none for a 204). Each property's value comes from the
+//! first of:
+//!
+//! 1. the mock's fixtures, by property name: `expiresAt` is the server time plus
+//!    [`MockConfig::session_ttl`], `reference` is `SM-` followed by 16 random uppercase
+//!    hex digits, `allowedPaymentMethods` follows the request's `userCountryCode` (see
+//!    [`fixtures`]), and `savedBanks` are the banks configured for the request's `userId`
+//!    ([`MockConfig::saved_banks`]);
+//! 2. the request's own parameters and body properties of the same name, where their
+//!    type fits (so `GET /session/{sessionId}` answers with that `sessionId`);
+//! 3. a new UUIDv4 for `format: uuid` (so every `sessionId` is new);
+//! 4. the spec's `example`;
+//! 5. a value made up from the schema: the first `enum` value, the `minimum`, one item
+//!    of an array, the required properties of an object.
+//!
+//! Optional properties are left out unless one of the first four gives them. For
+//! `POST /session/embedded` that is: a new `sessionId`, `expiresAt`,
+//! `allowedPaymentMethods`, `reference`, and `savedBanks` when configured for the
+//! `userId`.
 //!
 //! # Headers of every answer
 //!
@@ -110,16 +139,17 @@
 //!
 //! # Idempotency keys
 //!
-//! A key is remembered from the request that created its session, for
+//! A key is remembered from the request that was carried out with it, for
 //! [`MockConfig::idempotency_ttl`] (default 24 hours) by the mock's clock, and the mock
 //! remembers at most [`MockConfig::max_idempotency_keys`] (default 100,000); when a new
 //! key would go past that, the oldest is forgotten first. A replay does not make a key
-//! younger. A request whose key has expired or been forgotten is a new request: it
-//! creates a new session (with another `sessionId`), whatever its body, and its key is
-//! remembered again from then on. Keys of requests that fail a check are not stored.
-//! Each key costs about 230 bytes (the repository's `BENCHMARKS.md` has the measure):
-//! the session's id, expiry and reference and a SHA-256 digest of the request, not the
-//! bodies.
+//! younger. A request whose key has expired or been forgotten is a new request: it is
+//! carried out again (a new session, with another `sessionId`), whatever its body, and
+//! its key is remembered again from then on. Keys of requests that fail a check are not
+//! stored. A key is at most 255 characters, and the mock keeps with it only the seed and
+//! time its answer is made again from and a SHA-256 digest of the request (the
+//! operation, its parameters and its body), never the answer or the body: a few hundred
+//! bytes a key (the repository's `BENCHMARKS.md` has the measure).
 //!
 //! # Malformed HTTP
 //!

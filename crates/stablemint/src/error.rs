@@ -127,7 +127,7 @@ impl Error {
         }
     }
 
-    /// The server's request id (the [`REQUEST_ID_HEADER`](crate::REQUEST_ID_HEADER)
+    /// The server's request id (the `x-request-id`
     /// response header), when it sent one; quote it when you contact StableMint.
     pub fn request_id(&self) -> Option<&str> {
         match self {

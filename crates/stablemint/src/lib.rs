@@ -1,16 +1,22 @@
 //! Client for the StableMint payment API.
 //!
-//! Creates embedded payment sessions (`POST /session/embedded`). Each call:
+//! Creates embedded payment sessions (`POST /session/embedded`), and calls every other
+//! operation of the API's spec the same way: one method per operation, generated from
+//! the spec. Each call:
 //!
 //! - **validates first**: the request's fields are checked against the rules from the
 //!   spec (ISO 3166-1 country codes, ISO 4217 currencies, e-mail, `YYYY-MM-DD` dates,
 //!   positive amounts with no more decimals than the currency has); an invalid request
 //!   returns [`Error::Validation`] listing every problem, and nothing is sent;
 //! - **signs every attempt**: `timestamp` from the clock and `signature` =
-//!   hex SHA-256 of `"timestamp,api_secret,userId"` (see [`signature`]);
-//! - **retries safely**: with an `idempotencyKey` (added for you when absent), on
-//!   connection errors, timeouts, 429 and 5xx, with exponential backoff and full jitter
-//!   (see [`RetryPolicy`]);
+//!   hex SHA-256 of `"timestamp,api_secret,userId"` (see `stablemint_wire::signature`),
+//!   or over the parameter an operation declares;
+//! - **retries safely**: on connection errors, timeouts, 429 and 5xx, with exponential
+//!   backoff and full jitter (see [`RetryPolicy`]); a `POST` only with an
+//!   `idempotencyKey` (added for you when absent), a `GET`, `PUT` or `DELETE` as it is;
+//! - **takes per-call settings**: each operation's `_with` method takes its
+//!   [`options`] type, for optional parameters and the call's own timeout, deadline and
+//!   retry policy;
 //! - **fails clearly**: [`Error`] tells a validation problem, an API answer (with its
 //!   status and body), a transport failure and an undecodable response apart.
 //!

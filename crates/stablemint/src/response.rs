@@ -41,7 +41,7 @@ impl<T> Response<T> {
         self.idempotency_key.as_deref()
     }
 
-    /// The server's request id (the [`REQUEST_ID_HEADER`](crate::REQUEST_ID_HEADER)
+    /// The server's request id (the `x-request-id`
     /// response header), when it sent one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
