@@ -32,12 +32,17 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
     let mut rows = Vec::new();
     if let Some(declared) = op.get(EXTENSION) {
         let field = |key: &str| declared.get(key).and_then(Value::as_str);
-        rows.push([
-            "signed field".into(),
-            field("signedField").map_or("?".into(), |f| format!("body {f}")),
-            String::new(),
-            String::new(),
-        ]);
+        let signed = match (
+            field("signedField"),
+            field("signedParameter"),
+            field("auth"),
+        ) {
+            (Some(f), _, _) => format!("body {f}"),
+            (_, Some(p), _) => format!("parameter {p}"),
+            (_, _, Some("none")) => "nothing: auth none".into(),
+            _ => "?".into(),
+        };
+        rows.push(["signed".into(), signed, String::new(), String::new()]);
         rows.push([
             "idempotency key".into(),
             field("idempotencyKeyField")

@@ -1,0 +1,201 @@
+//! Which operation shapes the generator binds, and the sentence it stops with for the
+//! others: each names the operation and says what to change.
+
+use serde_json::{Value, json};
+
+/// A spec with one signed `GET` and its schemas, as a document to edit.
+fn base() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{id}": {
+                "get": {
+                    "operationId": "getThing",
+                    "x-stablemint": {"signedParameter": "id"},
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "currency", "in": "query", "schema": {"type": "string", "format": "iso4217"}},
+                        {"name": "api_key", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "timestamp", "in": "header", "required": true, "schema": {"type": "integer", "format": "int64"}},
+                        {"name": "signature", "in": "header", "required": true, "schema": {"type": "string"}},
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                    },
+                },
+            },
+        },
+        "components": {"schemas": {
+            "Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+        }},
+    })
+}
+
+fn generate(spec: &Value) -> Result<stablemint_codegen::Output, String> {
+    stablemint_codegen::generate_from_str(&spec.to_string(), std::path::Path::new("spec.yaml"))
+        .map_err(|e| e.problem().to_owned())
+}
+
+fn operation(spec: &mut Value) -> &mut Value {
+    &mut spec["paths"]["/things/{id}"]["get"]
+}
+
+fn fails(edit: impl FnOnce(&mut Value), says: &str) {
+    let mut spec = base();
+    edit(&mut spec);
+    let problem = generate(&spec)
+        .err()
+        .unwrap_or_else(|| panic!("expected {says:?}"));
+    assert!(problem.contains(says), "expected {says:?} in: {problem}");
+}
+
+#[test]
+fn the_base_binds_with_a_validated_parameter() {
+    let output = generate(&base()).unwrap();
+    assert!(
+        output
+            .client
+            .contains("rule: Some(::stablemint_validate::rules::currency)"),
+        "{}",
+        output.client
+    );
+    assert!(output.operations.contains("check_parameter("));
+    assert!(output.operations.contains("pub async fn get_thing_with("));
+    assert!(
+        output
+            .operations
+            .contains("pub fn currency(mut self, value: impl Into<String>)")
+    );
+}
+
+#[test]
+fn shapes_the_generator_does_not_bind_are_named() {
+    let here = "GET /things/{id} (getThing)";
+    fails(
+        |s| operation(s)["x-stablemint"] = json!({"signedParameter": "currency"}),
+        &format!(
+            "{here}: the signed parameter `currency` must be a required string or integer \
+             parameter"
+        ),
+    );
+    fails(
+        |s| operation(s)["parameters"][1]["in"] = json!("cookie"),
+        &format!("{here}: parameter `currency` is in `cookie`"),
+    );
+    fails(
+        |s| {
+            operation(s)["parameters"][1]["schema"] =
+                json!({"type": "array", "items": {"type": "integer"}})
+        },
+        "parameter `currency` must be a string, integer, number, boolean or an array of strings",
+    );
+    fails(
+        |s| operation(s)["parameters"][0]["name"] = json!("thingId"),
+        &format!("{here}: the path has `{{id}}` but no path parameter `id`"),
+    );
+    fails(
+        |s| {
+            operation(s)["responses"]["201"] = json!({"description": "also", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}})
+        },
+        &format!("{here} declares 2 success responses"),
+    );
+    fails(
+        |s| operation(s)["responses"] = json!({"404": {"description": "gone"}}),
+        &format!("{here} declares no success response"),
+    );
+    fails(
+        |s| {
+            operation(s)["responses"]["200"]["content"] =
+                json!({"text/plain": {"schema": {"type": "string"}}})
+        },
+        &format!("{here}: the success response is not JSON"),
+    );
+    fails(
+        |s| {
+            let op = operation(s).clone();
+            s["paths"]["/things/{id}"] = json!({"trace": op});
+        },
+        "TRACE /things/{id} (getThing): the generator binds GET, POST, PUT, PATCH and DELETE",
+    );
+    fails(
+        |s| {
+            let ok = operation(s)["responses"]["200"].clone();
+            operation(s)["responses"] = json!({"2XX": ok});
+        },
+        "declare the success response with its status code",
+    );
+    fails(
+        |s| {
+            operation(s)["x-stablemint"] =
+                json!({"signedParameter": "id", "idempotencyKeyField": "key"})
+        },
+        &format!("{here} has no JSON request body; the idempotency key field `key`"),
+    );
+    fails(
+        |s| {
+            operation(s)["requestBody"] = json!({"content": {"application/json": {
+                "schema": {"type": "object", "properties": {"a": {"type": "string"}}}}}})
+        },
+        "the request body's schema must be a `$ref` to a schema under components.schemas",
+    );
+    fails(
+        |s| {
+            operation(s)["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .truncate(2);
+            operation(s)["x-stablemint"] = json!({"auth": "none"});
+            operation(s)["parameters"].as_array_mut().unwrap().push(
+                json!({"name": "signature", "in": "header", "required": true,
+                             "schema": {"type": "string"}}),
+            );
+        },
+        "does not declare the header parameter(s) `api_key`, `timestamp`",
+    );
+}
+
+#[test]
+fn an_unsigned_operation_and_declared_errors_bind() {
+    let mut spec = base();
+    operation(&mut spec)["x-stablemint"] = json!({"auth": "none"});
+    operation(&mut spec)["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(2);
+    operation(&mut spec)["responses"]["404"] = json!({"description": "gone", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}});
+    operation(&mut spec)["responses"]["default"] = json!({"description": "other", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}});
+    let output = generate(&spec).unwrap();
+    assert!(
+        output
+            .client
+            .contains("auth: ::stablemint_wire::Auth::None")
+    );
+    assert!(output.client.contains("pub struct GetThing404Error"));
+    assert!(output.operations.contains("const SIGNED: bool = false;"));
+    let decode = &output.operations[output.operations.find("fn decode_error").unwrap()..];
+    assert!(decode.contains("404u16 =>"), "{decode}");
+    assert!(
+        decode.contains("decode::<types::GetThing404Error>(text)"),
+        "{decode}"
+    );
+    assert!(
+        output
+            .operations
+            .contains("_ => crate::error::DecodedBody::decode::<types::Thing>(text)")
+    );
+
+    // The hoisted error type's name is taken: say so.
+    spec["components"]["schemas"]["GetThing404Error"] = json!({"type": "object"});
+    let problem = generate(&spec).err().unwrap();
+    assert!(
+        problem.contains(
+            "would become the type `GetThing404Error`, but components.schemas \
+             already has a schema of that name"
+        ),
+        "{problem}"
+    );
+}
