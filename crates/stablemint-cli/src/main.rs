@@ -203,13 +203,43 @@ impl From<Error> for Failure {
     }
 }
 
-/// Each validation error on its own indented line, `pointer: message (code)`.
+/// Each validation error on its own indented line, `pointer: message (code)`. A pointer
+/// holds the input's own key names, so the line is escaped: a key cannot send escape
+/// sequences to the terminal or forge a line of its own.
 fn indented(errors: &ValidationErrors) -> String {
     errors
         .iter()
-        .map(|e| format!("  {e}"))
+        .map(|e| format!("  {}", stablemint::escape_controls(&e.to_string())))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `value` as JSON text that is safe on a terminal: serde_json escapes the C0 controls,
+/// and this escapes the rest of what [`stablemint::escape_controls`] would (DEL, the C1
+/// controls, U+2028, U+2029 and the bidi formatting characters) as `\uXXXX`. Those
+/// characters can stand only inside JSON strings, where the escape means the same
+/// character, so the JSON is unchanged for a program reading it.
+fn terminal_json(value: &serde_json::Value, pretty: bool) -> String {
+    let text = if pretty {
+        format!("{value:#}")
+    } else {
+        value.to_string()
+    };
+    if !text.chars().any(stablemint_wire::needs_escape) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if stablemint_wire::needs_escape(c) && !c.is_ascii_control() {
+            // Every such character is in the Basic Multilingual Plane.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else if c == '\u{7f}' {
+            out.push_str("\\u007f");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn errors_json(errors: &ValidationErrors) -> serde_json::Value {
@@ -251,7 +281,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             match format {
-                Format::Json => println!("{}", failure.json),
+                Format::Json => println!("{}", terminal_json(&failure.json, false)),
                 Format::Text => eprintln!("error: {}", failure.message),
             }
             ExitCode::from(failure.exit as u8)
@@ -328,7 +358,10 @@ fn validate(file: &Path, format: Format) -> Result<(), Failure> {
         Ok(_) => {
             match format {
                 Format::Text => println!("valid"),
-                Format::Json => println!("{}", json!({"valid": true, "errors": []})),
+                Format::Json => println!(
+                    "{}",
+                    terminal_json(&json!({"valid": true, "errors": []}), false)
+                ),
             }
             Ok(())
         }
@@ -369,7 +402,7 @@ async fn create_session(
                 "requestId": session.request_id().map(|id| stablemint::escape_controls(id).into_owned()),
                 "attempts": session.attempts(),
             });
-            println!("{document:#}");
+            println!("{}", terminal_json(&document, true));
         }
         Format::Text => {
             println!("session created");
@@ -464,7 +497,26 @@ fn shell_quote(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quote;
+    use super::{shell_quote, terminal_json};
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_serde_json_leaves() {
+        let value = serde_json::json!({"k\u{9b}31m": "a\u{202e}b\u{2028}c\u{7f}\u{1b}d\u{85}é"});
+        let text = terminal_json(&value, false);
+        assert_eq!(
+            text,
+            r#"{"k\u009b31m":"a\u202eb\u2028c\u007f\u001bd\u0085é"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        // Pretty JSON has its own line breaks, and nothing else to escape.
+        let pretty = terminal_json(&value, true);
+        assert!(
+            !pretty
+                .chars()
+                .any(|c| c != '\n' && stablemint_wire::needs_escape(c))
+        );
+    }
 
     #[test]
     fn shell_words() {

@@ -161,3 +161,46 @@ fn sign_takes_only_the_canonical_timestamp() {
         assert_eq!(run(command, None).code, Some(0), "{good}");
     }
 }
+
+#[test]
+fn key_names_cannot_drive_the_terminal_or_forge_lines() {
+    let body = VALID.replace(
+        "\"amount\"",
+        "\"\\u001b]0;PWNED\\u0007\\u001b[2J\": 1, \"a\\nerror: forged line\": 2, \
+         \"b\\u009b\\u202e\\u2028\": 3, \"amount\"",
+    );
+    for format in [&[][..], &["--format", "json"][..]] {
+        let run = validate(&body, format);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        let output = format!("{}{}", run.stdout, run.stderr);
+        for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{2028}'] {
+            assert!(!output.contains(raw), "{format:?}: {raw:?} in {output:?}");
+        }
+        assert!(
+            !output.lines().any(|line| line.starts_with("error: forged")),
+            "{format:?}: {output}"
+        );
+        assert!(
+            output.contains("PWNED"),
+            "{format:?}: the key is shown, escaped"
+        );
+    }
+}
+
+#[test]
+fn a_password_in_the_base_url_is_never_shown() {
+    for url in [
+        "https://user:hunter2@h/#f",
+        "http://user:hunter2@example.com",
+    ] {
+        let mut command = stablemint();
+        command
+            .args(["session", "create", "-", "--base-url", url])
+            .env("STABLEMINT_API_KEY", "cli-key-0001")
+            .env("STABLEMINT_API_SECRET", "cli-made-up-secret");
+        let run = run(command, Some(VALID));
+        assert_eq!(run.code, Some(2), "{url}: {}", run.stderr);
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+        assert!(run.stderr.contains("base URL"), "{}", run.stderr);
+    }
+}

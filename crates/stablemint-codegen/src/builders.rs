@@ -1,7 +1,10 @@
 //! typify's struct builders, made to speak the wire's language: each setter gets a doc
 //! comment (wire name, required or optional, the validation rule, the spec's
 //! description), and the builder's errors name the field by its JSON Pointer
-//! (`/userEmail`) instead of its Rust name.
+//! (`/userEmail`) instead of its Rust name. An optional field's setter takes what the
+//! required ones take (`"text"`, a number without `Some`) as well as an `Option`
+//! (`stablemint_raw::IntoOptional`), and the builders and their conversions are
+//! documented.
 
 use std::collections::BTreeMap;
 
@@ -62,6 +65,23 @@ pub(crate) fn document_builders(
         schemas.insert(name, fields);
     }
 
+    for item in types.iter_mut() {
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && let [syn::ImplItem::Fn(f)] = block.items.as_mut_slice()
+            && f.sig.ident == "builder"
+            && let syn::Type::Path(ty) = &*block.self_ty
+            && let Some(name) = ty.path.segments.last().map(|s| s.ident.to_string())
+        {
+            let doc = format!(
+                " A builder for [`{name}`]: set the fields with its methods, then call \
+                 `try_into()`, which fails naming a missing required field by its JSON \
+                 Pointer. Building through it (never a struct literal) keeps your code \
+                 compiling when the API gains optional fields."
+            );
+            f.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        }
+    }
     let builder = types
         .iter_mut()
         .find_map(|item| match item {
@@ -69,6 +89,9 @@ pub(crate) fn document_builders(
             _ => None,
         })
         .ok_or("typify generated no `builder` module")?;
+    for item in builder.iter_mut() {
+        document_builder_item(item);
+    }
     let mut pass = BuilderPass {
         schemas: &schemas,
         current: None,
@@ -112,6 +135,7 @@ impl VisitMut for BuilderPass<'_> {
             .current
             .and_then(|fields| fields.get(&method.sig.ident.to_string()))
         {
+            take_optional(method);
             for line in setter_doc(field) {
                 method.attrs.push(syn::parse_quote!(#[doc = #line]));
             }
@@ -175,6 +199,96 @@ impl BuilderPass<'_> {
             None
         }
     }
+}
+
+/// Documents the builder's own items: its struct and the two conversions typify writes
+/// between it and the schema type, which rustdoc would otherwise list as
+/// `impl From<X> for X` with no word about them.
+fn document_builder_item(item: &mut syn::Item) {
+    let doc = match item {
+        syn::Item::Struct(builder) => format!(
+            " Builds a [`super::{0}`] field by field: start from `{0}::builder()` (or from an \
+             existing value with `From`), set fields, then `try_into()`.",
+            builder.ident
+        ),
+        syn::Item::Impl(block) => {
+            let Some((_, path, _)) = &block.trait_ else {
+                return;
+            };
+            match path.segments.last().map(|s| s.ident.to_string()).as_deref() {
+                Some("TryFrom") => " The built value: fails if a required field was not set \
+                                    or a setter's value did not convert, naming the field by \
+                                    its JSON Pointer."
+                    .to_owned(),
+                Some("From") => " A builder holding every field of an existing value, to \
+                                 change some of them and build again."
+                    .to_owned(),
+                _ => return,
+            }
+        }
+        _ => return,
+    };
+    let attrs = match item {
+        syn::Item::Struct(builder) => &mut builder.attrs,
+        syn::Item::Impl(block) => &mut block.attrs,
+        _ => return,
+    };
+    attrs.push(syn::parse_quote!(#[doc = #doc]));
+}
+
+/// An optional field's setter (`where T: TryInto<Option<X>>`) made to take
+/// `T: IntoOptional<X>`: `"text"`, `25` and `Some(25.0)` alike, and `None` to unset.
+/// typify's form accepts only an `Option` (or what converts into one), so
+/// `.amount(25)` and `.idempotency_key("x")` did not compile although `.currency("EUR")`
+/// did.
+fn take_optional(method: &mut syn::ImplItemFn) {
+    let Some(where_clause) = &method.sig.generics.where_clause else {
+        return;
+    };
+    let inner = where_clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(bound) = predicate else {
+            return None;
+        };
+        bound.bounds.iter().find_map(|b| {
+            let syn::TypeParamBound::Trait(t) = b else {
+                return None;
+            };
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let syn::GenericArgument::Type(target) = args.args.first()? else {
+                return None;
+            };
+            let syn::Type::Path(option) = target else {
+                return None;
+            };
+            let option = option.path.segments.last()?;
+            if option.ident != "Option" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(inner) = &option.arguments else {
+                return None;
+            };
+            match inner.args.first()? {
+                syn::GenericArgument::Type(inner) => Some(inner.clone()),
+                _ => None,
+            }
+        })
+    });
+    let Some(inner) = inner else {
+        return;
+    };
+    let field = method.sig.ident.clone();
+    method.sig.generics.where_clause =
+        Some(syn::parse_quote!(where T: crate::IntoOptional<#inner>));
+    method.block = syn::parse_quote!({
+        self.#field = Ok(crate::IntoOptional::into_optional(value));
+        self
+    });
 }
 
 /// The doc comment of one setter.

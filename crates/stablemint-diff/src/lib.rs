@@ -141,7 +141,7 @@
 //! | `new-optional-request-property` | non-breaking | as the wire | oasdiff | A new builder setter; the structs are `#[non_exhaustive]`. |
 //! | `request-property-removed` | possibly-breaking | breaking | oasdiff | Its field and builder setter disappear. |
 //! | `request-property-became-required` | breaking | as the wire | oasdiff | Requests without it are rejected; the builder fails without it. |
-//! | `request-property-became-optional` | non-breaking | breaking | oasdiff | The field becomes `Option<T>` and the setter takes `TryInto<Option<T>>`: `.field("x")` stops compiling. |
+//! | `request-property-became-optional` | non-breaking | breaking | oasdiff | The field becomes `Option<T>`: code that reads it as `T` stops compiling (the setter still takes `.field("x")`, through `IntoOptional`). |
 //! | `request-property-type-changed` | breaking | as the wire | oasdiff | Values that were valid are rejected (this includes a `format` added). |
 //! | `request-property-type-generalized` | non-breaking | breaking if the Rust type changes | oasdiff | Wider on the wire; breaking when the field's Rust type changes (`i32` to `i64`, `Uuid` to `String`). |
 //! | `request-property-enum-value-added` | non-breaking | as the wire | oasdiff | The generated enums are `#[non_exhaustive]`: a new variant breaks no caller. |

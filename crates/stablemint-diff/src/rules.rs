@@ -152,7 +152,7 @@ pub const RULES: &[Rule] = &[
     oas("new-optional-request-property", N, Wire, "A new builder setter; the structs are `#[non_exhaustive]`."),
     oas("request-property-removed", P, Always, "Its field and builder setter disappear."),
     oas("request-property-became-required", B, Wire, "Requests without it are rejected; the builder fails without it."),
-    oas("request-property-became-optional", N, Always, "The field becomes `Option<T>` and the setter takes `TryInto<Option<T>>`: `.field(\"x\")` stops compiling."),
+    oas("request-property-became-optional", N, Always, "The field becomes `Option<T>`: code that reads it as `T` stops compiling (the setter still takes `.field(\"x\")`, through `IntoOptional`)."),
     oas("request-property-type-changed", B, Wire, "Values that were valid are rejected (this includes a `format` added)."),
     oas("request-property-type-generalized", N, IfType, "Wider on the wire; breaking when the field's Rust type changes (`i32` to `i64`, `Uuid` to `String`)."),
     oas("request-property-enum-value-added", N, Wire, "The generated enums are `#[non_exhaustive]`: a new variant breaks no caller."),

@@ -233,8 +233,9 @@ fn messages_explain_rust_levels() {
     );
     assert_eq!(
         message(keep, |d| unrequire(d, REQ, "currency")),
-        "request property `currency` became optional (Rust: the field becomes `Option<T>` and \
-         the setter takes `TryInto<Option<T>>`: `.field(\"x\")` stops compiling)"
+        "request property `currency` became optional (Rust: the field becomes `Option<T>`: code \
+         that reads it as `T` stops compiling (the setter still takes `.field(\"x\")`, through \
+         `IntoOptional`))"
     );
     assert_eq!(
         message(keep, |d| set(

@@ -168,12 +168,15 @@ fn project(source: &str) -> String {
 fn builders_and_exhaustiveness() {
     let code = project(&spec(&format!("{SIGNED}{BODY}{OK}")));
     let compact: String = code.split_whitespace().collect();
-    // request-property-became-optional: the setter's bound changes from T to Option<T>,
-    // so `.o("x")` (a &str is no Option<String>) stops compiling.
+    // request-property-became-optional: the field becomes `Option<T>`, so code reading
+    // it as `T` breaks; the setter takes the same inputs either way (`IntoOptional`).
     assert!(compact.contains(
         "pubfnr<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>,"
     ));
-    assert!(compact.contains("pubfno<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::option::Option<::std::string::String>>,"));
+    assert!(compact.contains(
+        "pubfno<T>(mutself,value:T)->SelfwhereT:crate::IntoOptional<::std::string::String>,"
+    ));
+    assert!(compact.contains("pubo:::std::option::Option<::std::string::String>,"));
     // new-optional-request-property, request-property-enum-value-added: structs and
     // enums are #[non_exhaustive], so new fields and variants break no caller.
     assert!(compact.contains("#[non_exhaustive]pubstructReq{"), "struct");

@@ -185,6 +185,7 @@ impl ApiError {
             Some(schema) => {
                 let mut synth = Synth {
                     sources: vec![&own],
+                    trusted: 0,
                     rng: fastrand::Rng::with_seed(0),
                     now: 0,
                 };

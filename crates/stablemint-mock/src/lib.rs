@@ -47,7 +47,7 @@
 //!     .user_email("jane.doe@example.com")
 //!     .user_country_code("DE")
 //!     .currency("EUR")
-//!     .amount(Some(25.0))
+//!     .amount(25.0)
 //!     .try_into()?;
 //! let session = client.create_embedded_session(&request).await?;
 //!

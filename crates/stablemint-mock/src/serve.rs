@@ -283,6 +283,7 @@ pub(crate) fn render(
     let empty = Map::new();
     let mut synth = Synth {
         sources: vec![&fixtures, &parameters, body.unwrap_or(&empty)],
+        trusted: 1,
         rng,
         now: session.at,
     };

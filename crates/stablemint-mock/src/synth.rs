@@ -26,6 +26,10 @@ const MAX_DEPTH: usize = 32;
 pub(crate) struct Synth<'s> {
     /// Objects whose properties are taken by name, first match first.
     pub(crate) sources: Vec<&'s Map<String, Value>>,
+    /// How many of the first sources are trusted to fit the schema already (the mock's
+    /// own fixtures, written from the generated types): their values are taken whole,
+    /// not made again item by item.
+    pub(crate) trusted: usize,
     /// Draws the fresh ids.
     pub(crate) rng: fastrand::Rng,
     /// The server time, Unix seconds, for made-up dates.
@@ -36,7 +40,37 @@ impl Synth<'_> {
     /// A value for `schema`; `example` is the response's own example, if it has one.
     pub(crate) fn answer(&mut self, schema: &Value, example: Option<&Value>) -> Value {
         let sources = self.sources.clone();
-        self.value(schema, &sources, example, 0)
+        let trusted = std::mem::take(&mut self.trusted);
+        let answer = self.value_trusting(schema, &sources, trusted, example);
+        self.trusted = trusted;
+        answer
+    }
+
+    /// The top-level value, whose first `trusted` sources are taken whole.
+    fn value_trusting(
+        &mut self,
+        schema: &Value,
+        sources: &[&Map<String, Value>],
+        trusted: usize,
+        example: Option<&Value>,
+    ) -> Value {
+        if trusted == 0 || schema.get("type").and_then(Value::as_str) != Some("object") {
+            return self.value(schema, sources, example, 0);
+        }
+        let Value::Object(mut out) = self.value(schema, &sources[trusted..], example, 0) else {
+            return self.value(schema, sources, example, 0);
+        };
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for (name, property) in properties {
+                let fixture = sources[..trusted]
+                    .iter()
+                    .find_map(|s| s.get(name).filter(|v| type_fits(v, property)));
+                if let Some(value) = fixture {
+                    out.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        Value::Object(out)
     }
 
     fn value(
@@ -257,6 +291,26 @@ pub(crate) fn fitting(value: &Value, schema: &Value) -> Option<Value> {
     }
 }
 
+/// Whether `value` has the JSON type `schema` asks for (for an array, and the type of
+/// its items), without looking deeper: enough for values the mock made itself.
+fn type_fits(value: &Value, schema: &Value) -> bool {
+    fn matches(value: &Value, schema: &Value) -> bool {
+        match (schema.get("type").and_then(Value::as_str), value) {
+            (Some("string"), Value::String(_)) | (Some("boolean"), Value::Bool(_)) => true,
+            (Some("integer"), Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (Some("number"), Value::Number(_)) => true,
+            (Some("object"), Value::Object(_)) | (Some("array"), Value::Array(_)) => true,
+            _ => false,
+        }
+    }
+    match (value, schema.get("items")) {
+        (Value::Array(items), Some(item_schema)) => {
+            matches(value, schema) && items.iter().all(|item| matches(item, item_schema))
+        }
+        _ => matches(value, schema),
+    }
+}
+
 fn integer(schema: &Value) -> i64 {
     let minimum = schema.get("minimum").and_then(Value::as_f64);
     let exclusive = schema.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
@@ -311,6 +365,7 @@ mod tests {
     fn synth<'s>(sources: Vec<&'s Map<String, Value>>, seed: u64) -> Synth<'s> {
         Synth {
             sources,
+            trusted: 0,
             rng: fastrand::Rng::with_seed(seed),
             now: 1_700_000_000,
         }

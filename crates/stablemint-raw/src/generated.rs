@@ -26,6 +26,7 @@ pub mod types {
         pub payment_method: ::std::option::Option<i32>,
     }
     impl AllowedPaymentMethod {
+        /// A builder for [`AllowedPaymentMethod`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::AllowedPaymentMethod {
             Default::default()
         }
@@ -91,6 +92,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         pub website_reference: ::std::option::Option<::std::string::String>,
     }
     impl EmbeddedSessionRequest {
+        /// A builder for [`EmbeddedSessionRequest`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::EmbeddedSessionRequest {
             Default::default()
         }
@@ -119,6 +121,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         pub session_id: ::uuid::Uuid,
     }
     impl EmbeddedSessionResponse {
+        /// A builder for [`EmbeddedSessionResponse`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::EmbeddedSessionResponse {
             Default::default()
         }
@@ -135,6 +138,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         pub name: ::std::option::Option<::std::string::String>,
     }
     impl PaymentMethodCountry {
+        /// A builder for [`PaymentMethodCountry`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::PaymentMethodCountry {
             Default::default()
         }
@@ -172,6 +176,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         pub validated: ::std::option::Option<bool>,
     }
     impl SavedBank {
+        /// A builder for [`SavedBank`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::SavedBank {
             Default::default()
         }
@@ -236,6 +241,7 @@ is not sent. Open question for StableMint: is a string also accepted?
         pub residence_address: ::std::option::Option<::std::string::String>,
     }
     impl UserKyc {
+        /// A builder for [`UserKyc`]: set the fields with its methods, then call `try_into()`, which fails naming a missing required field by its JSON Pointer. Building through it (never a struct literal) keeps your code compiling when the API gains optional fields.
         pub fn builder() -> builder::UserKyc {
             Default::default()
         }
@@ -243,6 +249,7 @@ is not sent. Open question for StableMint: is a string also accepted?
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        /// Builds a [`super::AllowedPaymentMethod`] field by field: start from `AllowedPaymentMethod::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct AllowedPaymentMethod {
             country_codes: ::std::result::Result<
                 ::std::vec::Vec<super::PaymentMethodCountry>,
@@ -284,19 +291,13 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `paymentMethod`; optional.
             pub fn payment_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<i32>,
             {
-                self.payment_method = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/paymentMethod: the value given to `.payment_method(...)` does not convert: {e}"
-                        )
-                    });
+                self.payment_method = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<AllowedPaymentMethod>
         for super::AllowedPaymentMethod {
             type Error = super::error::ConversionError;
@@ -309,6 +310,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::AllowedPaymentMethod> for AllowedPaymentMethod {
             fn from(value: super::AllowedPaymentMethod) -> Self {
                 Self {
@@ -318,6 +320,7 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds a [`super::EmbeddedSessionRequest`] field by field: start from `EmbeddedSessionRequest::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct EmbeddedSessionRequest {
             amount: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -387,16 +390,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Validated with `positive, precision(currency)` before a request is sent.
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<f64>,
             {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/amount: the value given to `.amount(...)` does not convert: {e}"
-                        )
-                    });
+                self.amount = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Currency code (e.g., EUR).
@@ -446,16 +442,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `idempotencyKey`; optional.
             pub fn idempotency_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.idempotency_key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/idempotencyKey: the value given to `.idempotency_key(...)` does not convert: {e}"
-                        )
-                    });
+                self.idempotency_key = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// User's country code (alpha-2 format).
@@ -515,16 +504,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Validated with `nested` before a request is sent.
             pub fn user_kyc<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::UserKyc>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<super::UserKyc>,
             {
-                self.user_kyc = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/userKyc: the value given to `.user_kyc(...)` does not convert: {e}"
-                        )
-                    });
+                self.user_kyc = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Reference returned in notifications.
@@ -532,19 +514,13 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `websiteReference`; optional.
             pub fn website_reference<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.website_reference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/websiteReference: the value given to `.website_reference(...)` does not convert: {e}"
-                        )
-                    });
+                self.website_reference = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<EmbeddedSessionRequest>
         for super::EmbeddedSessionRequest {
             type Error = super::error::ConversionError;
@@ -564,6 +540,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::EmbeddedSessionRequest>
         for EmbeddedSessionRequest {
             fn from(value: super::EmbeddedSessionRequest) -> Self {
@@ -581,6 +558,7 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds a [`super::EmbeddedSessionResponse`] field by field: start from `EmbeddedSessionResponse::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct EmbeddedSessionResponse {
             allowed_payment_methods: ::std::result::Result<
                 ::std::vec::Vec<super::AllowedPaymentMethod>,
@@ -707,6 +685,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<EmbeddedSessionResponse>
         for super::EmbeddedSessionResponse {
             type Error = super::error::ConversionError;
@@ -722,6 +701,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::EmbeddedSessionResponse>
         for EmbeddedSessionResponse {
             fn from(value: super::EmbeddedSessionResponse) -> Self {
@@ -735,6 +715,7 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds a [`super::PaymentMethodCountry`] field by field: start from `PaymentMethodCountry::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct PaymentMethodCountry {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -759,16 +740,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `code`; optional.
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/code: the value given to `.code(...)` does not convert: {e}"
-                        )
-                    });
+                self.code = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Country name.
@@ -776,19 +750,13 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `name`; optional.
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/name: the value given to `.name(...)` does not convert: {e}"
-                        )
-                    });
+                self.name = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<PaymentMethodCountry>
         for super::PaymentMethodCountry {
             type Error = super::error::ConversionError;
@@ -801,6 +769,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::PaymentMethodCountry> for PaymentMethodCountry {
             fn from(value: super::PaymentMethodCountry) -> Self {
                 Self {
@@ -810,6 +779,7 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds a [`super::SavedBank`] field by field: start from `SavedBank::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct SavedBank {
             bank_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -854,16 +824,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `bankId`; optional.
             pub fn bank_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<i64>,
             {
-                self.bank_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/bankId: the value given to `.bank_id(...)` does not convert: {e}"
-                        )
-                    });
+                self.bank_id = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Bank's name.
@@ -871,16 +834,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `bankName`; optional.
             pub fn bank_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.bank_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/bankName: the value given to `.bank_name(...)` does not convert: {e}"
-                        )
-                    });
+                self.bank_name = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Bank's country.
@@ -888,16 +844,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `country`; optional.
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.country = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/country: the value given to `.country(...)` does not convert: {e}"
-                        )
-                    });
+                self.country = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Last used timestamp.
@@ -905,16 +854,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `lastUsed`; optional.
             pub fn last_used<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.last_used = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/lastUsed: the value given to `.last_used(...)` does not convert: {e}"
-                        )
-                    });
+                self.last_used = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Bank's logo URL.
@@ -922,16 +864,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `logo`; optional.
             pub fn logo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.logo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/logo: the value given to `.logo(...)` does not convert: {e}"
-                        )
-                    });
+                self.logo = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Whether the bank is validated.
@@ -939,19 +874,13 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `validated`; optional.
             pub fn validated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<bool>,
             {
-                self.validated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/validated: the value given to `.validated(...)` does not convert: {e}"
-                        )
-                    });
+                self.validated = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<SavedBank> for super::SavedBank {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -967,6 +896,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::SavedBank> for SavedBank {
             fn from(value: super::SavedBank) -> Self {
                 Self {
@@ -980,6 +910,7 @@ is not sent. Open question for StableMint: is a string also accepted?
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds a [`super::UserKyc`] field by field: start from `UserKyc::builder()` (or from an existing value with `From`), set fields, then `try_into()`.
         pub struct UserKyc {
             citizenship_country_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1035,16 +966,11 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Validated with `alpha2` before a request is sent.
             pub fn citizenship_country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.citizenship_country_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/citizenshipCountryCode: the value given to `.citizenship_country_code(...)` does not convert: {e}"
-                        )
-                    });
+                self.citizenship_country_code = Ok(
+                    crate::IntoOptional::into_optional(value),
+                );
                 self
             }
             /// Date of birth. Format: YYYY-MM-DD
@@ -1053,16 +979,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Validated with `date` before a request is sent.
             pub fn date_of_birth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.date_of_birth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/dateOfBirth: the value given to `.date_of_birth(...)` does not convert: {e}"
-                        )
-                    });
+                self.date_of_birth = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// User's full name.
@@ -1070,16 +989,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `fullName`; optional.
             pub fn full_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.full_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/fullName: the value given to `.full_name(...)` does not convert: {e}"
-                        )
-                    });
+                self.full_name = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Gender.
@@ -1087,16 +999,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `gender`; optional.
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.gender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/gender: the value given to `.gender(...)` does not convert: {e}"
-                        )
-                    });
+                self.gender = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Mobile phone number.
@@ -1104,16 +1009,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `mobilePhone`; optional.
             pub fn mobile_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.mobile_phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/mobilePhone: the value given to `.mobile_phone(...)` does not convert: {e}"
-                        )
-                    });
+                self.mobile_phone = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// ID number.
@@ -1121,16 +1019,11 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `personalIdentificationNumber`; optional.
             pub fn personal_identification_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.personal_identification_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/personalIdentificationNumber: the value given to `.personal_identification_number(...)` does not convert: {e}"
-                        )
-                    });
+                self.personal_identification_number = Ok(
+                    crate::IntoOptional::into_optional(value),
+                );
                 self
             }
             /// Place of birth.
@@ -1138,16 +1031,9 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `placeOfBirth`; optional.
             pub fn place_of_birth<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.place_of_birth = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/placeOfBirth: the value given to `.place_of_birth(...)` does not convert: {e}"
-                        )
-                    });
+                self.place_of_birth = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
             /// Residential address.
@@ -1155,19 +1041,13 @@ is not sent. Open question for StableMint: is a string also accepted?
             /// Wire name `residenceAddress`; optional.
             pub fn residence_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: crate::IntoOptional<::std::string::String>,
             {
-                self.residence_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "/residenceAddress: the value given to `.residence_address(...)` does not convert: {e}"
-                        )
-                    });
+                self.residence_address = Ok(crate::IntoOptional::into_optional(value));
                 self
             }
         }
+        /// The built value: fails if a required field was not set or a setter's value did not convert, naming the field by its JSON Pointer.
         impl ::std::convert::TryFrom<UserKyc> for super::UserKyc {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1186,6 +1066,7 @@ is not sent. Open question for StableMint: is a string also accepted?
                 })
             }
         }
+        /// A builder holding every field of an existing value, to change some of them and build again.
         impl ::std::convert::From<super::UserKyc> for UserKyc {
             fn from(value: super::UserKyc) -> Self {
                 Self {

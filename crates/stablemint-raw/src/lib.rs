@@ -77,6 +77,63 @@ pub async fn with_attempt_timeout<F: Future>(timeout: Duration, future: F) -> F:
     ATTEMPT_TIMEOUT.scope(timeout, future).await
 }
 
+/// What an optional field's builder setter takes: the value itself in any form the
+/// required setters take (`"text"`, a `String`, a number without `Some`), or an
+/// `Option` of it (`None` unsets the field).
+///
+/// ```
+/// use stablemint_raw::types::EmbeddedSessionRequest;
+///
+/// let key = String::from("order-77");
+/// let request: EmbeddedSessionRequest = EmbeddedSessionRequest::builder()
+///     .user_id("user-1")
+///     .user_email("jane@example.com")
+///     .user_country_code("DE")
+///     .currency("EUR")
+///     .amount(25)
+///     .idempotency_key(&key)
+///     .website_reference("order-77")
+///     .website_reference(None)
+///     .try_into()
+///     .unwrap();
+/// assert_eq!(request.amount, Some(25.0));
+/// assert_eq!(request.idempotency_key.as_deref(), Some("order-77"));
+/// assert_eq!(request.website_reference, None);
+/// ```
+pub trait IntoOptional<T> {
+    /// The field's new value.
+    fn into_optional(self) -> Option<T>;
+}
+
+impl<T> IntoOptional<T> for T {
+    fn into_optional(self) -> Option<T> {
+        Some(self)
+    }
+}
+
+impl<T> IntoOptional<T> for Option<T> {
+    fn into_optional(self) -> Option<T> {
+        self
+    }
+}
+
+/// `value` converted to `T` where the conversion loses nothing (`From`): text for
+/// `String` fields, smaller numbers for wider ones.
+macro_rules! into_optional_from {
+    ($target:ty: $($source:ty),+) => {$(
+        impl IntoOptional<$target> for $source {
+            fn into_optional(self) -> Option<$target> {
+                Some(<$target>::from(self))
+            }
+        }
+    )+};
+}
+
+into_optional_from!(String: &str, &String, Box<str>, std::borrow::Cow<'_, str>, char);
+into_optional_from!(f64: f32, i32, u32, i16, u16, i8, u8);
+into_optional_from!(i64: i32, u32, i16, u16, i8, u8);
+into_optional_from!(i32: i16, u16, i8, u8);
+
 /// The limits the generated [`Client`] applies to every call (progenitor's "inner"
 /// value, given to [`Client::new_with_client`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -94,7 +94,7 @@ mod validate;
 pub use error::{Invalid, ValidationError, ValidationErrors};
 pub use path::{Path, push_token};
 pub use rules::alpha2::is_alpha2;
-pub use rules::amount::{fits_precision, fraction_digits, is_positive};
+pub use rules::amount::{amount_from_minor_units, fits_precision, fraction_digits, is_positive};
 pub use rules::currency::{MinorUnits, currency_minor_units, is_currency};
 pub use rules::date::is_date;
 pub use rules::email::is_email;

@@ -4,8 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use stablemint_validate::{
-    currency_minor_units, fits_precision, fraction_digits, is_alpha2, is_currency, is_date,
-    is_email, is_positive, rules,
+    MinorUnits, amount_from_minor_units, currency_minor_units, fits_precision, fraction_digits,
+    is_alpha2, is_currency, is_date, is_email, is_positive, rules,
 };
 
 const COUNTRIES: &str = include_str!("../data/iso3166-1.tsv");
@@ -84,6 +84,29 @@ proptest! {
     fn amount_rules_never_panic(x in proptest::num::f64::ANY, currency in any::<String>()) {
         let _ = (is_positive(x), fraction_digits(x), fits_precision(x, &currency));
         let _ = (rules::positive(x), rules::precision(x, &currency), rules::precision(x, "EUR"));
+    }
+
+    #[test]
+    fn minor_units_make_exact_amounts_that_fit_their_currency(
+        minor in 1i64..=999_999_999_999_999,
+        currency in prop::sample::select(vec!["EUR", "JPY", "BHD", "CLF", "USD", "KWD"]),
+    ) {
+        let amount = amount_from_minor_units(minor, currency).unwrap();
+        prop_assert!(fits_precision(amount, currency), "{} {}", amount, currency);
+        let Some(MinorUnits::Digits(digits)) = currency_minor_units(currency) else {
+            unreachable!("every sampled currency has a minor unit");
+        };
+        prop_assert_eq!((amount * 10f64.powi(i32::from(digits))).round() as i64, minor);
+    }
+
+    #[test]
+    fn minor_units_never_panic(minor in any::<i64>(), currency in any::<String>()) {
+        let _ = amount_from_minor_units(minor, &currency);
+    }
+
+    #[test]
+    fn sixteen_digits_of_minor_units_are_refused(minor in 1_000_000_000_000_000i64..) {
+        prop_assert_eq!(amount_from_minor_units(minor, "EUR").unwrap_err().code(), "precision");
     }
 
     #[test]

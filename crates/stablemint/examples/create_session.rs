@@ -39,7 +39,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .user_email("jane.doe@example.com")
         .user_country_code("DE")
         .currency("EUR")
-        .amount(Some(25.0))
+        .amount(25.0)
         .try_into()?;
 
     match client.create_embedded_session(&request).await {

@@ -18,6 +18,11 @@ use crate::retry::RetryPolicy;
 pub const PRODUCTION_URL: &str = "https://paymentinitiationservice-rest.stablemint.io";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest clock offset the client learns from a server's `Date`: 24 hours. A
+/// clock further off than that is not a drift to correct, and a server that says so is
+/// not believed.
+pub(crate) const MAX_CLOCK_OFFSET_SECS: u64 = 24 * 60 * 60;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A StableMint API client. Cheap to clone: clones share the connection pool and the
@@ -40,6 +45,9 @@ pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
+    /// Whether the HTTP client was built here with [`timeout`](Self::timeout) as its own
+    /// limit: then a call without a timeout of its own needs no per-request limit.
+    pub(crate) timeout_in_http_client: bool,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) clock_skew_correction: bool,
     pub(crate) clock: Box<dyn Clock>,
@@ -76,6 +84,7 @@ pub struct ClientBuilder {
     clock: Box<dyn Clock>,
     sleeper: Box<dyn Sleeper>,
     http_client: Option<reqwest::ClientBuilder>,
+    app_info: Option<(String, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -89,6 +98,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("clock_skew_correction", &self.clock_skew_correction)
             .field("custom_http_client", &self.http_client.is_some())
+            .field("app_info", &self.app_info)
             .finish_non_exhaustive()
     }
 }
@@ -146,11 +156,13 @@ impl ClientBuilder {
     /// default.
     ///
     /// When an attempt is answered 401 and the response's `Date` is more than 30 s from
-    /// the timestamp the attempt was signed with, the client learns the offset (shared
-    /// by all clones of the client), signs again with the corrected time and resends
-    /// once; that resend does not count against the retry budget. Later calls are
-    /// signed with the corrected time too. A 401 whose `Date` agrees with the client's
-    /// clock (a wrong key or secret) is returned at once.
+    /// the timestamp the attempt was signed with (but less than 24 hours: a server
+    /// further off is not believed), the client signs again with the server's time and
+    /// resends once; that resend does not count against the retry budget. Only if the
+    /// resend succeeds is the offset kept (shared by all clones of the client) for later
+    /// calls; a later 401 that the kept offset does not explain drops it again. A 401
+    /// whose `Date` agrees with the client's clock (a wrong key or secret) is returned at
+    /// once.
     pub fn clock_skew_correction(mut self, on: bool) -> Self {
         self.clock_skew_correction = on;
         self
@@ -179,14 +191,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Names your application in the `User-Agent` header, after this crate's own:
+    /// `stablemint-rs/0.1.0 shop/2.3`. StableMint's logs then tell your integration's
+    /// requests and versions apart. [`build`](Self::build) refuses a name or version
+    /// that is not an HTTP token (letters, digits and ``!#$%&'*+-.^_`|~``).
+    pub fn app_info(mut self, name: &str, version: &str) -> Self {
+        self.app_info = Some((name.to_owned(), version.to_owned()));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for a base URL that does not parse, is not `https`
     /// (or `http` to loopback), or has a query, fragment or credentials; for an API key
-    /// that is empty or cannot be sent in a header; and when the HTTP client cannot be
-    /// built.
+    /// that is empty or cannot be sent in a header; for a zero `timeout`; for
+    /// [`app_info`](Self::app_info) that is not an HTTP token; and when the HTTP client
+    /// cannot be built. Durations too long to represent are no limit, never a panic.
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, loopback_http) = check_base_url(&self.base_url)?;
+        if self.timeout.is_zero() {
+            return Err(Error::Config(
+                "the timeout is zero, so every attempt would fail at once; give each attempt \
+                 some time (the default is 30 s)"
+                    .into(),
+            ));
+        }
+        let user_agent = user_agent(self.app_info.as_ref())?;
         if self.credentials.api_key().is_empty() {
             return Err(Error::Config("the API key is empty".into()));
         }
@@ -198,13 +228,16 @@ impl ClientBuilder {
             ));
         }
         crate::tls::install_crypto_provider()?;
+        let timeout_in_http_client = self.http_client.is_none();
         let mut http = match self.http_client {
             Some(builder) => builder,
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(CONNECT_TIMEOUT.min(self.timeout)),
         };
-        http = http.redirect(reqwest::redirect::Policy::none());
+        http = http
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(user_agent);
         if loopback_http {
             // Plain http stays on this machine: a proxy from the environment would
             // carry the key and the body across the network unencrypted.
@@ -221,6 +254,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 retry: self.retry,
                 timeout: self.timeout,
+                timeout_in_http_client,
                 total_timeout: self.total_timeout,
                 clock_skew_correction: self.clock_skew_correction,
                 clock: self.clock,
@@ -245,6 +279,7 @@ impl Client {
             clock: Box::new(SystemClock),
             sleeper: Box::new(TokioSleeper),
             http_client: None,
+            app_info: None,
         }
     }
 
@@ -254,7 +289,8 @@ impl Client {
     }
 
     /// The offset, in seconds, the client adds to its clock when it signs: the server's
-    /// time minus this machine's, as learned from a 401's `Date` header; 0 until then.
+    /// time minus this machine's, as learned from a 401's `Date` header and kept once a
+    /// resend signed with it succeeded; 0 until then.
     pub fn clock_offset(&self) -> i64 {
         self.config.clock_offset.load(Ordering::Relaxed)
     }
@@ -263,10 +299,10 @@ impl Client {
         &self.config
     }
 
-    /// The clock with the learned offset.
-    pub(crate) fn corrected_now(&self) -> SystemTime {
+    /// This machine's clock moved by `offset` seconds (saturating at the ends of
+    /// `SystemTime`).
+    pub(crate) fn shifted_now(&self, offset: i64) -> SystemTime {
         let now = self.config.clock.now();
-        let offset = self.clock_offset();
         let shift = Duration::from_secs(offset.unsigned_abs());
         let corrected = if offset >= 0 {
             now.checked_add(shift)
@@ -276,30 +312,94 @@ impl Client {
         corrected.unwrap_or(now)
     }
 
-    /// The `timestamp` header for an attempt: the corrected clock in Unix seconds (0
-    /// before 1970).
-    pub(crate) fn timestamp(&self) -> u64 {
-        u64::try_from(unix_seconds(self.corrected_now())).unwrap_or(0)
+    /// The clock with the learned offset.
+    pub(crate) fn corrected_now(&self) -> SystemTime {
+        self.shifted_now(self.clock_offset())
     }
 
-    /// Stores the offset that makes this machine's clock read `server_time` now, and
-    /// returns it.
-    pub(crate) fn learn_clock_offset(&self, server_time: i64) -> i64 {
+    /// The `timestamp` header for an attempt signed with the clock moved by `offset`:
+    /// Unix seconds (0 before 1970).
+    pub(crate) fn timestamp_with(&self, offset: i64) -> u64 {
+        u64::try_from(unix_seconds(self.shifted_now(offset))).unwrap_or(0)
+    }
+
+    /// The offset that makes this machine's clock read `server_time` now, if it is
+    /// within [`MAX_CLOCK_OFFSET_SECS`]: a server whose clock is further off than that
+    /// is not believed.
+    pub(crate) fn offset_to(&self, server_time: i64) -> Option<i64> {
         let offset = server_time.saturating_sub(unix_seconds(self.config.clock.now()));
+        (offset.unsigned_abs() <= MAX_CLOCK_OFFSET_SECS).then_some(offset)
+    }
+
+    /// Keeps `offset` for later calls (and clones), once an attempt signed with it
+    /// succeeded.
+    pub(crate) fn keep_clock_offset(&self, offset: i64) {
         self.config.clock_offset.store(offset, Ordering::Relaxed);
-        offset
+    }
+
+    /// Forgets the learned offset, if it is still `offset`: a 401 it did not fix.
+    pub(crate) fn drop_clock_offset(&self, offset: i64) {
+        let _ = self.config.clock_offset.compare_exchange(
+            offset,
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 }
 
+/// `stablemint-rs/<version>`, then the application's `name/version` if it gave one.
+fn user_agent(app_info: Option<&(String, String)>) -> Result<String, Error> {
+    let mut agent = format!("stablemint-rs/{}", env!("CARGO_PKG_VERSION"));
+    if let Some((name, version)) = app_info {
+        let token = |text: &str| {
+            !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        };
+        if !token(name) || !token(version) {
+            return Err(Error::Config(format!(
+                "app_info({:?}, {:?}) is not a product token: use letters, digits and \
+                 !#$%&'*+-.^_`|~ only, e.g. app_info(\"shop\", \"2.3\")",
+                stablemint_wire::shown(name, 64),
+                stablemint_wire::shown(version, 64)
+            )));
+        }
+        agent.push_str(&format!(" {name}/{version}"));
+    }
+    Ok(agent)
+}
+
+/// `url` as it may be shown: without user name and password (even when it does not
+/// parse), escaped and cut.
+fn shown_url(url: &str) -> String {
+    let without_userinfo = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                None => url.to_owned(),
+            }
+        }
+        None => match url.rfind('@') {
+            Some(at) => url[at + 1..].to_owned(),
+            None => url.to_owned(),
+        },
+    };
+    format!("{:?}", stablemint_wire::shown(&without_userinfo, 200))
+}
+
 /// The base URL without a trailing slash, and whether it is plain http to loopback; or
-/// why it is refused.
+/// why it is refused. No message shows the URL's user name or password.
 fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
+    let shown = shown_url(base_url);
     let url = reqwest::Url::parse(base_url)
-        .map_err(|e| Error::Config(format!("the base URL {base_url:?} does not parse: {e}")))?;
+        .map_err(|e| Error::Config(format!("the base URL {shown} does not parse: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config(format!(
-            "the base URL {base_url:?} has a query or fragment; give scheme, host, port and \
-             path only"
+            "the base URL {shown} has a query or fragment; give scheme, host, port and path \
+             only"
         )));
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -314,14 +414,14 @@ fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
         "http" if is_loopback(&url) => true,
         "http" => {
             return Err(Error::Config(format!(
-                "the base URL {base_url:?} uses plain http to a host that is not loopback; \
+                "the base URL {shown} uses plain http to a host that is not loopback; \
                  the API key and signature would cross the network unencrypted, so use \
                  https (http is allowed only to localhost, 127.0.0.0/8 and [::1])"
             )));
         }
         other => {
             return Err(Error::Config(format!(
-                "the base URL {base_url:?} has scheme {other:?}; use https"
+                "the base URL {shown} has scheme {other:?}; use https"
             )));
         }
     };
@@ -342,6 +442,41 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_message_shows_a_password() {
+        for url in [
+            "https://user:hunter2@h/#f",
+            "https://user:hunter2@h?x=1",
+            "ftp://user:hunter2@example.com",
+            "http://user:hunter2@example.com",
+            "https://user:hunter2@[::1",
+            "user:hunter2@host:99999",
+        ] {
+            let Err(Error::Config(message)) = check_base_url(url) else {
+                panic!("{url} was accepted");
+            };
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!message.contains("user:"), "{message}");
+        }
+        assert_eq!(shown_url("https://a:b@h/p@q"), r#""https://h/p@q""#);
+        assert_eq!(shown_url("https://h/\u{1b}x"), r#""https://h/\\u{1b}x""#);
+    }
+
+    #[test]
+    fn the_user_agent_names_this_crate_then_the_application() {
+        let own = format!("stablemint-rs/{}", env!("CARGO_PKG_VERSION"));
+        assert_eq!(user_agent(None).unwrap(), own);
+        let app = ("shop".to_owned(), "2.3".to_owned());
+        assert_eq!(user_agent(Some(&app)).unwrap(), format!("{own} shop/2.3"));
+        for (name, version) in [("", "1"), ("my shop", "1"), ("shop", "1/2"), ("é", "1")] {
+            let bad = (name.to_owned(), version.to_owned());
+            assert!(
+                matches!(user_agent(Some(&bad)), Err(Error::Config(_))),
+                "{name:?} {version:?}"
+            );
+        }
+    }
 
     #[test]
     fn base_urls() {

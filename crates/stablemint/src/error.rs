@@ -40,12 +40,14 @@ pub enum Error {
 
     /// The request did not complete: connection refused or reset, DNS, TLS, or a
     /// timeout of one attempt.
-    #[error("{}", transport_message(source, idempotency_key.as_deref()))]
+    #[error("{}", transport_message(source, idempotency_key.as_deref(), *attempts))]
     Transport {
         /// What reqwest reported.
         source: reqwest::Error,
         /// The idempotency key the call was sent with, if any.
         idempotency_key: Option<String>,
+        /// How many attempts the call made.
+        attempts: u32,
     },
 
     /// StableMint answered with success, but the body is not the documented response.
@@ -59,7 +61,7 @@ pub enum Error {
         "StableMint answered HTTP {status} with a body longer than the limit of {limit} bytes, \
          so reading stopped there; raise `ClientBuilder::max_response_bytes` if such bodies \
          are expected{}",
-        call_lines(request_id.as_deref(), idempotency_key.as_deref())
+        call_lines(request_id.as_deref(), idempotency_key.as_deref(), *attempts, false)
     )]
     ResponseTooLarge {
         /// The HTTP status of the response.
@@ -70,16 +72,17 @@ pub enum Error {
         request_id: Option<String>,
         /// The idempotency key the call was sent with, if any.
         idempotency_key: Option<String>,
+        /// How many attempts the call made.
+        attempts: u32,
     },
 
     /// The call's overall deadline
     /// ([`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)) passed
     /// during an attempt.
     #[error(
-        "no answer from StableMint within the call's deadline of {} ms ({attempts} \
-         attempt(s)){}",
+        "no answer from StableMint within the call's deadline of {} ms{}",
         limit.as_millis(),
-        call_lines(None, idempotency_key.as_deref())
+        call_lines(None, idempotency_key.as_deref(), *attempts, true)
     )]
     Deadline {
         /// The deadline that passed.
@@ -127,6 +130,33 @@ impl Error {
         }
     }
 
+    /// How many attempts the call made before it failed: 0 when nothing was sent (an
+    /// invalid request or configuration), else 1 or more, a resend after clock skew
+    /// included.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(api) => api.attempts,
+            Error::Decode(decode) => decode.attempts,
+            Error::Transport { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Deadline { attempts, .. } => *attempts,
+            Error::Validation(_) | Error::Config(_) => 0,
+        }
+    }
+
+    /// The same error, saying the call made `made` attempts.
+    pub(crate) fn with_attempts(mut self, made: u32) -> Self {
+        match &mut self {
+            Error::Api(api) => api.attempts = made,
+            Error::Decode(decode) => decode.attempts = made,
+            Error::Transport { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Deadline { attempts, .. } => *attempts = made,
+            Error::Validation(_) | Error::Config(_) => {}
+        }
+        self
+    }
+
     /// The server's request id (the `x-request-id`
     /// response header), when it sent one; quote it when you contact StableMint.
     pub fn request_id(&self) -> Option<&str> {
@@ -157,6 +187,8 @@ pub struct ApiError {
     pub server_time: Option<i64>,
     /// The idempotency key the call was sent with, if any.
     pub idempotency_key: Option<String>,
+    /// How many attempts the call made.
+    pub attempts: u32,
     /// The body decoded as the type the spec declares for this status, if it declares
     /// one and the body is one.
     pub(crate) decoded: Option<DecodedBody>,
@@ -179,22 +211,22 @@ impl ApiError {
         self.decoded.as_ref().map(|d| d.type_name)
     }
 
-    /// Whether the timestamp is the likely cause of a 401: the server's `Date` is more
-    /// than 30 s from it, or the server's message names the timestamp.
+    /// Whether the timestamp is the likely cause of a 401: the server's `Date` header is
+    /// more than 30 s from the timestamp the attempt was signed with. Decided from the
+    /// two clocks only, never from the server's wording: a 401 whose `Date` agrees (or
+    /// that has none) is a wrong key or secret.
     pub fn is_clock_skew(&self) -> bool {
-        if self.status != 401 {
-            return false;
-        }
-        let far = self.server_time.is_some_and(|server| {
-            i128::from(self.timestamp)
-                .abs_diff(i128::from(server))
-                .gt(&(SKEW_TOLERANCE_SECS as u128))
-        });
-        far || self
-            .body
-            .message()
-            .to_ascii_lowercase()
-            .contains("timestamp")
+        self.status == 401
+            && self
+                .skew()
+                .is_some_and(|s| s.unsigned_abs() > SKEW_TOLERANCE_SECS as u128)
+    }
+
+    /// The attempt's timestamp minus the server's clock, in seconds, if the server sent
+    /// `Date`.
+    fn skew(&self) -> Option<i128> {
+        self.server_time
+            .map(|server| i128::from(self.timestamp) - i128::from(server))
     }
 
     fn hint(&self) -> String {
@@ -205,14 +237,22 @@ impl ApiError {
                     .as_deref()
                     .map_or_else(|| "another address".to_owned(), |l| shown(l, 200))
             ),
-            401 if self.is_clock_skew() => match self.server_time {
-                Some(server) => {
-                    let ahead = i128::from(self.timestamp) - i128::from(server);
-                    let (amount, side) = if ahead >= 0 {
-                        (ahead, "ahead of")
-                    } else {
-                        (-ahead, "behind")
-                    };
+            401 if self.is_clock_skew() => {
+                let ahead = self.skew().unwrap_or_default();
+                let (amount, side) = if ahead >= 0 {
+                    (ahead, "ahead of")
+                } else {
+                    (-ahead, "behind")
+                };
+                if amount.unsigned_abs() > u128::from(crate::client::MAX_CLOCK_OFFSET_SECS) {
+                    format!(
+                        "the request was signed with timestamp {}, {amount} s {side} the \
+                         server's Date header: more than a day, too far to be this machine's \
+                         drift, so the client did not correct it; check the base URL and \
+                         this machine's clock",
+                        self.timestamp
+                    )
+                } else {
                     format!(
                         "the request was signed with timestamp {}, {amount} s {side} \
                          StableMint's clock (its Date header): synchronise this machine's \
@@ -220,12 +260,7 @@ impl ApiError {
                         self.timestamp
                     )
                 }
-                None => format!(
-                    "the request was signed with timestamp {} from this machine's clock: \
-                     check that the clock is synchronised",
-                    self.timestamp
-                ),
-            },
+            }
             401 => "check the API key and the API secret".into(),
             403 => "check that this API key may call this operation".into(),
             404 | 405 => "StableMint does not know this endpoint: check the base URL".into(),
@@ -255,6 +290,8 @@ impl fmt::Display for ApiError {
         f.write_str(&call_lines(
             self.request_id.as_deref(),
             self.idempotency_key.as_deref(),
+            self.attempts,
+            crate::retry::retryable_status(self.status),
         ))
     }
 }
@@ -304,6 +341,8 @@ pub struct DecodeError {
     pub request_id: Option<String>,
     /// The idempotency key the call was sent with, if any.
     pub idempotency_key: Option<String>,
+    /// How many attempts the call made.
+    pub attempts: u32,
 }
 
 fn decode_message(decode: &DecodeError) -> String {
@@ -314,12 +353,18 @@ fn decode_message(decode: &DecodeError) -> String {
         shown(&decode.source.to_string(), MESSAGE_LIMIT),
         call_lines(
             decode.request_id.as_deref(),
-            decode.idempotency_key.as_deref()
+            decode.idempotency_key.as_deref(),
+            decode.attempts,
+            false
         )
     )
 }
 
-fn transport_message(source: &reqwest::Error, idempotency_key: Option<&str>) -> String {
+fn transport_message(
+    source: &reqwest::Error,
+    idempotency_key: Option<&str>,
+    attempts: u32,
+) -> String {
     // reqwest's own message is generic ("error sending request"); the cause (refused,
     // DNS, TLS, timeout) is in its source chain.
     let mut message = format!(
@@ -337,22 +382,37 @@ fn transport_message(source: &reqwest::Error, idempotency_key: Option<&str>) -> 
     } else if source.is_connect() {
         message.push_str("\n  check the base URL and the network, then retry");
     }
-    message.push_str(&call_lines(None, idempotency_key));
+    message.push_str(&call_lines(None, idempotency_key, attempts, true));
     message
 }
 
-/// The lines that identify a call: its request id and its idempotency key.
-fn call_lines(request_id: Option<&str>, idempotency_key: Option<&str>) -> String {
+/// The lines that identify a call: its request id, its attempts and its idempotency
+/// key. The advice to send the request again with the key is given only when `retry`
+/// says that can help: the request may or may not have been carried out (a transport
+/// error, a timeout, 429 or 5xx), not when StableMint refused it.
+fn call_lines(
+    request_id: Option<&str>,
+    idempotency_key: Option<&str>,
+    attempts: u32,
+    retry: bool,
+) -> String {
     let mut lines = String::new();
     if let Some(id) = request_id {
         lines.push_str(&format!("\n  request id: {}", shown(id, 200)));
     }
+    if attempts > 0 {
+        lines.push_str(&format!("\n  attempts: {attempts}"));
+    }
     if let Some(key) = idempotency_key {
-        lines.push_str(&format!(
-            "\n  idempotency key: {}; to retry without creating a duplicate, send the \
-             request again with this key",
-            escape_controls(key)
-        ));
+        let key = escape_controls(key);
+        if retry {
+            lines.push_str(&format!(
+                "\n  idempotency key: {key}; to retry without creating a duplicate, send \
+                 the request again with this key"
+            ));
+        } else {
+            lines.push_str(&format!("\n  idempotency key: {key}"));
+        }
     }
     lines
 }

@@ -186,7 +186,8 @@ struct Failure {
 
 /// What one call uses of the client's settings and its own overrides.
 struct Settings {
-    timeout: Duration,
+    /// The limit of each attempt, when the HTTP client does not apply it already.
+    timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
 }
@@ -203,7 +204,13 @@ impl Client {
         let started = Instant::now();
         let config = self.config();
         let settings = Settings {
-            timeout: options.timeout.unwrap_or(config.timeout),
+            // Set on each request only when it must be: the task-local scope and the
+            // request's extension cost a few hundred instructions per attempt.
+            timeout: match options.timeout {
+                Some(own) => Some(own),
+                None if config.timeout_in_http_client => None,
+                None => Some(config.timeout),
+            },
             total_timeout: options.total_timeout.or(config.total_timeout),
             retry: options.retry.unwrap_or(config.retry),
         };
@@ -235,13 +242,18 @@ impl Client {
             .total_timeout
             .and_then(|limit| started.checked_add(limit));
 
+        // The offset this call signs with: the one kept from earlier calls, until a 401
+        // whose `Date` shows skew gives a better one to resend with once. Only a resend
+        // that then succeeds keeps it for later calls.
+        let kept = self.clock_offset();
+        let mut offset = kept;
         let mut attempts = 0;
         let mut retries = 0;
         let mut skew_resent = false;
         loop {
             attempts += 1;
             span.record("attempt", attempts);
-            let attempt = self.attempt(operation, body, key, settings.timeout);
+            let attempt = self.attempt(operation, body, key, settings.timeout, offset);
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
                     Ok(outcome) => outcome,
@@ -260,6 +272,9 @@ impl Client {
             let failure = match outcome {
                 Ok((value, status, request_id)) => {
                     span.record("status", status);
+                    if offset != kept {
+                        self.keep_clock_offset(offset);
+                    }
                     tracing::debug!("call succeeded");
                     return Ok(Response::new(
                         value,
@@ -277,18 +292,33 @@ impl Client {
                 && config.clock_skew_correction
                 && !skew_resent
             {
-                let offset = self.learn_clock_offset(server_time);
-                tracing::info!(
-                    offset_s = offset,
-                    "clock skew corrected from the server's Date header; resending once"
-                );
-                skew_resent = true;
-                continue;
+                match self.offset_to(server_time) {
+                    Some(candidate) => {
+                        tracing::info!(
+                            offset_s = candidate,
+                            "clock skew: resending once, signed with the server's time"
+                        );
+                        offset = candidate;
+                        skew_resent = true;
+                        continue;
+                    }
+                    None => tracing::debug!(
+                        "the server's Date is more than a day from this clock: not believed"
+                    ),
+                }
+            }
+            if failure.error.status() == Some(401)
+                && failure.skewed_server_time.is_none()
+                && offset != 0
+                && offset == kept
+            {
+                // The kept offset did not make this 401 go away: it may be what caused it.
+                self.drop_clock_offset(offset);
             }
             let may_retry = failure.retry.allows(idempotent);
             if !may_retry || retries >= settings.retry.max_retries() {
                 tracing::debug!(operation = O::ID, may_retry, "call failed");
-                return Err(failure.error);
+                return Err(failure.error.with_attempts(attempts));
             }
             let delay = settings.retry.delay(retries, failure.retry_after);
             let too_late = deadline.is_some_and(|deadline| {
@@ -298,7 +328,7 @@ impl Client {
             });
             if too_late {
                 tracing::debug!("no time for another attempt before the deadline");
-                return Err(failure.error);
+                return Err(failure.error.with_attempts(attempts));
             }
             tracing::debug!(
                 delay_ms = delay.as_millis() as u64,
@@ -309,17 +339,18 @@ impl Client {
         }
     }
 
-    /// One attempt, signed anew when the operation is signed; on success, the value, the
-    /// status and the request id.
+    /// One attempt, signed anew (with the clock moved by `offset`) when the operation is
+    /// signed; on success, the value, the status and the request id.
     async fn attempt<O: Operation>(
         &self,
         operation: &O,
         body: &O::Body,
         key: Option<&str>,
-        timeout: Duration,
+        timeout: Option<Duration>,
+        offset: i64,
     ) -> Result<(O::Output, u16, Option<String>), Failure> {
         let config = self.config();
-        let timestamp = self.timestamp();
+        let timestamp = self.timestamp_with(offset);
         let signed = if O::SIGNED {
             stablemint_wire::signature(
                 timestamp,
@@ -335,7 +366,11 @@ impl Client {
             signature: &signed,
         };
         let sent = operation.send(&config.raw, auth, body);
-        match stablemint_raw::with_attempt_timeout(timeout, sent).await {
+        let outcome = match timeout {
+            Some(timeout) => stablemint_raw::with_attempt_timeout(timeout, sent).await,
+            None => sent.await,
+        };
+        match outcome {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let request_id = header(response.headers(), stablemint_wire::headers::REQUEST_ID);
@@ -385,6 +420,7 @@ impl Client {
                     timestamp,
                     server_time,
                     idempotency_key: key,
+                    attempts: 0,
                     decoded,
                 };
                 let skewed_server_time = server_time.filter(|&server| {
@@ -410,6 +446,7 @@ impl Client {
                     source,
                     request_id: None,
                     idempotency_key: key,
+                    attempts: 0,
                 })),
                 Retry::Never,
             ),
@@ -423,6 +460,7 @@ impl Client {
                     Error::Transport {
                         source,
                         idempotency_key: key,
+                        attempts: 0,
                     },
                     retry,
                 )
@@ -436,6 +474,7 @@ impl Client {
                     timestamp,
                     server_time: None,
                     idempotency_key: key,
+                    attempts: 0,
                     decoded: None,
                 })),
                 Retry::Never,
@@ -467,6 +506,7 @@ impl Client {
                     limit: too_large.limit(),
                     request_id,
                     idempotency_key: key,
+                    attempts: 0,
                 },
                 Retry::Never,
             );
@@ -477,6 +517,7 @@ impl Client {
             Error::Transport {
                 source: error,
                 idempotency_key: key,
+                attempts: 0,
             },
             Retry::IfIdempotent,
         )

@@ -67,8 +67,9 @@ impl<T> Deref for Response<T> {
 }
 
 impl Response<EmbeddedSessionResponse> {
-    /// When the session expires (`expiresAt`, Unix seconds).
-    pub fn expires_at(&self) -> SystemTime {
+    /// When the session expires, as a `SystemTime` (the field `expires_at` is the same
+    /// moment in Unix seconds, as the API sends it).
+    pub fn expiry(&self) -> SystemTime {
         let seconds = self.value.expires_at;
         let offset = Duration::from_secs(seconds.unsigned_abs());
         let moment = if seconds >= 0 {
@@ -92,6 +93,6 @@ impl Response<EmbeddedSessionResponse> {
 
     /// Whether the session has expired at `now`.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
-        now >= self.expires_at()
+        now >= self.expiry()
     }
 }

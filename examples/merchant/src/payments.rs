@@ -45,7 +45,7 @@ pub const ATTEMPTS_PER_CALL: usize = 3;
 /// one for the same order, and that needs a new key: the old one would replay the
 /// expired session.
 pub fn idempotency_key(order_id: &str, generation: u32) -> String {
-    format!("{order_id}/session-{generation}")
+    stablemint::IdempotencyKey::for_order_session(order_id, generation).into_string()
 }
 
 /// What the shop sends to StableMint for an order.
@@ -143,9 +143,9 @@ fn request(
         .user_email(details.user_email.clone())
         .user_country_code(details.user_country_code.clone())
         .currency(details.currency.clone())
-        .amount(Some(details.amount))
+        .amount(details.amount)
         .website_reference(Some(details.order_id.clone()))
-        .idempotency_key(Some(idempotency_key.to_owned()))
+        .idempotency_key(idempotency_key)
         .try_into()
         .map_err(|error: types::error::ConversionError| {
             vec![FieldError {

@@ -103,10 +103,13 @@ async fn clocks_outside_what_http_dates_can_say_do_not_panic() {
 }
 
 /// The client corrects its clock from the 401's `Date` and gets its session: the mock's
-/// clock is an hour and more from this machine's.
+/// clock is an hour from this machine's.
 #[tokio::test]
 async fn a_client_corrects_its_clock_from_the_date_of_a_401() {
-    let server = start().await;
+    let ahead = SystemTime::now() + Duration::from_secs(3600);
+    let server = MockServer::start(MockConfig::new(KEY, SECRET).clock(move || ahead))
+        .await
+        .unwrap();
     let client = Client::builder(Credentials::new(KEY, SECRET))
         .base_url(&server.base_url())
         .build()
@@ -117,6 +120,23 @@ async fn a_client_corrects_its_clock_from_the_date_of_a_401() {
     assert_eq!(server.requests_received(), 2);
     assert_eq!(server.sessions_created(), 1);
     let offset = client.clock_offset();
-    let system = stablemint_wire::unix_seconds(SystemTime::now());
-    assert!((offset - (NOW as i64 - system)).abs() < 600, "{offset}");
+    assert!((offset - 3600).abs() < 600, "{offset}");
+}
+
+/// A mock whose clock is years from this machine's is not believed: the client does
+/// not move its clock, and says why.
+#[tokio::test]
+async fn a_clock_years_away_is_named_not_learned() {
+    let server = start().await;
+    let client = Client::builder(Credentials::new(KEY, SECRET))
+        .base_url(&server.base_url())
+        .build()
+        .unwrap();
+    let request = stablemint::request_from_json(&valid_body().to_string()).unwrap();
+    let error = client.create_embedded_session(&request).await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(client.clock_offset(), 0);
+    assert!(error.to_string().contains("more than a day"), "{error}");
+    assert_eq!(server.requests_received(), 1);
 }

@@ -72,6 +72,52 @@ pub fn fits_precision(amount: f64, currency: &str) -> bool {
     }
 }
 
+/// The amount that `minor_units` of `currency` make, for those who keep money in
+/// integer minor units (cents): `2550` EUR is `25.50`, `2550` JPY is `2550.0`, `2550`
+/// BHD is `2.55`.
+///
+/// Fails (with the code of the rule it breaks, and a message that never repeats the
+/// number) when `currency` is not an active ISO 4217 code (`currency`), when ISO 4217
+/// gives the currency no minor unit, as for gold, so minor units mean nothing
+/// (`precision`), when the number has more than 15 digits, which an `f64` may not hold
+/// exactly (`precision`), and when the amount is not greater than zero (`positive`). The
+/// result always passes the `precision` rule for `currency`.
+///
+/// ```
+/// use stablemint_validate::amount_from_minor_units;
+///
+/// assert_eq!(amount_from_minor_units(2550, "EUR"), Ok(25.5));
+/// assert_eq!(amount_from_minor_units(2550, "JPY"), Ok(2550.0));
+/// assert_eq!(amount_from_minor_units(2550, "BHD"), Ok(2.55));
+/// assert_eq!(amount_from_minor_units(2550, "XAU").unwrap_err().code(), "precision");
+/// assert_eq!(amount_from_minor_units(0, "EUR").unwrap_err().code(), "positive");
+/// ```
+pub fn amount_from_minor_units(minor_units: i64, currency: &str) -> Result<f64, crate::Invalid> {
+    crate::rules::currency(currency)?;
+    let Some(MinorUnits::Digits(digits)) = currency_minor_units(currency) else {
+        return Err(crate::Invalid::new(
+            "precision",
+            "ISO 4217 gives this currency no minor unit, so minor units mean nothing: give \
+             the amount itself",
+        ));
+    };
+    // A decimal of at most 15 significant digits survives the trip through an f64 (the
+    // nearest f64 prints back as that decimal); 16 digits may not.
+    if minor_units.unsigned_abs() > MAX_MINOR_UNITS {
+        return Err(crate::Invalid::new(
+            "precision",
+            "that many minor units cannot be held exactly as a number: give at most 15 \
+             digits",
+        ));
+    }
+    let amount = minor_units as f64 / 10f64.powi(i32::from(digits));
+    crate::rules::positive(amount)?;
+    Ok(amount)
+}
+
+/// The most minor units [`amount_from_minor_units`] takes: 15 digits.
+const MAX_MINOR_UNITS: u64 = 999_999_999_999_999;
+
 /// Whether the finite `amount` has at most `allowed` digits after the point, as
 /// [`fraction_digits`] counts them.
 ///
