@@ -158,6 +158,17 @@ impl Callers {
     }
 }
 
+/// An HTTP client configured as `stablemint::Client` configures its own: a 30 s limit
+/// for each request and a User-Agent, so that the sides differ only in what the
+/// client's layer does.
+fn careful_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("stablemint-rs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("an HTTP client")
+}
+
 /// Everything the sides share: one mock and one runtime.
 struct Setup {
     runtime: tokio::runtime::Runtime,
@@ -178,7 +189,7 @@ impl Setup {
             .block_on(MockServer::start(MockConfig::new(API_KEY, API_SECRET)))
             .expect("the mock starts");
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::new();
+        let http = careful_http();
         let base_url = server.base_url();
         let client = Client::builder(Credentials::new(API_KEY, API_SECRET))
             .base_url(&base_url)
@@ -188,7 +199,7 @@ impl Setup {
         let callers = Callers {
             raw: stablemint_raw::Client::new_with_client(
                 &base_url,
-                reqwest::Client::new(),
+                careful_http(),
                 stablemint_raw::Limits::default(),
             ),
             http,

@@ -41,7 +41,13 @@ fn main() {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let base_url = server.base_url();
         let url = format!("{base_url}/session/embedded");
-        let http = reqwest::Client::new();
+        // Configured as the client configures its own: a 30 s limit for each request and
+        // a User-Agent, so that the sides differ only in what the client's layer does.
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("stablemint-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("an HTTP client");
         let raw = stablemint_raw::Client::new_with_client(
             &base_url,
             http.clone(),

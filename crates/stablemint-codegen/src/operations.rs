@@ -194,7 +194,7 @@ fn emit_operation(
 
     // The public signature: required parameters in the spec's order, then the body.
     let mut public_arguments = Vec::new();
-    let mut forwarded = Vec::new();
+    let mut field_inits = Vec::new();
     let mut fields = Vec::new();
     let mut options_fields = Vec::new();
     let mut options_setters = Vec::new();
@@ -219,13 +219,13 @@ fn emit_operation(
             } else {
                 quote!(#field: #argument)
             };
-            forwarded.push((init, quote!(#argument)));
+            field_inits.push(init);
         } else {
             let optional = optional(param, &here)?;
             let owned = &optional.owned;
             options_fields.push(quote!(pub(crate) #field: Option<#owned>));
             let conversion = &optional.conversion;
-            forwarded.push((quote!(#field: #conversion), TokenStream::new()));
+            field_inits.push(quote!(#field: #conversion));
             options_setters.push(setter(param, &optional));
         }
     }
@@ -249,14 +249,6 @@ fn emit_operation(
         .ok_or_else(|| format!("{here}: the raw method returns no response type"))?;
     let output = without_lifetimes(&output);
 
-    let field_inits = forwarded.iter().map(|(init, _)| init);
-    let plain_call: Vec<&TokenStream> = forwarded
-        .iter()
-        .map(|(_, argument)| argument)
-        .filter(|a| !a.is_empty())
-        .collect();
-    let plain_body = body.as_ref().map(|_| quote!(request,));
-
     let signed = signed_value(model, &params, body.as_ref(), types)?;
     let key_methods = key_methods(model, body.as_ref(), types)?;
     let validate = validate_method(model, &params);
@@ -276,6 +268,24 @@ fn emit_operation(
         model.path
     );
 
+    // Both methods carry the whole body rather than one calling the other: a call then
+    // runs through one future less.
+    let call_body = quote! {
+        let span = tracing::info_span!(
+            #span_name,
+            operation = #id,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let call = #call_struct {
+            #(#field_inits,)*
+            __lifetime: PhantomData,
+        };
+        self.call(&call, #body_argument, &options.call)
+            .instrument(span)
+            .await
+    };
     let items = quote! {
         impl Client {
             #(#[doc = #doc])*
@@ -283,7 +293,8 @@ fn emit_operation(
                 &self,
                 #(#public_arguments),*
             ) -> Result<Response<#output>, Error> {
-                self.#with_name(#(#plain_call,)* #plain_body &options::#options_struct::new()).await
+                let options = &options::#options_struct::new();
+                #call_body
             }
 
             #[doc = #with_doc]
@@ -292,20 +303,7 @@ fn emit_operation(
                 #(#public_arguments,)*
                 options: &options::#options_struct,
             ) -> Result<Response<#output>, Error> {
-                let span = tracing::info_span!(
-                    #span_name,
-                    operation = #id,
-                    attempt = tracing::field::Empty,
-                    status = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty,
-                );
-                let call = #call_struct {
-                    #(#field_inits,)*
-                    __lifetime: PhantomData,
-                };
-                self.call(&call, #body_argument, &options.call)
-                    .instrument(span)
-                    .await
+                #call_body
             }
         }
 
@@ -579,11 +577,11 @@ fn validate_method(model: &OperationModel<'_>, params: &[Param<'_, '_>]) -> Toke
     let mut checks = Vec::new();
     if model.body.is_some() {
         checks.push(quote! {
-            if let Err(found) = stablemint_validate::Validate::validate(body) {
-                for error in found {
-                    errors.push(error);
-                }
-            }
+            stablemint_validate::Validate::validate_at(
+                body,
+                &stablemint_validate::Path::root(),
+                errors,
+            );
         });
     }
     for param in params {

@@ -13,7 +13,7 @@ use stablemint_wire::{Auth, Status};
 
 use crate::api_error::{ApiError, Code};
 use crate::fixtures::Offer;
-use crate::params::{self, Parameters};
+use crate::params;
 use crate::sessions::{Outcome, RequestDigest, Session};
 use crate::state::{Served, Shared};
 use crate::synth::Synth;
@@ -137,11 +137,12 @@ pub(crate) async fn serve(
         return Err(ApiError::invalid_body(collect(body_errors)));
     }
 
-    let digest = RequestDigest::of(&serde_json::json!({
-        "operation": operation.id,
-        "parameters": parameters.to_json(),
-        "body": value,
-    }));
+    let parameters_json = parameters.to_json();
+    // Only a keyed request is ever compared with another.
+    let digest = match key {
+        Some(_) => RequestDigest::of_request(operation.id, &parameters_json, value.as_ref()),
+        None => RequestDigest::UNKEYED,
+    };
     let create = || Session {
         seed: fastrand::u64(..),
         at: now_seconds,
@@ -177,7 +178,7 @@ pub(crate) async fn serve(
     };
     Ok(Answer {
         status,
-        body: render(shared, served, &session, fields, &parameters),
+        body: render(shared, served, &session, fields, &parameters_json),
     })
 }
 
@@ -255,11 +256,10 @@ pub(crate) fn render(
     served: &Served,
     session: &Session,
     body: Option<&Map<String, Value>>,
-    parameters: &Parameters,
+    parameters: &Map<String, Value>,
 ) -> Option<Bytes> {
     let schema = served.success_schema.as_ref()?;
     let mut rng = fastrand::Rng::with_seed(session.seed);
-    let parameters = parameters.to_json();
     let text = |name: &str| {
         body.and_then(|b| b.get(name))
             .or_else(|| parameters.get(name))
@@ -282,7 +282,7 @@ pub(crate) fn render(
     }
     let empty = Map::new();
     let mut synth = Synth {
-        sources: vec![&fixtures, &parameters, body.unwrap_or(&empty)],
+        sources: vec![&fixtures, parameters, body.unwrap_or(&empty)],
         trusted: 1,
         rng,
         now: session.at,
@@ -330,22 +330,10 @@ mod tests {
         for country in ["DE", "GB", "US"] {
             for user in ["with-banks", "without"] {
                 let request = serde_json::json!({"userId": user, "userCountryCode": country});
-                let rendered = render(
-                    &shared,
-                    served,
-                    &session,
-                    request.as_object(),
-                    &Parameters::default(),
-                )
-                .unwrap();
-                let again = render(
-                    &shared,
-                    served,
-                    &session,
-                    request.as_object(),
-                    &Parameters::default(),
-                )
-                .unwrap();
+                let rendered =
+                    render(&shared, served, &session, request.as_object(), &Map::new()).unwrap();
+                let again =
+                    render(&shared, served, &session, request.as_object(), &Map::new()).unwrap();
                 assert_eq!(rendered, again);
                 (served.spec.success.decode.unwrap())(&rendered).unwrap();
                 let parsed: EmbeddedSessionResponse = serde_json::from_slice(&rendered).unwrap();
@@ -370,25 +358,11 @@ mod tests {
         };
         let request = serde_json::json!({"userId": "u", "userCountryCode": "DE"});
         let first: EmbeddedSessionResponse = serde_json::from_slice(
-            &render(
-                &shared,
-                served,
-                &session,
-                request.as_object(),
-                &Parameters::default(),
-            )
-            .unwrap(),
+            &render(&shared, served, &session, request.as_object(), &Map::new()).unwrap(),
         )
         .unwrap();
         let second: EmbeddedSessionResponse = serde_json::from_slice(
-            &render(
-                &shared,
-                served,
-                &other,
-                request.as_object(),
-                &Parameters::default(),
-            )
-            .unwrap(),
+            &render(&shared, served, &other, request.as_object(), &Map::new()).unwrap(),
         )
         .unwrap();
         assert_ne!(first.session_id, second.session_id);

@@ -51,9 +51,45 @@ pub(crate) enum Outcome {
 pub(crate) struct RequestDigest([u8; 32]);
 
 impl RequestDigest {
+    /// Stands in for the digest of a request without a key, which is never compared.
+    pub(crate) const UNKEYED: Self = Self([0; 32]);
+}
+
+impl RequestDigest {
+    #[cfg(test)]
     pub(crate) fn of(value: &Value) -> Self {
         let mut hasher = Sha256::new();
         feed(&mut hasher, value);
+        Self(hasher.finalize().into())
+    }
+
+    /// The digest of one request: its operation, its parameters and its body, fed in
+    /// turn (so nothing is copied to put them together), each tagged.
+    pub(crate) fn of_request(
+        operation: &str,
+        parameters: &serde_json::Map<String, Value>,
+        body: Option<&Value>,
+    ) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"op");
+        hasher.update((operation.len() as u64).to_le_bytes());
+        hasher.update(operation.as_bytes());
+        hasher.update(b"p");
+        hasher.update((parameters.len() as u64).to_le_bytes());
+        let mut sorted: Vec<(&String, &Value)> = parameters.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (name, value) in sorted {
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            feed(&mut hasher, value);
+        }
+        match body {
+            Some(body) => {
+                hasher.update(b"b");
+                feed(&mut hasher, body);
+            }
+            None => hasher.update(b"-"),
+        }
         Self(hasher.finalize().into())
     }
 }

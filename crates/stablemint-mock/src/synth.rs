@@ -336,24 +336,13 @@ fn number(schema: &Value) -> Value {
     Number::from_f64(value).map_or(Value::from(0), Value::Number)
 }
 
-/// `YYYY-MM-DD` of Unix seconds (Howard Hinnant's `civil_from_days`), clamped to years
-/// 1 to 9999.
+/// `YYYY-MM-DD` of Unix seconds, clamped to years 1 to 9999.
 fn date(unix_seconds: i64) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    if !(1..=9999).contains(&year) {
-        return if year < 1 { "0001-01-01" } else { "9999-12-31" }.to_owned();
+    match stablemint_wire::civil_date(unix_seconds) {
+        (year, _, _) if year < 1 => "0001-01-01".to_owned(),
+        (year, _, _) if year > 9999 => "9999-12-31".to_owned(),
+        (year, month, day) => format!("{year:04}-{month:02}-{day:02}"),
     }
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]

@@ -40,4 +40,4 @@ pub use operation::{
 };
 pub use signing::signature;
 pub use text::{escape_controls, masked, needs_escape, shown};
-pub use time::unix_seconds;
+pub use time::{civil_date, unix_seconds};

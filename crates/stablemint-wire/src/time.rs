@@ -18,6 +18,29 @@ pub fn unix_seconds(time: SystemTime) -> i64 {
     }
 }
 
+/// The proleptic Gregorian calendar date (year, month 1-12, day 1-31) of the UTC day
+/// that holds `unix_seconds`: Howard Hinnant's `civil_from_days`, for every `i64`.
+///
+/// ```
+/// assert_eq!(stablemint_wire::civil_date(951_782_400), (2000, 2, 29));
+/// assert_eq!(stablemint_wire::civil_date(-1), (1969, 12, 31));
+/// ```
+pub fn civil_date(unix_seconds: i64) -> (i64, u32, u32) {
+    let days = unix_seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    // In range by construction: day 1-31, month 1-12.
+    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -33,5 +56,15 @@ mod tests {
         );
         assert_eq!(unix_seconds(epoch - Duration::from_secs(5)), -5);
         assert_eq!(unix_seconds(epoch), 0);
+    }
+
+    #[test]
+    fn civil_dates_at_the_ends() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(253_402_300_799), (9999, 12, 31));
+        let (year, _, _) = civil_date(i64::MIN);
+        assert!(year < -200_000_000_000, "{year}");
+        let (year, _, _) = civil_date(i64::MAX);
+        assert!(year > 200_000_000_000, "{year}");
     }
 }

@@ -45,9 +45,6 @@ pub(crate) struct Config {
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
-    /// Whether the HTTP client was built here with [`timeout`](Self::timeout) as its own
-    /// limit: then a call without a timeout of its own needs no per-request limit.
-    pub(crate) timeout_in_http_client: bool,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) clock_skew_correction: bool,
     pub(crate) clock: Box<dyn Clock>,
@@ -118,9 +115,9 @@ impl ClientBuilder {
     }
 
     /// The limit for one attempt, from connecting to the end of the response body.
-    /// Default 30 s. It applies with a builder you pass to
-    /// [`http_client`](Self::http_client) too, and a call can change it for itself (the
-    /// `timeout` of its options type).
+    /// Default 30 s. It is set on a builder you pass to
+    /// [`http_client`](Self::http_client) too (replacing its own), and a call can change
+    /// it for itself (the `timeout` of its options type).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -182,7 +179,8 @@ impl ClientBuilder {
     }
 
     /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS, pool and
-    /// connect-timeout settings). [`timeout`](Self::timeout) still limits each attempt.
+    /// connect-timeout settings). The client sets [`timeout`](Self::timeout), its
+    /// redirect policy and its `User-Agent` on it, replacing the builder's own.
     ///
     /// The client always sets `redirect::Policy::none()` on it, because a redirect would
     /// carry the API key, the signature and personal data to another address.
@@ -228,14 +226,14 @@ impl ClientBuilder {
             ));
         }
         crate::tls::install_crypto_provider()?;
-        let timeout_in_http_client = self.http_client.is_none();
         let mut http = match self.http_client {
             Some(builder) => builder,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(CONNECT_TIMEOUT.min(self.timeout)),
+            None => reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT.min(self.timeout)),
         };
+        // On a builder of the caller's too: each attempt's limit is this client's
+        // setting, and only a call's own options change it (per request).
         http = http
+            .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent);
         if loopback_http {
@@ -254,7 +252,6 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 retry: self.retry,
                 timeout: self.timeout,
-                timeout_in_http_client,
                 total_timeout: self.total_timeout,
                 clock_skew_correction: self.clock_skew_correction,
                 clock: self.clock,

@@ -186,7 +186,7 @@ struct Failure {
 
 /// What one call uses of the client's settings and its own overrides.
 struct Settings {
-    /// The limit of each attempt, when the HTTP client does not apply it already.
+    /// The call's own limit for each attempt, if it has one.
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -204,13 +204,10 @@ impl Client {
         let started = Instant::now();
         let config = self.config();
         let settings = Settings {
-            // Set on each request only when it must be: the task-local scope and the
-            // request's extension cost a few hundred instructions per attempt.
-            timeout: match options.timeout {
-                Some(own) => Some(own),
-                None if config.timeout_in_http_client => None,
-                None => Some(config.timeout),
-            },
+            // The HTTP client applies the client's own timeout; only a call's own is set on
+            // each request, since that costs a task-local scope and an extension (about a
+            // thousand instructions an attempt).
+            timeout: options.timeout,
             total_timeout: options.total_timeout.or(config.total_timeout),
             retry: options.retry.unwrap_or(config.retry),
         };

@@ -26,11 +26,16 @@ impl Client {
         &self,
         request: &types::EmbeddedSessionRequest,
     ) -> Result<Response<types::EmbeddedSessionResponse>, Error> {
-        self.create_embedded_session_with(
-                request,
-                &options::CreateEmbeddedSessionOptions::new(),
-            )
-            .await
+        let options = &options::CreateEmbeddedSessionOptions::new();
+        let span = tracing::info_span!(
+            "stablemint.createEmbeddedSession", operation = "createEmbeddedSession",
+            attempt = tracing::field::Empty, status = tracing::field::Empty, latency_ms =
+            tracing::field::Empty,
+        );
+        let call = CreateEmbeddedSessionCall {
+            __lifetime: PhantomData,
+        };
+        self.call(&call, request, &options.call).instrument(span).await
     }
     /// [`create_embedded_session`](Self::create_embedded_session), with optional parameters and per-call settings from [`options::CreateEmbeddedSessionOptions`](crate::options::CreateEmbeddedSessionOptions).
     pub async fn create_embedded_session_with(
@@ -61,11 +66,11 @@ impl Operation for CreateEmbeddedSessionCall<'_> {
     const SIGNED: bool = true;
     fn validate(&self, body: &Self::Body, errors: &mut crate::ValidationErrors) {
         let _ = &body;
-        if let Err(found) = stablemint_validate::Validate::validate(body) {
-            for error in found {
-                errors.push(error);
-            }
-        }
+        stablemint_validate::Validate::validate_at(
+            body,
+            &stablemint_validate::Path::root(),
+            errors,
+        );
     }
     fn signed_value<'s>(&'s self, body: &'s Self::Body) -> ::std::borrow::Cow<'s, str> {
         let _ = &body;
