@@ -3,7 +3,9 @@
 # 100,000 idempotency keys, after 100,000 and after 1,000,000 signed requests, each
 # with its own idempotency key, sent on loopback.
 #
-#   scripts/mock-memory.sh [CONCURRENCY]      (default 16)
+#   scripts/mock-memory.sh [CONCURRENCY] [KEY_LENGTH]      (defaults 16 and 36)
+#
+# KEY_LENGTH is each idempotency key's length, at most 255 (the longest the mock takes).
 #
 # Builds release binaries, starts target/release/stablemint mock -q on a free port of
 # 127.0.0.1, runs tests/examples/loadgen.rs --keys against it (keys 0 to
@@ -13,6 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 concurrency="${1:-16}"
+key_length="${2:-36}"
 
 cargo build --quiet --release -p stablemint-cli
 cargo build --quiet --release -p stablemint-tests --example loadgen
@@ -34,9 +37,9 @@ rss() { # label
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
 echo "mock: target/release/stablemint mock -q (default idempotency TTL 24 h, cap 100,000 keys)"
-echo "load: $concurrency concurrent connections, signed POST /session/embedded (userCountryCode DE), one new key per request"
+echo "load: $concurrency concurrent connections, signed POST /session/embedded (userCountryCode DE), one new key of $key_length characters per request"
 rss "started, no request yet"
-target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 0 --count 100000 --concurrency "$concurrency"
+target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 0 --count 100000 --concurrency "$concurrency" --key-length "$key_length"
 rss "after 100,000 keyed requests"
-target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 100000 --count 900000 --concurrency "$concurrency"
+target/release/examples/loadgen --url "http://127.0.0.1:$port" --keys 100000 --count 900000 --concurrency "$concurrency" --key-length "$key_length"
 rss "after 1,000,000 keyed requests"

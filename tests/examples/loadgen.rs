@@ -5,7 +5,8 @@
 //!   throughput and latency percentiles. `scripts/bench-mock.sh` uses it to compare the
 //!   StableMint mock with Prism in one run.
 //! - **keyed** (`--keys FIRST --count N`): exactly N requests, request n with its own
-//!   idempotency key `mem-` and n in 32 hex digits (as long as a UUID), from n = FIRST.
+//!   idempotency key `mem-` and n in 32 hex digits (as long as a UUID), from n = FIRST;
+//!   `--key-length L` pads each key with `0`s to L characters (at most 255).
 //!   `scripts/mock-memory.sh` uses it to fill the mock's idempotency store. Exits 1 when a
 //!   request is not answered 200.
 //!
@@ -39,6 +40,8 @@ struct Args {
     warmup: u64,
     /// Keyed mode: the first request number and how many.
     keyed: Option<(u64, u64)>,
+    /// How long each key is: `mem-`, the request number in hex, and `0`s up to it.
+    key_length: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -49,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
         seconds: 10,
         warmup: 2,
         keyed: None,
+        key_length: 36,
     };
     let (mut first, mut count) = (None, None);
     let mut it = std::env::args().skip(1);
@@ -62,6 +66,7 @@ fn parse_args() -> Result<Args, String> {
             "--seconds" => args.seconds = number()?,
             "--warmup" => args.warmup = number()?,
             "--keys" => first = Some(number()?),
+            "--key-length" => args.key_length = number()? as usize,
             "--count" => count = Some(number()?),
             other => return Err(format!("unknown flag {other}")),
         }
@@ -87,6 +92,9 @@ fn parse_args() -> Result<Args, String> {
             ));
         }
     };
+    if !(36..=255).contains(&args.key_length) {
+        return Err("--key-length goes from 36 to 255 (the longest key the mock takes)".into());
+    }
     if args.concurrency == 0 || args.seconds == 0 {
         return Err("--concurrency and --seconds must be positive".into());
     }
@@ -142,14 +150,24 @@ async fn timed(
 }
 
 /// Keyed mode: takes request numbers from `next` until `end`; returns the non-200 count.
-async fn keyed(client: reqwest::Client, url: Arc<String>, next: Arc<AtomicU64>, end: u64) -> u64 {
+async fn keyed(
+    client: reqwest::Client,
+    url: Arc<String>,
+    next: Arc<AtomicU64>,
+    end: u64,
+    key_length: usize,
+) -> u64 {
     let mut failures = 0;
     loop {
         let n = next.fetch_add(1, Ordering::Relaxed);
         if n >= end {
             return failures;
         }
-        let body = BODY.replace('}', &format!(r#","idempotencyKey":"mem-{n:032x}"}}"#));
+        let pad = key_length - 36;
+        let body = BODY.replace(
+            '}',
+            &format!(r#","idempotencyKey":"mem-{n:032x}{:0>pad$}"}}"#, ""),
+        );
         if !send(&client, &url, body).await {
             failures += 1;
         }
@@ -195,7 +213,15 @@ async fn main() -> std::process::ExitCode {
         let end = first + count;
         let started = Instant::now();
         let tasks: Vec<_> = (0..args.concurrency)
-            .map(|_| tokio::spawn(keyed(client.clone(), url.clone(), next.clone(), end)))
+            .map(|_| {
+                tokio::spawn(keyed(
+                    client.clone(),
+                    url.clone(),
+                    next.clone(),
+                    end,
+                    args.key_length,
+                ))
+            })
             .collect();
         let mut failures = 0;
         for task in tasks {

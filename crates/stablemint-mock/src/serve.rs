@@ -251,6 +251,10 @@ fn malformed_json(error: &serde_json::Error) -> ApiError {
 /// `userCountryCode`, and `savedBanks` are the configured banks of its `userId`), then
 /// the request's parameters, then its body. The session's seed draws the fresh values,
 /// so the same request and session give the same bytes.
+///
+/// The two list fixtures are written as JSON text once, when the server starts: the
+/// answer is made with an empty list in their place, and the text goes in where the
+/// list was, so a request costs neither a copy of them nor writing them out.
 pub(crate) fn render(
     shared: &Shared,
     served: &Served,
@@ -276,9 +280,12 @@ pub(crate) fn render(
         Value::from(format!("SM-{:016X}", rng.u64(..))),
     );
     let offer = Offer::for_country(text("userCountryCode").unwrap_or_default());
-    fixtures.insert("allowedPaymentMethods".into(), shared.offer(offer).clone());
+    let mut lists = vec![("allowedPaymentMethods", shared.offer(offer))];
     if let Some(banks) = text("userId").and_then(|user| shared.saved_banks(user)) {
-        fixtures.insert("savedBanks".into(), banks.clone());
+        lists.push(("savedBanks", banks));
+    }
+    for (name, _) in &lists {
+        fixtures.insert((*name).into(), Value::Array(Vec::new()));
     }
     let empty = Map::new();
     let mut synth = Synth {
@@ -287,8 +294,27 @@ pub(crate) fn render(
         rng,
         now: session.at,
     };
-    let answer = synth.answer(schema, served.success_example.as_ref());
-    Some(Bytes::from(answer.to_string()))
+    let mut answer = synth.answer(schema, served.success_example.as_ref());
+    let mut marked = Vec::new();
+    if let Value::Object(fields) = &mut answer {
+        for (name, json) in lists {
+            // Only where the stand-in was taken: the schema's property is a list.
+            let is_list = schema
+                .pointer(&format!("/properties/{name}/type"))
+                .and_then(Value::as_str)
+                == Some("array");
+            if let Some(slot) = fields.get_mut(name).filter(|_| is_list) {
+                let marker = format!("\u{1}{:016x}:{name}\u{1}", shared.fixture_marker);
+                *slot = Value::from(marker.as_str());
+                marked.push((Value::from(marker).to_string(), json));
+            }
+        }
+    }
+    let mut out = answer.to_string();
+    for (marker, json) in marked {
+        out = out.replacen(&marker, json, 1);
+    }
+    Some(Bytes::from(out))
 }
 
 #[cfg(test)]
@@ -299,6 +325,32 @@ mod tests {
 
     use super::*;
     use crate::MockConfig;
+
+    #[test]
+    fn a_list_fixture_goes_only_where_the_schema_has_a_list() {
+        let shared = Shared::new(MockConfig::new("k", "s")).unwrap();
+        let mut served = shared
+            .served(&stablemint_raw::operations::CREATE_EMBEDDED_SESSION)
+            .map(|s| s.success_schema.clone())
+            .unwrap()
+            .unwrap();
+        served["properties"]["allowedPaymentMethods"] = serde_json::json!({"type": "string"});
+        let spec = Box::leak(Box::new(stablemint_wire::OperationSpec {
+            success: stablemint_wire::ResponseSpec {
+                schema: Some(Box::leak(served.to_string().into_boxed_str())),
+                ..stablemint_raw::operations::CREATE_EMBEDDED_SESSION.success
+            },
+            ..stablemint_raw::operations::CREATE_EMBEDDED_SESSION
+        }));
+        let operations: &'static [stablemint_wire::OperationSpec] = std::slice::from_ref(spec);
+        let shared = Shared::new(MockConfig::new("k", "s").operations(operations)).unwrap();
+        let served = shared.served(spec).unwrap();
+        let session = Session { seed: 1, at: 0 };
+        let body = serde_json::json!({"userCountryCode": "DE"});
+        let rendered = render(&shared, served, &session, body.as_object(), &Map::new()).unwrap();
+        let answer: Value = serde_json::from_slice(&rendered).unwrap();
+        assert_eq!(answer["allowedPaymentMethods"], "text", "{answer}");
+    }
 
     #[test]
     fn json_errors_say_where_without_quoting() {

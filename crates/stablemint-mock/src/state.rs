@@ -59,10 +59,13 @@ pub(crate) struct Shared {
     served: Vec<Served>,
     faults: Mutex<Faults>,
     requests: AtomicUsize,
-    /// `allowedPaymentMethods` for SEPA, Faster Payments and card only.
-    offers: [Value; 3],
-    /// `savedBanks` for each user who has some.
-    saved_banks: HashMap<String, Value>,
+    /// `allowedPaymentMethods` for SEPA, Faster Payments and card only, as JSON text.
+    offers: [String; 3],
+    /// `savedBanks` for each user who has some, as JSON text.
+    saved_banks: HashMap<String, String>,
+    /// Marks where a fixture's JSON text goes in an answer (see `serve::render`): random
+    /// for each server, so no request can guess it.
+    pub(crate) fixture_marker: u64,
 }
 
 impl Shared {
@@ -122,6 +125,7 @@ impl Shared {
             requests: AtomicUsize::new(0),
             offers,
             saved_banks,
+            fixture_marker: fastrand::u64(..),
         })
     }
 
@@ -148,8 +152,8 @@ impl Shared {
             .sum()
     }
 
-    /// The `allowedPaymentMethods` fixture for `offer`.
-    pub(crate) fn offer(&self, offer: Offer) -> &Value {
+    /// The `allowedPaymentMethods` fixture for `offer`, as JSON text.
+    pub(crate) fn offer(&self, offer: Offer) -> &str {
         let [sepa, faster, card] = &self.offers;
         match offer {
             Offer::Sepa => sepa,
@@ -158,9 +162,9 @@ impl Shared {
         }
     }
 
-    /// The `savedBanks` fixture for `user_id`, if the user has any.
-    pub(crate) fn saved_banks(&self, user_id: &str) -> Option<&Value> {
-        self.saved_banks.get(user_id)
+    /// The `savedBanks` fixture for `user_id`, as JSON text, if the user has any.
+    pub(crate) fn saved_banks(&self, user_id: &str) -> Option<&str> {
+        self.saved_banks.get(user_id).map(String::as_str)
     }
 
     /// Queues `fault` for the next `count` requests (to `operation`, or to any) after
@@ -294,9 +298,9 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// `value` as JSON, made once when the server starts.
-fn json(what: &str, value: &impl serde::Serialize) -> std::io::Result<Value> {
-    serde_json::to_value(value).map_err(|error| {
+/// `value` as JSON text, written once when the server starts.
+fn json(what: &str, value: &impl serde::Serialize) -> std::io::Result<String> {
+    serde_json::to_string(value).map_err(|error| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!("{what} cannot be written as JSON: {error}"),

@@ -12,6 +12,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use progenitor_client::{Error as RawError, ResponseValue};
+use reqwest::header::{DATE, HeaderName, LOCATION, RETRY_AFTER};
 use stablemint_validate::{Invalid, ValidationError, ValidationErrors, push_token};
 use stablemint_wire::Method;
 use tokio::time::Instant;
@@ -201,7 +202,12 @@ impl Client {
         options: &CallOptions,
     ) -> Result<Response<O::Output>, Error> {
         let span = tracing::Span::current();
-        let started = Instant::now();
+        // What the span records costs a clock reading and a call each time; with no
+        // subscriber listening, none of it is done.
+        let recording = !span.is_disabled();
+        let started =
+            (recording || options.total_timeout.is_some() || self.config().total_timeout.is_some())
+                .then(Instant::now);
         let config = self.config();
         let settings = Settings {
             // The HTTP client applies the client's own timeout; only a call's own is set on
@@ -237,7 +243,7 @@ impl Client {
         // A deadline too far away to be represented is no deadline.
         let deadline = settings
             .total_timeout
-            .and_then(|limit| started.checked_add(limit));
+            .and_then(|limit| started?.checked_add(limit));
 
         // The offset this call signs with: the one kept from earlier calls, until a 401
         // whose `Date` shows skew gives a better one to resend with once. Only a resend
@@ -249,7 +255,9 @@ impl Client {
         let mut skew_resent = false;
         loop {
             attempts += 1;
-            span.record("attempt", attempts);
+            if recording {
+                span.record("attempt", attempts);
+            }
             let attempt = self.attempt(operation, body, key, settings.timeout, offset);
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
@@ -265,10 +273,14 @@ impl Client {
                 },
                 None => attempt.await,
             };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let (true, Some(started)) = (recording, started) {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
             let failure = match outcome {
                 Ok((value, status, request_id)) => {
-                    span.record("status", status);
+                    if recording {
+                        span.record("status", status);
+                    }
                     if offset != kept {
                         self.keep_clock_offset(offset);
                     }
@@ -282,7 +294,7 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            if let Some(status) = failure.error.status() {
+            if let (true, Some(status)) = (recording, failure.error.status()) {
                 span.record("status", status);
             }
             if let Some(server_time) = failure.skewed_server_time
@@ -345,7 +357,7 @@ impl Client {
         key: Option<&str>,
         timeout: Option<Duration>,
         offset: i64,
-    ) -> Result<(O::Output, u16, Option<String>), Failure> {
+    ) -> Result<(O::Output, u16, Option<reqwest::header::HeaderValue>), Failure> {
         let config = self.config();
         let timestamp = self.timestamp_with(offset);
         let signed = if O::SIGNED {
@@ -370,7 +382,8 @@ impl Client {
         match outcome {
             Ok(response) => {
                 let status = response.status().as_u16();
-                let request_id = header(response.headers(), stablemint_wire::headers::REQUEST_ID);
+                // Kept as the header's own value: no copy unless someone asks for it.
+                let request_id = response.headers().get(&REQUEST_ID).cloned();
                 Ok((response.into_inner(), status, request_id))
             }
             Err(error) => Err(self.classify::<O>(error, timestamp, key).await),
@@ -395,12 +408,12 @@ impl Client {
             RawError::UnexpectedResponse(response) => {
                 let status = response.status().as_u16();
                 let headers = response.headers();
-                let request_id = header(headers, stablemint_wire::headers::REQUEST_ID);
-                let location = header(headers, "location");
-                let server_time = header(headers, "date")
+                let request_id = header(headers, &REQUEST_ID);
+                let location = header(headers, &LOCATION);
+                let server_time = header(headers, &DATE)
                     .and_then(|date| httpdate::parse_http_date(&date).ok())
                     .map(stablemint_wire::unix_seconds);
-                let retry_after = header(headers, "retry-after")
+                let retry_after = header(headers, &RETRY_AFTER)
                     .and_then(|value| parse_retry_after(&value, self.corrected_now()));
                 let text = match response.text().await {
                     Ok(text) => text,
@@ -467,7 +480,7 @@ impl Client {
                     status: response.status().as_u16(),
                     body: ApiBody::new(String::new()),
                     location: None,
-                    request_id: header(response.headers(), stablemint_wire::headers::REQUEST_ID),
+                    request_id: header(response.headers(), &REQUEST_ID),
                     timestamp,
                     server_time: None,
                     idempotency_key: key,
@@ -533,14 +546,16 @@ fn transport_retry(error: &reqwest::Error) -> Retry {
     }
 }
 
-/// A header's value as text, when it is text. `name` is a lowercase constant, so it is
-/// not parsed again on every call.
-fn header(headers: &reqwest::header::HeaderMap, name: &'static str) -> Option<String> {
+/// A header's value as text, when it is text.
+fn header(headers: &reqwest::header::HeaderMap, name: &HeaderName) -> Option<String> {
     headers
-        .get(reqwest::header::HeaderName::from_static(name))
+        .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
+
+/// The response headers the flow reads, parsed once, at compile time.
+const REQUEST_ID: HeaderName = HeaderName::from_static(stablemint_wire::headers::REQUEST_ID);
 
 #[cfg(test)]
 mod tests {

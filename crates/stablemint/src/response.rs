@@ -12,7 +12,8 @@ use crate::types::EmbeddedSessionResponse;
 pub struct Response<T> {
     value: T,
     idempotency_key: Option<String>,
-    request_id: Option<String>,
+    /// The request-id header as received; read as text only when asked for.
+    request_id: Option<reqwest::header::HeaderValue>,
     attempts: u32,
 }
 
@@ -23,7 +24,7 @@ impl<T> Response<T> {
     pub(crate) fn new(
         value: T,
         idempotency_key: Option<String>,
-        request_id: Option<String>,
+        request_id: Option<reqwest::header::HeaderValue>,
         attempts: u32,
     ) -> Self {
         Self {
@@ -44,7 +45,7 @@ impl<T> Response<T> {
     /// The server's request id (the `x-request-id`
     /// response header), when it sent one.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id.as_ref().and_then(|id| id.to_str().ok())
     }
 
     /// How many attempts the call made: 1 when the first one succeeded.
