@@ -189,6 +189,10 @@ impl Found {
         if !fits {
             let what = if value.is_null() {
                 format!("must not be null: give {}", kind.describe())
+            } else if matches!(kind, Kind::Int32 | Kind::Int64)
+                && value.as_number().is_some_and(|n| n.is_i64() || n.is_u64())
+            {
+                format!("must be {}: this one is out of range", kind.describe())
             } else {
                 format!(
                     "must be {}, not {}; fix the value's type",
@@ -382,21 +386,30 @@ fn syntax_error(error: &serde_json::Error) -> ValidationError {
 }
 
 /// serde's message without the value it quotes: "invalid value: string \"x\", expected
-/// one of ..." becomes "invalid value: string, expected one of ...".
+/// one of ..." becomes "invalid value: string, expected one of ...". The last
+/// ", expected " is the one serde wrote: the quoted value may hold the words too.
 fn redact(message: &str) -> String {
     let message = message.split(" at line ").next().unwrap_or(message);
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(prefix) {
             let kind = rest.split([' ', ',']).next().unwrap_or("value");
             let expected = rest
-                .split_once(", expected ")
+                .rsplit_once(", expected ")
                 .map(|(_, e)| format!(", expected {e}"))
                 .unwrap_or_default();
             return format!("{prefix}{kind}{expected}");
         }
     }
-    if message.starts_with("invalid length") || message.starts_with("unknown variant") {
+    if message.starts_with("invalid length") {
         return message.split(',').next().unwrap_or(message).to_owned();
+    }
+    // "unknown variant `x`, expected `a` or `b`": the choices come from the type, the
+    // variant from the input.
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return match rest.rsplit_once(", expected ") {
+            Some((_, expected)) => format!("unknown variant, expected {expected}"),
+            None => "unknown variant".to_owned(),
+        };
     }
     message.to_owned()
 }
@@ -411,6 +424,109 @@ mod tests {
         assert_eq!(edit_distance("abc", "acb"), 1);
         assert_eq!(edit_distance("currency", "curency"), 1);
         assert_eq!(edit_distance("a", "abcdef"), usize::MAX);
+    }
+
+    /// The optimal-string-alignment distance, by its definition: what `edit_distance`
+    /// computes for strings within its bounds.
+    fn reference(a: &[char], b: &[char]) -> usize {
+        match (a, b) {
+            ([], _) => b.len(),
+            (_, []) => a.len(),
+            ([.., x], [.., y]) => {
+                let (a1, b1) = (&a[..a.len() - 1], &b[..b.len() - 1]);
+                let mut best = (reference(a1, b) + 1)
+                    .min(reference(a, b1) + 1)
+                    .min(reference(a1, b1) + usize::from(x != y));
+                if a.len() > 1 && b.len() > 1 && *x == b[b.len() - 2] && a[a.len() - 2] == *y {
+                    best = best.min(reference(&a[..a.len() - 2], &b[..b.len() - 2]) + 1);
+                }
+                best
+            }
+        }
+    }
+
+    /// Every string of up to `max` letters from `alphabet`.
+    fn words(alphabet: &[char], max: usize) -> Vec<Vec<char>> {
+        let mut all = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..max {
+            let next: Vec<Vec<char>> = last
+                .iter()
+                .flat_map(|w| {
+                    alphabet.iter().map(move |c| {
+                        let mut w = w.clone();
+                        w.push(*c);
+                        w
+                    })
+                })
+                .collect();
+            all.extend(next.iter().cloned());
+            last = next;
+        }
+        all
+    }
+
+    #[test]
+    fn edit_distance_is_the_reference_on_every_short_pair() {
+        let words = words(&['a', 'b', 'c'], 4);
+        for a in &words {
+            for b in &words {
+                let (x, y): (String, String) = (a.iter().collect(), b.iter().collect());
+                let expected = if a.len().abs_diff(b.len()) > 3 {
+                    usize::MAX
+                } else {
+                    reference(a, b)
+                };
+                assert_eq!(edit_distance(&x, &y), expected, "{x:?} {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn edit_distance_bounds() {
+        // Three letters apart in length is still measured; four is not.
+        assert_eq!(edit_distance("abc", "abcxyz"), 3);
+        assert_eq!(edit_distance("abc", "abcwxyz"), usize::MAX);
+        let long = "a".repeat(64);
+        assert_eq!(edit_distance(&long, &long), 0);
+        let longer = "a".repeat(65);
+        assert_eq!(edit_distance(&longer, &longer), usize::MAX);
+    }
+
+    #[test]
+    fn the_edits_allowed_grow_with_the_key() {
+        // A key of 8 letters may be 2 edits away, not 3.
+        assert_eq!(closest("abcdefXY", ["abcdefgh"]), Some("abcdefgh"));
+        assert_eq!(closest("abcdeXYZ", ["abcdefgh"]), None);
+        // Short keys get one edit.
+        assert_eq!(closest("ab", ["ax"]), Some("ax"));
+        assert_eq!(closest("ab", ["xy"]), None);
+        // Of two candidates, the nearer wins.
+        assert_eq!(
+            closest("abcdefgX", ["abcdefXY", "abcdefgh"]),
+            Some("abcdefgh")
+        );
+    }
+
+    #[test]
+    fn redaction_keeps_what_the_type_says() {
+        assert_eq!(
+            redact("invalid length 3, expected 2 elements at line 1 column 5"),
+            "invalid length 3"
+        );
+        assert_eq!(
+            redact("invalid type: string \"x\", expected u8 at line 1 column 5"),
+            "invalid type: string, expected u8"
+        );
+        assert_eq!(redact("unknown variant `x`"), "unknown variant");
+        assert_eq!(redact("missing field `code`"), "missing field `code`");
+    }
+
+    #[test]
+    fn json_types_for_messages() {
+        assert_eq!(json_type(&Value::from(u64::MAX)), "a whole number");
+        assert_eq!(json_type(&Value::from(-1)), "a whole number");
+        assert_eq!(json_type(&Value::from(1.5)), "a number");
     }
 
     #[test]

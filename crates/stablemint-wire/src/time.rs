@@ -59,6 +59,36 @@ mod tests {
     }
 
     #[test]
+    fn civil_dates_day_by_day_across_two_eras() {
+        // Walk the calendar one day at a time from 1600-03-01 to 2400-12-31, across the
+        // century and 400-year leap rules, and compare.
+        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let length = |y: i64, m: u32| match m {
+            2 if leap(y) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        // 1600-03-01 is 135,080 days before the epoch.
+        let mut day = -135_080_i64;
+        let (mut y, mut m, mut d) = (1600_i64, 3_u32, 1_u32);
+        while y <= 2400 {
+            assert_eq!(civil_date(day * 86_400), (y, m, d), "day {day}");
+            assert_eq!(civil_date(day * 86_400 + 86_399), (y, m, d), "day {day}");
+            day += 1;
+            d += 1;
+            if d > length(y, m) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
     fn civil_dates_at_the_ends() {
         assert_eq!(civil_date(0), (1970, 1, 1));
         assert_eq!(civil_date(253_402_300_799), (9999, 12, 31));
