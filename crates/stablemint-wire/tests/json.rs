@@ -46,7 +46,10 @@ struct Wrapper {
     order: Inner,
 }
 
-#[expect(clippy::ptr_arg, reason = "the derive passes the field as it is declared")]
+#[expect(
+    clippy::ptr_arg,
+    reason = "the derive passes the field as it is declared"
+)]
 fn not_blank(value: &String) -> Result<(), Invalid> {
     if value.trim().is_empty() {
         return Err(Invalid::new("blank", "must not be blank"));

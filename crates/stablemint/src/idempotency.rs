@@ -110,6 +110,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_conversion_gives_the_key_itself() {
+        let key = IdempotencyKey::for_order_session("order-7", 3);
+        assert_eq!(key.to_string(), "order:order-7:3");
+        assert_eq!(
+            IntoOptional::<String>::into_optional(&key).as_deref(),
+            Some("order:order-7:3")
+        );
+        assert_eq!(
+            IntoOptional::<String>::into_optional(key.clone()).as_deref(),
+            Some("order:order-7:3")
+        );
+        assert_eq!(String::from(key.clone()), "order:order-7:3");
+        assert_eq!(key.into_string(), "order:order-7:3");
+    }
+
+    #[test]
     fn every_derived_key_is_a_valid_key() {
         let long = "o".repeat(201);
         for id in ["order-77", "", "ü-order", "a\nb", &"o".repeat(200), &long] {
