@@ -529,6 +529,7 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .active(true)
         .status(["open", "paid"])
         .currency("EUR")
+        .since("2026-01-31")
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
