@@ -10,7 +10,8 @@
 #
 # Prints each edit, its changes and whether every_item still compiles, then a Markdown
 # table of the counts per rule id. Exits with 1 when an edit whose every change is
-# non-breaking does not compile, and with 2 when every_item does not compile against
+# non-breaking does not compile, or when the generator accepts an edit and generates
+# code that does not compile, and with 2 when every_item does not compile against
 # the base (it is out of date: `--print-api` lists what it must use). The same seed
 # makes the same edits. The first run builds every_item's dependencies (about a
 # minute); each edit then takes a few seconds.

@@ -13,7 +13,8 @@
 //! `--explain SEED SERIAL` prints edit number `SERIAL` (counted from 1, as the run
 //! prints them) of the run with `SEED` and the classifier's full report of it.
 //!
-//! Exits with 1 when an edit whose every change is non-breaking does not compile, and
+//! Exits with 1 when an edit whose every change is non-breaking does not compile, or
+//! when the generator accepts an edit and generates code that does not compile, and
 //! with 2 when the base itself does not (`every_item` is out of date) or the arguments
 //! are wrong.
 
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
     let root = dir.join("repository");
     copy_repository_to(&root);
     let manifest = downstream_crate("every_item", &root, &dir.join("every_item"));
+    let copy_crates = root.join("crates").display().to_string();
     let check = || {
         let output = cargo(
             &["check", "--quiet", "--message-format", "short"],
@@ -128,6 +130,10 @@ fn main() -> ExitCode {
                 write_generated(&root, &output);
                 match check() {
                     (true, _) => Outcome::Compiled,
+                    // An error in the copy's crates is the generator's, not the caller's.
+                    (false, stderr) if stderr.contains(&copy_crates) => {
+                        Outcome::Broken(first_errors(&stderr))
+                    }
                     (false, stderr) => Outcome::Failed(first_errors(&stderr)),
                 }
             }
@@ -165,10 +171,25 @@ fn main() -> ExitCode {
             println!("  - {}: {}", record.description, describe_changes(record));
         }
     }
+    let broken: Vec<&Record> = records
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Broken(_)))
+        .collect();
+    for record in &broken {
+        eprintln!(
+            "\nGENERATOR DEFECT: the generator accepted `{}` but its code does not compile:\n    {}",
+            record.description,
+            describe_outcome(&record.outcome)
+        );
+    }
     let violations: Vec<&Record> = records.iter().filter(|r| r.is_violation()).collect();
     if violations.is_empty() {
         println!("\nNo edit the classifier calls non-breaking failed to compile.");
-        return ExitCode::SUCCESS;
+        return if broken.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
     }
     eprintln!(
         "\nVIOLATION: {} edit(s) the classifier calls non-breaking do not compile:",
@@ -232,6 +253,7 @@ fn describe_outcome(outcome: &Outcome) -> String {
         Outcome::Refused(why) => format!("generation refused: {why}"),
         Outcome::Compiled => "compiles".to_owned(),
         Outcome::Failed(errors) => format!("does not compile: {errors}"),
+        Outcome::Broken(errors) => format!("the generated crates do not compile: {errors}"),
     }
 }
 

@@ -126,6 +126,9 @@ pub enum Outcome {
     Compiled,
     /// `every_item` did not compile; the first errors.
     Failed(String),
+    /// The generator accepted the spec, but the crates it generated do not compile: a
+    /// defect of the generator, whatever the classifier said; the first errors.
+    Broken(String),
 }
 
 /// One edit, its classification and its outcome.
@@ -161,8 +164,8 @@ impl Record {
     }
 }
 
-/// Counts per rule id: edits, the levels given, refused, compiled, failed, and failed
-/// while every change of the edit was non-breaking.
+/// Counts per rule id: edits, the levels given, refused, compiled, failed, failed while
+/// every change of the edit was non-breaking, and generated code that did not compile.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RuleCount {
     /// Edits with a change of this rule.
@@ -177,6 +180,8 @@ pub struct RuleCount {
     pub failed: usize,
     /// How many broke the invariant.
     pub violations: usize,
+    /// How many the generator accepted and generated code for that does not compile.
+    pub broken: usize,
 }
 
 /// The counts per rule id (edits with no change under `(none)`), in id order.
@@ -201,6 +206,7 @@ pub fn tally(records: &[Record]) -> BTreeMap<&'static str, RuleCount> {
                 Outcome::Refused(_) => count.refused += 1,
                 Outcome::Compiled => count.compiled += 1,
                 Outcome::Failed(_) => count.failed += 1,
+                Outcome::Broken(_) => count.broken += 1,
             }
             if record.is_violation() {
                 count.violations += 1;
@@ -216,14 +222,14 @@ pub fn tally(records: &[Record]) -> BTreeMap<&'static str, RuleCount> {
 /// The tally as a Markdown table.
 pub fn markdown_table(records: &[Record]) -> String {
     let mut out = String::from(
-        "| rule | edits | level | refused | compiled | failed | non-breaking but failed |\n\
-         |---|---:|---|---:|---:|---:|---:|\n",
+        "| rule | edits | level | refused | compiled | failed | non-breaking but failed | \
+         generated code broken |\n|---|---:|---|---:|---:|---:|---:|---:|\n",
     );
     for (id, count) in tally(records) {
         let levels: Vec<&str> = count.levels.iter().map(|l| l.as_str()).collect();
         let _ = writeln!(
             out,
-            "| `{id}` | {} | {} | {} | {} | {} | {} |",
+            "| `{id}` | {} | {} | {} | {} | {} | {} | {} |",
             count.edits,
             if levels.is_empty() {
                 "-".to_owned()
@@ -233,7 +239,8 @@ pub fn markdown_table(records: &[Record]) -> String {
             count.refused,
             count.compiled,
             count.failed,
-            count.violations
+            count.violations,
+            count.broken
         );
     }
     out
@@ -897,6 +904,7 @@ mod tests {
                 compiled: 0,
                 failed: 2,
                 violations: 1,
+                broken: 0,
             }
         );
         assert_eq!(counts["request-property-removed"].compiled, 1);
