@@ -93,6 +93,10 @@ fn main() -> ExitCode {
         }
     }
     let (ok, stderr) = check();
+    if !ok && stderr.contains(&copy_crates) {
+        eprintln!("the crates generated from the base spec do not compile:\n{stderr}");
+        return ExitCode::from(2);
+    }
     if !ok {
         eprintln!(
             "tests/downstream/every_item does not compile against the base API; bring it up \
