@@ -94,6 +94,36 @@ fn date_parameters_are_checked_as_text() {
     );
 }
 
+/// Schemas whose generated code would not compile are refused, each with a sentence.
+#[test]
+fn patterns_and_constrained_validated_strings_are_refused() {
+    fn thing(spec: &mut Value) -> &mut Value {
+        &mut spec["components"]["schemas"]["Thing"]
+    }
+    fails(
+        |s| thing(s)["properties"]["id"]["pattern"] = json!("^[a-z]+$"),
+        "/components/schemas/Thing/properties/id has a `pattern`, which typify checks with \
+         the `regress` crate",
+    );
+    fails(
+        |s| {
+            thing(s)["properties"]["email"] =
+                json!({"type": "string", "format": "email", "minLength": 3})
+        },
+        "/components/schemas/Thing/properties/email has `format: email` (rule `email`) and \
+         `minLength`",
+    );
+    fails(
+        |s| operation(s)["parameters"][1]["schema"]["maxLength"] = json!(3),
+        "has `format: iso4217` (rule `currency`) and `maxLength`",
+    );
+    // A property named `pattern`, and a `pattern` in an example, are no patterns.
+    let mut spec = base();
+    thing(&mut spec)["properties"]["pattern"] = json!({"type": "string"});
+    thing(&mut spec)["example"] = json!({"id": "x", "pattern": "^x$"});
+    generate(&spec).unwrap();
+}
+
 #[test]
 fn shapes_the_generator_does_not_bind_are_named() {
     let here = "GET /things/{id} (getThing)";
