@@ -135,15 +135,15 @@ impl Scope<'_> {
             .last()
             .map(|s| s.arguments.clone())
             .unwrap_or(syn::PathArguments::None);
-        let mut segments: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> = resolved
-            .iter()
-            .map(|s| syn::PathSegment::from(syn::Ident::new(s, proc_macro2::Span::call_site())))
-            .collect();
-        if let Some(last) = segments.last_mut() {
+        // Parsed rather than built with `Ident::new`, which panics on a raw identifier;
+        // a path that does not parse is left as it was written.
+        let Ok(mut rewritten) = syn::parse_str::<syn::Path>(&resolved.join("::")) else {
+            return;
+        };
+        if let Some(last) = rewritten.segments.last_mut() {
             last.arguments = arguments;
         }
-        path.leading_colon = None;
-        path.segments = segments;
+        *path = rewritten;
     }
 
     /// Whether `ident` is a private item of this module.
@@ -154,7 +154,7 @@ impl Scope<'_> {
     }
 
     /// The path of the item `ident` of this module, from the crate root.
-    fn item_path(&self, ident: &syn::Ident) -> String {
+    fn item_path(&self, ident: &impl ToString) -> String {
         let mut path = self.module.clone();
         path.push(ident.to_string());
         path.join("::")
@@ -349,8 +349,7 @@ fn list_item(scope: &Scope<'_>, item: &syn::Item, out: &mut Vec<Entry>) {
         syn::Item::Use(item) if is_public(&item.vis) => {
             for (alias, _) in use_paths(&item.tree) {
                 let target = scope.resolve_segments(std::slice::from_ref(&alias), false);
-                let path =
-                    scope.item_path(&syn::Ident::new(&alias, proc_macro2::Span::call_site()));
+                let path = scope.item_path(&alias);
                 let line = format!("use {path} = {}", target.join("::"));
                 push(path, 0, line);
             }
@@ -463,9 +462,8 @@ fn list_item(scope: &Scope<'_>, item: &syn::Item, out: &mut Vec<Entry>) {
             }
         }
         syn::Item::Impl(item) => list_impl(scope, item, out),
-        syn::Item::Macro(item) if item.ident.is_some() => {
-            let exported = item.attrs.iter().any(|a| a.path().is_ident("macro_export"));
-            if let (true, Some(ident)) = (exported, &item.ident) {
+        syn::Item::Macro(item) if item.attrs.iter().any(|a| a.path().is_ident("macro_export")) => {
+            if let Some(ident) = &item.ident {
                 push(ident.to_string(), 0, format!("macro {ident}!"));
             }
         }
@@ -819,6 +817,16 @@ stablemint fn options::GetOptions::new() -> Self
         assert_eq!(
             listing(a, ""),
             "stablemint_raw struct A\nstablemint_raw fn A::f(&self)\nstablemint_raw struct B\n"
+        );
+    }
+
+    #[test]
+    fn raw_identifiers_are_kept() {
+        let raw = "pub mod r#type { pub struct A; } pub struct B { pub r#ref: crate::r#type::A }";
+        assert_eq!(
+            listing(raw, ""),
+            "stablemint_raw struct B\nstablemint_raw field B::r#ref: r#type::A\n\
+             stablemint_raw mod r#type\nstablemint_raw struct r#type::A\n"
         );
     }
 

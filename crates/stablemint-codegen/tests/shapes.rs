@@ -117,6 +117,29 @@ fn patterns_and_constrained_validated_strings_are_refused() {
         |s| operation(s)["parameters"][1]["schema"]["maxLength"] = json!(3),
         "has `format: iso4217` (rule `currency`) and `maxLength`",
     );
+    // The fields the generated code reads as text must be text.
+    let signed = |edit: fn(&mut Value)| {
+        move |spec: &mut Value| {
+            operation(spec)["x-stablemint"] = json!({"signedField": "id"});
+            operation(spec)["parameters"] = json!([
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "api_key", "in": "header", "required": true, "schema": {"type": "string"}},
+                {"name": "timestamp", "in": "header", "required": true, "schema": {"type": "integer", "format": "int64"}},
+                {"name": "signature", "in": "header", "required": true, "schema": {"type": "string"}},
+            ]);
+            operation(spec)["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}});
+            edit(spec);
+        }
+    };
+    fails(
+        signed(|s| thing(s)["properties"]["id"]["enum"] = json!(["a", "b"])),
+        "the signed field `id` must be plain text, but its `enum` makes typify generate \
+         another type than `String`",
+    );
+    fails(
+        signed(|s| thing(s)["properties"]["id"]["format"] = json!("uuid")),
+        "the signed field `id` must be plain text, but its `format: uuid`",
+    );
     // A property named `pattern`, and a `pattern` in an example, are no patterns.
     let mut spec = base();
     thing(&mut spec)["properties"]["pattern"] = json!({"type": "string"});
