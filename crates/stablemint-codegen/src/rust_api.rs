@@ -378,17 +378,7 @@ fn list_item(scope: &Scope<'_>, item: &syn::Item, out: &mut Vec<Entry>) {
                 "struct",
             );
             push(path.clone(), 0, with_attributes(scope, text, &item.attrs));
-            for (index, field) in item.fields.iter().enumerate() {
-                if !is_public(&field.vis) {
-                    continue;
-                }
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| index.to_string(), ToString::to_string);
-                let line = format!("field {path}::{name}: {}", type_text(scope, &field.ty));
-                push(path.clone(), 1, line);
-            }
+            list_fields(scope, &path, item.fields.iter(), out);
         }
         syn::Item::Enum(item) if is_public(&item.vis) => {
             let path = scope.item_path(&item.ident);
@@ -410,15 +400,7 @@ fn list_item(scope: &Scope<'_>, item: &syn::Item, out: &mut Vec<Entry>) {
         syn::Item::Union(item) if is_public(&item.vis) => {
             let path = scope.item_path(&item.ident);
             push(path.clone(), 0, format!("union {path}"));
-            for field in item.fields.named.iter().filter(|f| is_public(&f.vis)) {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                let line = format!("field {path}::{name}: {}", type_text(scope, &field.ty));
-                push(path.clone(), 1, line);
-            }
+            list_fields(scope, &path, item.fields.named.iter(), out);
         }
         syn::Item::Type(item) if is_public(&item.vis) => {
             let path = scope.item_path(&item.ident);
@@ -468,6 +450,29 @@ fn list_item(scope: &Scope<'_>, item: &syn::Item, out: &mut Vec<Entry>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The public fields of the struct or union at `path`, by name or position.
+fn list_fields<'f>(
+    scope: &Scope<'_>,
+    path: &str,
+    fields: impl Iterator<Item = &'f syn::Field>,
+    out: &mut Vec<Entry>,
+) {
+    for (index, field) in fields.enumerate() {
+        if !is_public(&field.vis) {
+            continue;
+        }
+        let name = field
+            .ident
+            .as_ref()
+            .map_or_else(|| index.to_string(), ToString::to_string);
+        out.push(Entry {
+            owner: path.to_owned(),
+            rank: 1,
+            line: format!("field {path}::{name}: {}", type_text(scope, &field.ty)),
+        });
     }
 }
 

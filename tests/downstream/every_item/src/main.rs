@@ -3,7 +3,8 @@
 //! `tests/fixtures/every-shape.yaml` and a few enums and constraints), the way a
 //! caller may: every type built with its builder setting every field, rebuilt from a
 //! value, defaulted where it derives `Default`, (de)serialised, validated where it
-//! derives `Validate`; every field read as its exact type; every enum variant named;
+//! derives `Validate`; every field read as its exact type (by value: a reference would
+//! let a newtype pass for the `String` it derefs to); every enum variant named;
 //! every method of `Client` and every `_with` method called with every setter of its
 //! options; the declared error bodies read through `ApiError::decoded`.
 //!
@@ -50,14 +51,14 @@ fn user_kyc() -> Result<UserKyc, ConversionError> {
 }
 
 fn read_user_kyc(kyc: &UserKyc) -> usize {
-    let full_name: &Option<String> = &kyc.full_name;
-    let citizenship: &Option<String> = &kyc.citizenship_country_code;
-    let address: &Option<String> = &kyc.residence_address;
-    let born: &Option<String> = &kyc.date_of_birth;
-    let place: &Option<String> = &kyc.place_of_birth;
-    let gender: &Option<String> = &kyc.gender;
-    let phone: &Option<String> = &kyc.mobile_phone;
-    let id: &Option<String> = &kyc.personal_identification_number;
+    let full_name: Option<String> = kyc.full_name.clone();
+    let citizenship: Option<String> = kyc.citizenship_country_code.clone();
+    let address: Option<String> = kyc.residence_address.clone();
+    let born: Option<String> = kyc.date_of_birth.clone();
+    let place: Option<String> = kyc.place_of_birth.clone();
+    let gender: Option<String> = kyc.gender.clone();
+    let phone: Option<String> = kyc.mobile_phone.clone();
+    let id: Option<String> = kyc.personal_identification_number.clone();
     [full_name, citizenship, address, born, place, gender, phone, id]
         .iter()
         .filter(|f| f.is_some())
@@ -81,15 +82,15 @@ fn embedded_session_request() -> Result<EmbeddedSessionRequest, ConversionError>
 }
 
 fn read_embedded_session_request(request: &EmbeddedSessionRequest) -> String {
-    let user_id: &String = &request.user_id;
-    let email: &String = &request.user_email;
-    let country: &String = &request.user_country_code;
-    let currency: &String = &request.currency;
-    let amount: &Option<f64> = &request.amount;
-    let key: &Option<String> = &request.idempotency_key;
-    let reference: &Option<String> = &request.website_reference;
-    let kyc: &Option<UserKyc> = &request.user_kyc;
-    let custom: &serde_json::Map<String, serde_json::Value> = &request.custom_fields;
+    let user_id: String = request.user_id.clone();
+    let email: String = request.user_email.clone();
+    let country: String = request.user_country_code.clone();
+    let currency: String = request.currency.clone();
+    let amount: Option<f64> = request.amount.clone();
+    let key: Option<String> = request.idempotency_key.clone();
+    let reference: Option<String> = request.website_reference.clone();
+    let kyc: Option<UserKyc> = request.user_kyc.clone();
+    let custom: serde_json::Map<String, serde_json::Value> = request.custom_fields.clone();
     format!(
         "{user_id} {email} {country} {currency} {amount:?} {key:?} {reference:?} {} {}",
         kyc.as_ref().map_or(0, read_user_kyc),
@@ -118,12 +119,12 @@ fn refund_request() -> Result<RefundRequest, Failure> {
 }
 
 fn read_refund_request(request: &RefundRequest) -> String {
-    let user_id: &String = &request.user_id;
-    let session_id: &String = &request.session_id;
-    let amount: &f64 = &request.amount;
-    let currency: &String = &request.currency;
-    let reason: &Option<RefundRequestReason> = &request.reason;
-    let note: &Option<RefundRequestNote> = &request.note;
+    let user_id: String = request.user_id.clone();
+    let session_id: String = request.session_id.clone();
+    let amount: f64 = request.amount.clone();
+    let currency: String = request.currency.clone();
+    let reason: Option<RefundRequestReason> = request.reason.clone();
+    let note: Option<RefundRequestNote> = request.note.clone();
     let reason = match reason {
         Some(RefundRequestReason::Duplicate) => "duplicate".to_owned(),
         Some(RefundRequestReason::Fraudulent) => "fraudulent".to_owned(),
@@ -157,9 +158,9 @@ fn session_note() -> Result<SessionNote, ConversionError> {
 }
 
 fn read_session_note(note: &SessionNote) -> String {
-    let user_id: &String = &note.user_id;
-    let text: &String = &note.note;
-    let key: &Option<String> = &note.idempotency_key;
+    let user_id: String = note.user_id.clone();
+    let text: String = note.note.clone();
+    let key: Option<String> = note.idempotency_key.clone();
     format!("{user_id} {text} {key:?}")
 }
 
@@ -173,8 +174,8 @@ fn payment_method_country() -> Result<PaymentMethodCountry, ConversionError> {
 }
 
 fn read_payment_method_country(country: &PaymentMethodCountry) -> String {
-    let code: &Option<String> = &country.code;
-    let name: &Option<String> = &country.name;
+    let code: Option<String> = country.code.clone();
+    let name: Option<String> = country.name.clone();
     format!("{code:?} {name:?}")
 }
 
@@ -186,8 +187,8 @@ fn allowed_payment_method() -> Result<AllowedPaymentMethod, ConversionError> {
 }
 
 fn read_allowed_payment_method(method: &AllowedPaymentMethod) -> String {
-    let id: &Option<i32> = &method.payment_method;
-    let countries: &Vec<PaymentMethodCountry> = &method.country_codes;
+    let id: Option<i32> = method.payment_method.clone();
+    let countries: Vec<PaymentMethodCountry> = method.country_codes.clone();
     let countries: Vec<String> = countries.iter().map(read_payment_method_country).collect();
     format!("{id:?} {countries:?}")
 }
@@ -204,12 +205,12 @@ fn saved_bank() -> Result<SavedBank, ConversionError> {
 }
 
 fn read_saved_bank(bank: &SavedBank) -> String {
-    let country: &Option<String> = &bank.country;
-    let logo: &Option<String> = &bank.logo;
-    let name: &Option<String> = &bank.bank_name;
-    let id: &Option<i64> = &bank.bank_id;
-    let used: &Option<String> = &bank.last_used;
-    let validated: &Option<bool> = &bank.validated;
+    let country: Option<String> = bank.country.clone();
+    let logo: Option<String> = bank.logo.clone();
+    let name: Option<String> = bank.bank_name.clone();
+    let id: Option<i64> = bank.bank_id.clone();
+    let used: Option<String> = bank.last_used.clone();
+    let validated: Option<bool> = bank.validated.clone();
     format!("{country:?} {logo:?} {name:?} {id:?} {used:?} {validated:?}")
 }
 
@@ -224,11 +225,11 @@ fn embedded_session_response() -> Result<EmbeddedSessionResponse, ConversionErro
 }
 
 fn read_embedded_session_response(response: &EmbeddedSessionResponse) -> String {
-    let id: &uuid::Uuid = &response.session_id;
-    let expires: &i64 = &response.expires_at;
-    let methods: &Vec<AllowedPaymentMethod> = &response.allowed_payment_methods;
-    let banks: &Vec<SavedBank> = &response.saved_banks;
-    let reference: &String = &response.reference;
+    let id: uuid::Uuid = response.session_id.clone();
+    let expires: i64 = response.expires_at.clone();
+    let methods: Vec<AllowedPaymentMethod> = response.allowed_payment_methods.clone();
+    let banks: Vec<SavedBank> = response.saved_banks.clone();
+    let reference: String = response.reference.clone();
     let methods: Vec<String> = methods.iter().map(read_allowed_payment_method).collect();
     let banks: Vec<String> = banks.iter().map(read_saved_bank).collect();
     format!("{id} {expires} {methods:?} {banks:?} {reference}")
@@ -246,12 +247,12 @@ fn session_status() -> Result<SessionStatus, ConversionError> {
 }
 
 fn read_session_status(status: &SessionStatus) -> String {
-    let id: &String = &status.session_id;
-    let state: &String = &status.status;
-    let expires: &i64 = &status.expires_at;
-    let reference: &Option<String> = &status.reference;
-    let phase: &Option<SessionStatusPhase> = &status.phase;
-    let attempts: &Option<i32> = &status.attempts;
+    let id: String = status.session_id.clone();
+    let state: String = status.status.clone();
+    let expires: i64 = status.expires_at.clone();
+    let reference: Option<String> = status.reference.clone();
+    let phase: Option<SessionStatusPhase> = status.phase.clone();
+    let attempts: Option<i32> = status.attempts.clone();
     let phase = match phase {
         Some(SessionStatusPhase::Open) => "open".to_owned(),
         Some(SessionStatusPhase::Paid) => "paid".to_owned(),
@@ -280,9 +281,9 @@ fn refund() -> Result<Refund, ConversionError> {
 }
 
 fn read_refund(refund: &Refund) -> String {
-    let id: &uuid::Uuid = &refund.refund_id;
-    let amount: &f64 = &refund.amount;
-    let currency: &String = &refund.currency;
+    let id: uuid::Uuid = refund.refund_id.clone();
+    let amount: f64 = refund.amount.clone();
+    let currency: String = refund.currency.clone();
     format!("{id} {amount} {currency}")
 }
 
@@ -294,8 +295,8 @@ fn service_status() -> Result<ServiceStatus, ConversionError> {
 }
 
 fn read_service_status(status: &ServiceStatus) -> String {
-    let state: &String = &status.status;
-    let time: &i64 = &status.time;
+    let state: String = status.status.clone();
+    let time: i64 = status.time.clone();
     format!("{state} {time}")
 }
 
@@ -310,9 +311,9 @@ fn field_problem() -> Result<FieldProblem, ConversionError> {
 }
 
 fn read_field_problem(problem: &FieldProblem) -> String {
-    let pointer: &String = &problem.pointer;
-    let code: &String = &problem.code;
-    let message: &String = &problem.message;
+    let pointer: String = problem.pointer.clone();
+    let code: String = problem.code.clone();
+    let message: String = problem.message.clone();
     format!("{pointer} {code} {message}")
 }
 
@@ -324,8 +325,8 @@ fn problem() -> Result<Problem, ConversionError> {
 }
 
 fn read_problem(problem: &Problem) -> String {
-    let code: &String = &problem.code;
-    let message: &String = &problem.message;
+    let code: String = problem.code.clone();
+    let message: String = problem.message.clone();
     format!("{code} {message}")
 }
 
@@ -338,9 +339,9 @@ fn create_refund_400() -> Result<CreateRefund400Error, ConversionError> {
 }
 
 fn read_create_refund_400(error: &CreateRefund400Error) -> String {
-    let code: &String = &error.code;
-    let message: &String = &error.message;
-    let errors: &Vec<FieldProblem> = &error.errors;
+    let code: String = error.code.clone();
+    let message: String = error.message.clone();
+    let errors: Vec<FieldProblem> = error.errors.clone();
     let errors: Vec<String> = errors.iter().map(read_field_problem).collect();
     format!("{code} {message} {errors:?}")
 }
