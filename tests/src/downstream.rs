@@ -22,7 +22,8 @@ pub fn copy_repository() -> tempfile::TempDir {
 }
 
 /// A copy of the repository's sources at `to` (created if missing), leaving out
-/// [`SKIPPED`] directories.
+/// [`SKIPPED`] directories. A file the copy already holds unchanged is left alone, so
+/// that cargo does not rebuild a crate of a copy that is reused.
 pub fn copy_repository_to(to: &Path) {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
@@ -36,7 +37,7 @@ pub fn copy_repository_to(to: &Path) {
             if entry.file_type().unwrap().is_dir() {
                 copy(&path, &to.join(&name));
             } else {
-                std::fs::copy(&path, to.join(&name)).unwrap();
+                write_if_changed(&to.join(&name), &std::fs::read(&path).unwrap());
             }
         }
     }
@@ -56,32 +57,47 @@ pub fn edit_spec(root: &Path, edit: impl FnOnce(&mut Value)) {
 pub fn generate(root: &Path) {
     let output = stablemint_codegen::generate(&root.join("openapi/stablemint.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(
-        root.join("crates/stablemint-raw/src/generated.rs"),
-        output.client,
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("crates/stablemint/src/operations.rs"),
-        output.operations,
-    )
-    .unwrap();
+    write_generated(root, &output);
+}
+
+/// Writes the generated files of `output` into the copy at `root`, each only if it
+/// changed.
+pub fn write_generated(root: &Path, output: &stablemint_codegen::Output) {
+    write_if_changed(
+        &root.join("crates/stablemint-raw/src/generated.rs"),
+        output.client.as_bytes(),
+    );
+    write_if_changed(
+        &root.join("crates/stablemint/src/operations.rs"),
+        output.operations.as_bytes(),
+    );
+}
+
+/// Writes `contents` to `path` unless it holds them already, which keeps its
+/// modification time (and cargo's fingerprint) when nothing changed.
+pub fn write_if_changed(path: &Path, contents: &[u8]) {
+    if std::fs::read(path).ok().as_deref() != Some(contents) {
+        std::fs::write(path, contents).unwrap();
+    }
 }
 
 /// The operations and schemas of `tests/fixtures/every-shape.yaml` (one operation of
 /// every shape the generator binds), added to the spec of the copy at `root`.
 pub fn add_every_shape(root: &Path) {
+    edit_spec(root, merge_every_shape);
+}
+
+/// The operations and schemas of `tests/fixtures/every-shape.yaml`, added to `spec`.
+pub fn merge_every_shape(spec: &mut Value) {
     let extra: Value = serde_yaml::from_str(include_str!("../fixtures/every-shape.yaml"))
         .expect("tests/fixtures/every-shape.yaml parses");
-    edit_spec(root, |spec| {
-        for section in ["/paths", "/components/schemas"] {
-            let added = extra.pointer(section).and_then(Value::as_object).cloned();
-            let target = spec.pointer_mut(section).and_then(Value::as_object_mut);
-            if let (Some(added), Some(target)) = (added, target) {
-                target.extend(added);
-            }
+    for section in ["/paths", "/components/schemas"] {
+        let added = extra.pointer(section).and_then(Value::as_object).cloned();
+        let target = spec.pointer_mut(section).and_then(Value::as_object_mut);
+        if let (Some(added), Some(target)) = (added, target) {
+            target.extend(added);
         }
-    });
+    }
 }
 
 /// The manifest of the downstream crate `name`, written to `dir` with its paths to the
@@ -99,10 +115,14 @@ pub fn downstream_crate(name: &str, root: &Path, dir: &Path) -> PathBuf {
             &root.join("crates/stablemint-mock").display().to_string(),
         );
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(source.join("src/main.rs"), dir.join("src/main.rs")).unwrap();
+    write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes());
+    let copy = |from: &Path, to: &Path| write_if_changed(to, &std::fs::read(from).unwrap());
+    copy(&source.join("src/main.rs"), &dir.join("src/main.rs"));
     // The workspace's versions, so the shared target directory is reused.
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    copy(
+        &workspace_root().join("Cargo.lock"),
+        &dir.join("Cargo.lock"),
+    );
     dir.join("Cargo.toml")
 }
 
@@ -110,19 +130,25 @@ pub fn downstream_crate(name: &str, root: &Path, dir: &Path) -> PathBuf {
 pub fn downstream(name: &str, root: &Path, run: Option<&[(&str, &str)]>) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let manifest = downstream_crate(name, root, dir.path());
+    let subcommand = if run.is_some() { "run" } else { "build" };
+    cargo(&[subcommand, "--quiet"], &manifest, run.unwrap_or_default())
+}
+
+/// `cargo <args> --manifest-path <manifest>` in `target/downstream`, with `env` set.
+pub fn cargo(args: &[&str], manifest: &Path, env: &[(&str, &str)]) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
-        .arg(if run.is_some() { "run" } else { "build" })
-        .args(["--quiet", "--manifest-path"])
-        .arg(&manifest)
+        .args(args)
+        .arg("--manifest-path")
+        .arg(manifest)
         .env(
             "CARGO_TARGET_DIR",
             workspace_root().join("target/downstream"),
         )
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    for (key, value) in run.unwrap_or_default() {
+    for (key, value) in env {
         command.env(key, value);
     }
     command.output().unwrap()

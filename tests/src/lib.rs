@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod classifier_fuzz;
 pub mod downstream;
 
 /// The workspace root.

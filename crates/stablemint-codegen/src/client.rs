@@ -19,14 +19,15 @@ pub(crate) fn generate(
     spec: &openapiv3::OpenAPI,
     rules: &FieldRules,
     bodies: &[&str],
+    chosen: &crate::Settings,
 ) -> Result<syn::File, String> {
     // The client comes from the positional interface: its methods borrow the body and
     // build no placeholder values. progenitor gives typify's struct builders only to
     // the builder interface, so the `types` module (the same types, plus their
     // builders, which keep callers compiling when the spec gains optional properties)
     // comes from a second run with that interface.
-    let client = run_progenitor(&settings(InterfaceStyle::Positional), spec)?;
-    let with_builders = run_progenitor(&settings(InterfaceStyle::Builder), spec)?;
+    let client = run_progenitor(&settings(InterfaceStyle::Positional, chosen), spec)?;
+    let with_builders = run_progenitor(&settings(InterfaceStyle::Builder, chosen), spec)?;
     let mut file: syn::File = syn::parse2(client)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     let with_builders: syn::File = syn::parse2(with_builders)
@@ -39,7 +40,7 @@ pub(crate) fn generate(
     Ok(file)
 }
 
-fn settings(interface: InterfaceStyle) -> GenerationSettings {
+fn settings(interface: InterfaceStyle, chosen: &crate::Settings) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(interface)
@@ -47,17 +48,20 @@ fn settings(interface: InterfaceStyle) -> GenerationSettings {
         // The raw crate's own `ClientHooks` impl caps response bodies; `Limits` carries
         // the cap, and `Expected` makes a missing impl a compile error.
         .with_inner_type(quote!(crate::Limits))
-        .with_hooks(HooksMode::Expected)
-        // `format: date` stays a String: the `date` rule checks it, and users need no chrono.
-        .with_conversion(
-            SchemaObject {
-                instance_type: Some(InstanceType::String.into()),
-                format: Some("date".to_owned()),
-                ..SchemaObject::default()
-            },
-            "::std::string::String",
-            [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
-        );
+        .with_hooks(HooksMode::Expected);
+    if chosen.chrono_dates {
+        return settings;
+    }
+    // `format: date` stays a String: the `date` rule checks it, and users need no chrono.
+    settings.with_conversion(
+        SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            format: Some("date".to_owned()),
+            ..SchemaObject::default()
+        },
+        "::std::string::String",
+        [TypeImpl::Display, TypeImpl::FromStr, TypeImpl::Default].into_iter(),
+    );
     settings
 }
 

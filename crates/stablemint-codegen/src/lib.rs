@@ -14,9 +14,13 @@
 //! - the per-operation methods of `stablemint::Client` ([`Output::operations`]), from each
 //!   operation's `x-stablemint` declaration (see [`operations`]);
 //! - the API surface ([`Output::surface`]): a compact listing of every operation and schema
-//!   that reviewers read, as an insta snapshot, when the API changes.
+//!   that reviewers read, as an insta snapshot, when the API changes;
+//! - the Rust API ([`Output::rust_api`]): every public item of the two generated files,
+//!   one line each, read back from them with syn, so that a change of progenitor, typify
+//!   or this generator that changes what callers compile against shows in a snapshot
+//!   even when the spec did not change.
 //!
-//! Both are pure functions of the spec's text: the same spec gives byte-identical output.
+//! All are pure functions of the spec's text: the same spec gives byte-identical output.
 
 #![warn(missing_docs)]
 
@@ -28,6 +32,7 @@ mod model;
 pub mod operations;
 mod raw;
 pub mod rules;
+mod rust_api;
 mod shape;
 pub mod spec;
 mod surface;
@@ -50,6 +55,32 @@ pub struct Output {
     pub operations: String,
     /// The human-readable API-surface listing.
     pub surface: String,
+    /// The public Rust API of [`client`](Self::client) (`stablemint_raw`) and of
+    /// [`operations`](Self::operations) (the generated part of `stablemint`), one line
+    /// per item: its crate, its kind, its path from the crate root and, by kind, its
+    /// type, signature, derives or trait. Paths are resolved (`super::X` and a `use`d
+    /// `X` read the same) and the lines are sorted by the item they belong to, so only
+    /// a change a caller can see changes a line:
+    ///
+    /// ```text
+    /// stablemint_raw field types::UserKyc::date_of_birth: Option<String>
+    /// stablemint fn Client::create_embedded_session(&self, request: &types::EmbeddedSessionRequest) -> Result<Response<types::EmbeddedSessionResponse>, Error>
+    /// ```
+    pub rust_api: String,
+}
+
+/// Choices of the generator that the spec does not make. The default is what `cargo
+/// xtask gen` uses, and nothing else should use another.
+///
+/// Test-only: it exists so that a test can change a generator setting without editing
+/// the spec and see [`Output::rust_api`] change with it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Settings {
+    /// `format: date` becomes typify's default, `chrono::naive::NaiveDate`, instead of
+    /// `String`.
+    pub chrono_dates: bool,
 }
 
 /// Reads the spec at `spec_path` and generates the client and the API surface.
@@ -65,6 +96,16 @@ pub fn generate(spec_path: &Path) -> Result<Output, CodegenError> {
 
 /// Like [`generate`], for a spec already in memory; `origin` only names it in errors.
 pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenError> {
+    generate_with(source, origin, &Settings::default())
+}
+
+/// [`generate_from_str`] with other [`Settings`]. Test-only, as they are.
+#[doc(hidden)]
+pub fn generate_with(
+    source: &str,
+    origin: &Path,
+    settings: &Settings,
+) -> Result<Output, CodegenError> {
     let fail = |problem: String| CodegenError::new(origin, problem);
     let original = spec::parse(source).map_err(fail)?;
     let mut document = original.clone();
@@ -76,16 +117,21 @@ pub fn generate_from_str(source: &str, origin: &Path) -> Result<Output, CodegenE
         .iter()
         .filter_map(|model| model.body.as_ref().map(|body| body.schema))
         .collect();
-    let mut tree = client::generate(&document, &openapi, &field_rules, &bodies).map_err(fail)?;
+    let mut tree =
+        client::generate(&document, &openapi, &field_rules, &bodies, settings).map_err(fail)?;
     let operations = operations::generate(&models, &tree).map_err(fail)?;
+    let operations_tree = syn::parse_file(&operations)
+        .map_err(|e| fail(format!("the generated operations do not parse: {e}")))?;
     let table = table::emit(&document, &models, &raw::RawMethods::new(&tree)).map_err(fail)?;
     tree.items.push(table);
     let client = format!("{HEADER}\n{}", prettyplease::unparse(&tree));
     let surface = surface::render(&original, &field_rules);
+    let rust_api = rust_api::render(&tree, &operations_tree);
     Ok(Output {
         client,
         operations,
         surface,
+        rust_api,
     })
 }
 

@@ -477,13 +477,25 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
                 "{here}: the {role} `{name}` is not a property of the request body"
             ));
         };
-        if resolve(document, property)
-            .get("type")
-            .and_then(Value::as_str)
-            != Some("string")
-        {
+        let property = resolve(document, property);
+        if property.get("type").and_then(Value::as_str) != Some("string") {
             return Err(format!(
                 "{here}: the {role} `{name}` must be `type: string`"
+            ));
+        }
+        // The generated code reads the field as text: typify makes an enum, a
+        // constrained string or a uuid another type.
+        let typed = ["enum", "minLength", "maxLength", "pattern"]
+            .into_iter()
+            .find(|key| property.get(*key).is_some())
+            .or(
+                (property.get("format").and_then(Value::as_str) == Some("uuid"))
+                    .then_some("format: uuid"),
+            );
+        if let Some(key) = typed {
+            return Err(format!(
+                "{here}: the {role} `{name}` must be plain text, but its `{key}` makes \
+                 typify generate another type than `String`; drop it"
             ));
         }
         let required = required_properties(schema).contains(&name);

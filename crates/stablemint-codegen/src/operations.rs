@@ -594,11 +594,22 @@ fn validate_method(model: &OperationModel<'_>, params: &[Param<'_, '_>]) -> Toke
         let rule = format_ident!("{rule}");
         let ident = &param.ident;
         let name = param.model.name;
+        // A format with a conversion (`date`) makes progenitor take `&String`, which
+        // the check reads as the `&str` the other formats are taken as.
+        let value = if is_string_reference(&param.raw_type) {
+            quote!(self.#ident.as_str())
+        } else if is_option(&param.raw_type)
+            && crate::raw::first_generic(&param.raw_type).is_some_and(is_string_reference)
+        {
+            quote!(self.#ident.map(::std::string::String::as_str))
+        } else {
+            quote!(self.#ident)
+        };
         checks.push(quote! {
             crate::operation::check_parameter(
                 errors,
                 #name,
-                self.#ident,
+                #value,
                 stablemint_validate::rules::#rule,
             );
         });
@@ -759,6 +770,11 @@ fn options_doc(model: &OperationModel<'_>, method: &syn::Ident, with: &syn::Iden
 /// Whether `ty` is `Option<...>`.
 fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// Whether `ty` is `&'a String` (however the path to `String` is written).
+fn is_string_reference(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String")))
 }
 
 /// Whether `ty` is `&'a str`.

@@ -69,6 +69,7 @@ impl FieldRules {
     /// Reads the rules from a spec that already passed the `$ref` checks.
     pub fn from_spec(document: &Value) -> Result<Self, String> {
         check_formats(document)?;
+        check_patterns(document)?;
         let empty = serde_json::Map::new();
         let schemas = document
             .pointer("/components/schemas")
@@ -210,6 +211,22 @@ fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>
     Ok(fields)
 }
 
+/// No schema may have a `pattern`: typify checks one with the `regress` crate, which
+/// `stablemint-raw` does not depend on, so the generated code would not compile.
+fn check_patterns(document: &Value) -> Result<(), String> {
+    walk_objects(document, &mut |map, at| {
+        let in_example = at.split('/').any(|s| s == "example" || s == "examples");
+        match map.get("pattern") {
+            Some(Value::String(_)) if !in_example => Err(format!(
+                "{at} has a `pattern`, which typify checks with the `regress` crate, a \
+                 dependency stablemint-raw does not have; drop it and say in the \
+                 `description` what the text looks like"
+            )),
+            _ => Ok(()),
+        }
+    })
+}
+
 /// Every `format` anywhere in the document must be known, and a format with a rule may
 /// stand only where a rule can be attached: directly on a component schema's property,
 /// or on a parameter's schema (or the items of a parameter that is a list).
@@ -221,6 +238,16 @@ fn check_formats(document: &Value) -> Result<(), String> {
         let Some(rule) = format_rule(format, at)? else {
             return Ok(());
         };
+        if let Some(key) = ["minLength", "maxLength"]
+            .into_iter()
+            .find(|key| map.contains_key(*key))
+        {
+            return Err(format!(
+                "{at} has `format: {format}` (rule `{rule}`) and `{key}`: typify makes a \
+                 string with `{key}` a newtype, which the rule cannot be put on; drop \
+                 `{key}` (the rule checks the text)"
+            ));
+        }
         let parts: Vec<&str> = at.split('/').collect();
         let on_property = matches!(
             parts.as_slice(),

@@ -69,6 +69,84 @@ fn the_base_binds_with_a_validated_parameter() {
     );
 }
 
+/// `format: date` is converted to `String`, so progenitor takes `&String` where it takes
+/// `&str` for the other formats; the check reads it as `&str` (`ParameterTexts` has no
+/// impl for `&String`, and the generated crate would not compile).
+#[test]
+fn date_parameters_are_checked_as_text() {
+    let mut spec = base();
+    let parameters = operation(&mut spec)["parameters"].as_array_mut().unwrap();
+    parameters.push(
+        json!({"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}}),
+    );
+    parameters.push(json!({"name": "X-Day", "in": "header", "required": true, "schema": {"type": "string", "format": "date"}}));
+    let output = generate(&spec).unwrap();
+    let compact: String = output.operations.split_whitespace().collect();
+    assert!(
+        compact.contains("\"since\",self.since.map(::std::string::String::as_str),"),
+        "{}",
+        output.operations
+    );
+    assert!(
+        compact.contains("\"X-Day\",self.x_day.as_str(),"),
+        "{}",
+        output.operations
+    );
+}
+
+/// Schemas whose generated code would not compile are refused, each with a sentence.
+#[test]
+fn patterns_and_constrained_validated_strings_are_refused() {
+    fn thing(spec: &mut Value) -> &mut Value {
+        &mut spec["components"]["schemas"]["Thing"]
+    }
+    fails(
+        |s| thing(s)["properties"]["id"]["pattern"] = json!("^[a-z]+$"),
+        "/components/schemas/Thing/properties/id has a `pattern`, which typify checks with \
+         the `regress` crate",
+    );
+    fails(
+        |s| {
+            thing(s)["properties"]["email"] =
+                json!({"type": "string", "format": "email", "minLength": 3})
+        },
+        "/components/schemas/Thing/properties/email has `format: email` (rule `email`) and \
+         `minLength`",
+    );
+    fails(
+        |s| operation(s)["parameters"][1]["schema"]["maxLength"] = json!(3),
+        "has `format: iso4217` (rule `currency`) and `maxLength`",
+    );
+    // The fields the generated code reads as text must be text.
+    let signed = |edit: fn(&mut Value)| {
+        move |spec: &mut Value| {
+            operation(spec)["x-stablemint"] = json!({"signedField": "id"});
+            operation(spec)["parameters"] = json!([
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "api_key", "in": "header", "required": true, "schema": {"type": "string"}},
+                {"name": "timestamp", "in": "header", "required": true, "schema": {"type": "integer", "format": "int64"}},
+                {"name": "signature", "in": "header", "required": true, "schema": {"type": "string"}},
+            ]);
+            operation(spec)["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}});
+            edit(spec);
+        }
+    };
+    fails(
+        signed(|s| thing(s)["properties"]["id"]["enum"] = json!(["a", "b"])),
+        "the signed field `id` must be plain text, but its `enum` makes typify generate \
+         another type than `String`",
+    );
+    fails(
+        signed(|s| thing(s)["properties"]["id"]["format"] = json!("uuid")),
+        "the signed field `id` must be plain text, but its `format: uuid`",
+    );
+    // A property named `pattern`, and a `pattern` in an example, are no patterns.
+    let mut spec = base();
+    thing(&mut spec)["properties"]["pattern"] = json!({"type": "string"});
+    thing(&mut spec)["example"] = json!({"id": "x", "pattern": "^x$"});
+    generate(&spec).unwrap();
+}
+
 #[test]
 fn shapes_the_generator_does_not_bind_are_named() {
     let here = "GET /things/{id} (getThing)";

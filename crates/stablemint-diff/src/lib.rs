@@ -175,7 +175,7 @@
 //! | `response-body-type-generalized` | breaking | as the wire | oasdiff | The response may hold values the caller does not expect. |
 //! | `response-body-type-specialized` | non-breaking | breaking if the Rust type changes | oasdiff | Narrower on the wire; breaking when the return type changes. |
 //! | `response-body-ref-changed` | non-breaking | breaking | project | The response is another schema: the method returns another type. |
-//! | `response-required-property-added` | non-breaking | as the wire | oasdiff | A new field; the structs are `#[non_exhaustive]`. |
+//! | `response-required-property-added` | non-breaking | breaking if the Rust type changes | oasdiff | A new field; the structs are `#[non_exhaustive]`, but a struct whose every field was optional derives `Default`, and the first required field takes it away. |
 //! | `response-optional-property-added` | non-breaking | as the wire | oasdiff | A new field; the structs are `#[non_exhaustive]`. |
 //! | `response-required-property-removed` | breaking | as the wire | oasdiff | Callers that read it break; the field disappears. |
 //! | `response-optional-property-removed` | possibly-breaking | breaking | oasdiff | The field disappears. |

@@ -188,7 +188,7 @@ pub const RULES: &[Rule] = &[
     oas("response-body-type-specialized", N, IfType, "Narrower on the wire; breaking when the return type changes."),
     own("response-body-ref-changed", N, Always, "The response is another schema: the method returns another type."),
     // Response body properties.
-    oas("response-required-property-added", N, Wire, "A new field; the structs are `#[non_exhaustive]`."),
+    oas("response-required-property-added", N, IfType, "A new field; the structs are `#[non_exhaustive]`, but a struct whose every field was optional derives `Default`, and the first required field takes it away."),
     oas("response-optional-property-added", N, Wire, "A new field; the structs are `#[non_exhaustive]`."),
     oas("response-required-property-removed", B, Wire, "Callers that read it break; the field disappears."),
     oas("response-optional-property-removed", P, Always, "The field disappears."),

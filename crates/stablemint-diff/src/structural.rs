@@ -47,21 +47,36 @@ fn diff<'a>(b: &'a Value, h: &'a Value, b_at: &str, h_at: &str, out: &mut Vec<Le
                         &format!("{h_at}/{segment}"),
                         out,
                     ),
-                    None => out.push(Leaf {
-                        base_at: Some(format!("{b_at}/{segment}")),
-                        head_at: None,
-                        before: Some(bv),
-                        after: None,
-                    }),
+                    None => match keyed_list(bv) {
+                        Some(list) => arrays(
+                            list,
+                            &[],
+                            &format!("{b_at}/{segment}"),
+                            &format!("{h_at}/{segment}"),
+                            bv,
+                            &EMPTY,
+                            out,
+                        ),
+                        None => out.push(Leaf {
+                            base_at: Some(format!("{b_at}/{segment}")),
+                            head_at: None,
+                            before: Some(bv),
+                            after: None,
+                        }),
+                    },
                 }
             }
             for (key, hv) in hm.iter().filter(|(k, _)| !bm.contains_key(*k)) {
-                out.push(Leaf {
-                    base_at: None,
-                    head_at: Some(format!("{h_at}/{}", pointer_segment(key))),
-                    before: None,
-                    after: Some(hv),
-                });
+                let at = |root: &str| format!("{root}/{}", pointer_segment(key));
+                match keyed_list(hv) {
+                    Some(list) => arrays(&[], list, &at(b_at), &at(h_at), &EMPTY, hv, out),
+                    None => out.push(Leaf {
+                        base_at: None,
+                        head_at: Some(at(h_at)),
+                        before: None,
+                        after: Some(hv),
+                    }),
+                }
             }
         }
         (Value::Array(ba), Value::Array(ha)) => arrays(ba, ha, b_at, h_at, b, h, out),
@@ -72,6 +87,28 @@ fn diff<'a>(b: &'a Value, h: &'a Value, b_at: &str, h_at: &str, out: &mut Vec<Le
             after: Some(h),
         }),
     }
+}
+
+static EMPTY: Value = Value::Array(Vec::new());
+
+/// The elements of a list of parameters or `$ref`s, which [`arrays`] pairs by what names
+/// them. A list on one side only is compared with an empty one, element by element, so
+/// that the walk's change for each element explains it (a first parameter added to an
+/// operation is `new-optional-request-parameter`, not also a new `parameters` list).
+fn keyed_list(value: &Value) -> Option<&[Value]> {
+    let list = value.as_array()?;
+    (!list.is_empty() && list.iter().all(|v| key(v).is_some())).then_some(list.as_slice())
+}
+
+/// What names an element of a list of objects: a parameter's `in` and name, or a `$ref`.
+fn key(v: &Value) -> Option<String> {
+    if let (Some(place), Some(name)) = (
+        v.get("in").and_then(Value::as_str),
+        v.get("name").and_then(Value::as_str),
+    ) {
+        return Some(format!("{place} {}", name.to_ascii_lowercase()));
+    }
+    v.get("$ref").and_then(Value::as_str).map(str::to_owned)
 }
 
 fn arrays<'a>(
@@ -119,15 +156,6 @@ fn arrays<'a>(
         }
         return;
     }
-    let key = |v: &Value| -> Option<String> {
-        if let (Some(place), Some(name)) = (
-            v.get("in").and_then(Value::as_str),
-            v.get("name").and_then(Value::as_str),
-        ) {
-            return Some(format!("{place} {}", name.to_ascii_lowercase()));
-        }
-        v.get("$ref").and_then(Value::as_str).map(str::to_owned)
-    };
     let keyed = ba.iter().chain(ha).all(|v| key(v).is_some());
     if !keyed {
         for i in 0..ba.len().max(ha.len()) {

@@ -190,6 +190,16 @@ fn builders_and_exhaustiveness() {
         "{variants}"
     );
     assert!(!compact.contains("serde(other)") && !compact.contains("untagged"));
+    // response-required-property-added: a struct with no required field derives
+    // `Default`, and one with a required field does not, so the first required field
+    // takes `Default` away.
+    let derives = |name: &str| {
+        let end = compact.find(&format!("pubstruct{name}{{")).unwrap();
+        let start = compact[..end].rfind("#[derive(").unwrap();
+        compact[start..end].to_owned()
+    };
+    assert!(derives("Resp").contains("Default"), "{}", derives("Resp"));
+    assert!(!derives("Req").contains("Default"), "{}", derives("Req"));
     // example-changed: examples do not reach the generated code.
     assert!(!code.contains("example-text-in-the-spec"));
 }

@@ -153,12 +153,21 @@ impl Walker<'_> {
             (true, false) => "type",
             _ => "format",
         };
-        let covers = [
+        let mut covers = vec![
             format!("{b_at}/type"),
             format!("{h_at}/type"),
             format!("{b_at}/format"),
             format!("{h_at}/format"),
         ];
+        // What only one side's type has (an array's `items`, a map's
+        // `additionalProperties`) comes and goes with the type.
+        for key in ["items", "additionalProperties"] {
+            match (b.get(key), h.get(key)) {
+                (Some(_), None) => covers.push(format!("{b_at}/{key}")),
+                (None, Some(_)) => covers.push(format!("{h_at}/{key}")),
+                _ => {}
+            }
+        }
         self.emit(
             &format!("{prefix}-{suffix}"),
             site.operation,
@@ -348,6 +357,11 @@ impl Walker<'_> {
         };
         let op = site.operation;
         let request = site.dir == Dir::Request;
+        // typify derives `Default` for a struct with no required property.
+        let default_lost = (br.is_empty() && !hr.is_empty()).then_some((
+            "a struct that derives `Default`",
+            "a struct without `Default`",
+        ));
         for name in hp.keys().filter(|k| !bp.contains_key(*k)) {
             let at = format!("{h_at}/properties/{}", pointer_segment(name));
             let req = hr.contains(name);
@@ -367,7 +381,7 @@ impl Walker<'_> {
                     "{presence} {direction} property {} added",
                     code(&path(name))
                 ),
-                None,
+                default_lost.filter(|_| req),
                 &[&at],
             );
         }

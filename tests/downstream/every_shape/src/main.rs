@@ -63,21 +63,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .limit(5)
                 .active(true)
                 .status(["open", "closed"])
-                .currency("EUR"),
+                .currency("EUR")
+                .since("2026-01-31"),
         )
         .await?;
     assert_eq!(sessions.len(), 1);
     // A parameter that breaks its rule is refused before anything is sent.
     let sent = server.requests_received();
     let invalid = client
-        .list_sessions_with("user-1", &options::ListSessionsOptions::new().currency("EURO"))
+        .list_sessions_with(
+            "user-1",
+            &options::ListSessionsOptions::new()
+                .currency("EURO")
+                .since("2026-02-30"),
+        )
         .await
         .unwrap_err();
     let Error::Validation(errors) = invalid else {
         panic!("expected a validation error, got: {invalid}");
     };
     let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
-    assert_eq!(found, [("/currency", "currency")]);
+    assert_eq!(found, [("/currency", "currency"), ("/since", "date")]);
     assert_eq!(server.requests_received(), sent);
 
     // A PUT with a body, keyed.
