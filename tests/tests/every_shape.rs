@@ -3,8 +3,9 @@
 //!
 //! A copy of the repository gets the operations of `tests/fixtures/every-shape.yaml` (a
 //! `GET` signed over its path parameter, a list with required and optional query
-//! parameters answering an array, a `PUT` with a body, a `DELETE` answering 204, a `POST`
-//! answering 201 with declared error schemas, and an operation without authentication),
+//! parameters answering an array, a `PUT` with a body and an idempotency key, a `PATCH`
+//! with a body and none, a `DELETE` answering 204, a `POST` answering 201 with declared
+//! error schemas, and an operation without authentication),
 //! is generated anew, and `tests/downstream/every_shape` calls each operation against
 //! the mock built from that copy; its assertions are in its `main.rs`.
 
@@ -56,6 +57,6 @@ fn every_operation_shape_is_bound_and_served_with_no_handwritten_line() {
     );
     assert_eq!(
         stdout.trim(),
-        "operations=7 get_attempts=2 refunds=1 deleted=1"
+        "operations=8 get_attempts=2 refunds=1 deleted=1"
     );
 }

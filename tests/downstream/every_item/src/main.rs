@@ -544,9 +544,19 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
     let options = options::PutSessionNoteOptions::new()
         .timeout(timeout)
         .total_timeout(total)
-        .retry(retry);
+        .retry(retry.clone());
     let stored: Response<SessionNote> = client.put_session_note_with("s-1", &note, &options).await?;
     out.push(read_session_note(&stored));
+
+    let amended: Response<SessionNote> = client.amend_session_note("s-1", &note).await?;
+    out.push(read_session_note(&amended));
+    let options = options::AmendSessionNoteOptions::new()
+        .timeout(timeout)
+        .total_timeout(total)
+        .retry(retry);
+    let amended: Response<SessionNote> =
+        client.amend_session_note_with("s-1", &note, &options).await?;
+    out.push(read_session_note(&amended));
 
     out.push(format!("{:?}", optional::<String>("text")));
     Ok(out)

@@ -95,6 +95,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(stored.note, "left at the door");
     assert!(stored.idempotency_key().is_some());
 
+    // A PATCH with a body and no idempotency key: answered, and a 503 once the request
+    // has left is not retried, as PATCH is not idempotent.
+    let amended = client.amend_session_note("s-1", &note).await?;
+    assert_eq!(amended.note, "left at the door");
+    assert_eq!(amended.idempotency_key(), None);
+    let sent = server.requests_received();
+    server.fail_next_on("amendSessionNote", 1, Fault::Status(503))?;
+    let unavailable = api(client.amend_session_note("s-1", &note).await.unwrap_err());
+    assert_eq!(unavailable.status, 503);
+    assert_eq!(server.requests_received(), sent + 1);
+
     // A DELETE answering 204.
     let deleted = client.delete_session("s-1").await?;
     let () = deleted.into_inner();
@@ -132,7 +143,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(status.status, "text");
 
     println!(
-        "operations=7 get_attempts={} refunds={} deleted=1",
+        "operations=8 get_attempts={} refunds={} deleted=1",
         session.attempts(),
         server.carried_out("createRefund").unwrap_or_default()
     );
