@@ -59,10 +59,19 @@ fn read_user_kyc(kyc: &UserKyc) -> usize {
     let gender: Option<String> = kyc.gender.clone();
     let phone: Option<String> = kyc.mobile_phone.clone();
     let id: Option<String> = kyc.personal_identification_number.clone();
-    [full_name, citizenship, address, born, place, gender, phone, id]
-        .iter()
-        .filter(|f| f.is_some())
-        .count()
+    [
+        full_name,
+        citizenship,
+        address,
+        born,
+        place,
+        gender,
+        phone,
+        id,
+    ]
+    .iter()
+    .filter(|f| f.is_some())
+    .count()
 }
 
 fn embedded_session_request() -> Result<EmbeddedSessionRequest, ConversionError> {
@@ -418,9 +427,18 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         serde_json::to_string(&phases()?)?,
         format!("{:?}", serde_json::from_str::<UserKyc>("{}")?),
         format!("{:?}", serde_json::from_str::<RefundRequestNote>("\"n\"")?),
-        format!("{:?}", serde_json::from_str::<SessionStatusPhase>("\"open\"")?),
-        format!("{:?}", serde_json::from_str::<RefundRequestReason>("\"requested\"")?),
-        format!("{defaults:?} {builders:?} {validated:?} {:?}", status.clone()),
+        format!(
+            "{:?}",
+            serde_json::from_str::<SessionStatusPhase>("\"open\"")?
+        ),
+        format!(
+            "{:?}",
+            serde_json::from_str::<RefundRequestReason>("\"requested\"")?
+        ),
+        format!(
+            "{defaults:?} {builders:?} {validated:?} {:?}",
+            status.clone()
+        ),
         read_embedded_session_request(&request),
         read_refund_request(&refund_request),
         read_session_note(&note),
@@ -545,7 +563,8 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let stored: Response<SessionNote> = client.put_session_note_with("s-1", &note, &options).await?;
+    let stored: Response<SessionNote> =
+        client.put_session_note_with("s-1", &note, &options).await?;
     out.push(read_session_note(&stored));
 
     let amended: Response<SessionNote> = client.amend_session_note("s-1", &note).await?;
@@ -554,8 +573,9 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry);
-    let amended: Response<SessionNote> =
-        client.amend_session_note_with("s-1", &note, &options).await?;
+    let amended: Response<SessionNote> = client
+        .amend_session_note_with("s-1", &note, &options)
+        .await?;
     out.push(read_session_note(&amended));
 
     out.push(format!("{:?}", optional::<String>("text")));
