@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let base = base_spec();
     let base_text = serde_yaml::to_string(&base).expect("a spec serialises");
-    let generate = |text: &str| stablemint_codegen::generate_from_str(text, SPEC.as_ref());
+    let generate = |text: &str| stablemint_codegen::generate_for_stablemint(text, SPEC.as_ref());
     if args.first().map(String::as_str) == Some("--print-api") {
         return match generate(&base_text) {
             Ok(output) => {

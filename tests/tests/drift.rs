@@ -153,3 +153,40 @@ fn a_field_with_an_unknown_format_fails_generation() {
     assert!(error.contains("format: iban"), "{error}");
     assert!(error.contains("FORMATS"), "{error}");
 }
+
+/// An edit that takes away what `stablemint`'s handwritten code is built on stops
+/// generation with a sentence naming the spec's part and the handwritten file, instead
+/// of `stablemint` failing to compile inside its own sources (found by the classifier
+/// fuzz: `expiresAt` retyped to a string). Each retyping is one `EmbeddedSession::expiry`
+/// could not read; `generate_from_str`, which knows nothing of `stablemint`, takes them.
+#[test]
+fn an_edit_under_handwritten_code_stops_generation_by_name() {
+    let original = std::fs::read_to_string(spec_path()).unwrap();
+    let doc: Value = serde_yaml::from_str(&original).unwrap();
+    let spec = spec_path();
+    for schema in [
+        json!({"type": "string"}),
+        json!({"type": "integer", "format": "int32"}),
+        json!({"type": "integer", "format": "int64", "minimum": 1}),
+    ] {
+        let mut edited = doc.clone();
+        edited["components"]["schemas"]["EmbeddedSessionResponse"]["properties"]["expiresAt"] =
+            schema.clone();
+        let text = serde_yaml::to_string(&edited).unwrap();
+        let problem = stablemint_codegen::generate_for_stablemint(&text, &spec)
+            .unwrap_err()
+            .problem()
+            .to_owned();
+        assert!(
+            problem.contains("`EmbeddedSessionResponse.expiresAt` required")
+                && problem.contains("crates/stablemint/src/response.rs")
+                && problem.contains("HANDWRITTEN_USES"),
+            "{schema}: {problem}"
+        );
+        assert!(
+            stablemint_codegen::generate_from_str(&text, &spec).is_ok(),
+            "{schema}"
+        );
+    }
+    assert!(stablemint_codegen::generate_for_stablemint(&original, &spec).is_ok());
+}

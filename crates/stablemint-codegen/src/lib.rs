@@ -28,6 +28,7 @@ mod builders;
 mod client;
 mod declaration;
 mod error;
+mod handwritten;
 mod model;
 pub mod operations;
 mod raw;
@@ -41,6 +42,7 @@ mod table;
 use std::path::Path;
 
 pub use error::CodegenError;
+pub use handwritten::{HANDWRITTEN_USES, HandwrittenUse};
 
 /// The first line of every generated Rust file.
 pub const HEADER: &str =
@@ -87,11 +89,23 @@ pub struct Settings {
 ///
 /// Errors name the file and the problem: unreadable file, YAML syntax, an OpenAPI version
 /// other than 3.0.x, an unresolvable `$ref`, an operation without `operationId`, a `format`
-/// with no entry in [`rules::FORMATS`], or anything progenitor rejects.
+/// with no entry in [`rules::FORMATS`], anything progenitor rejects, or (as
+/// [`generate_for_stablemint`]) a spec that no longer gives what the handwritten part
+/// of `stablemint` uses.
 pub fn generate(spec_path: &Path) -> Result<Output, CodegenError> {
     let source = std::fs::read_to_string(spec_path)
         .map_err(|e| CodegenError::new(spec_path, format!("cannot read the file: {e}")))?;
-    generate_from_str(&source, spec_path)
+    generate_for_stablemint(&source, spec_path)
+}
+
+/// Like [`generate_from_str`], for the spec that `stablemint` is generated from: also
+/// stops when the generated code would no longer give an item that `stablemint`'s
+/// handwritten code uses ([`HANDWRITTEN_USES`]), naming the item, what the spec must
+/// keep, and the handwritten file, rather than leaving `stablemint` not compiling.
+pub fn generate_for_stablemint(source: &str, origin: &Path) -> Result<Output, CodegenError> {
+    let output = generate_from_str(source, origin)?;
+    handwritten::check(&output.rust_api).map_err(|problem| CodegenError::new(origin, problem))?;
+    Ok(output)
 }
 
 /// Like [`generate`], for a spec already in memory; `origin` only names it in errors.
