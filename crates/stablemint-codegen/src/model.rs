@@ -501,12 +501,12 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
         let required = required_properties(schema).contains(&name);
         if must_be_required != required {
             let want = if must_be_required {
-                "required"
+                "a required"
             } else {
-                "optional"
+                "an optional"
             };
             return Err(format!(
-                "{here}: the {role} `{name}` must be a {want} property of the request body"
+                "{here}: the {role} `{name}` must be {want} property of the request body"
             ));
         }
         Ok(())
