@@ -264,6 +264,20 @@ fn a_signed_operation_must_say_what_its_signature_covers() {
          property of the request body",
     );
     assert_fails(
+        &edited(|d| {
+            *at(d, &format!("{OPERATION}/x-stablemint/signedField")) = json!("websiteReference")
+        }),
+        "POST /session/embedded (createEmbeddedSession): the signed field `websiteReference` \
+         must be a required property of the request body",
+    );
+    assert_fails(
+        &edited(|d| {
+            *at(d, &format!("{OPERATION}/x-stablemint/idempotencyKeyField")) = json!("userId")
+        }),
+        "POST /session/embedded (createEmbeddedSession): the idempotency key field `userId` \
+         must be an optional property of the request body",
+    );
+    assert_fails(
         &edited(|d| at(d, &format!("{OPERATION}/x-stablemint"))["retries"] = json!(3)),
         "`x-stablemint` has an unknown key `retries`",
     );
