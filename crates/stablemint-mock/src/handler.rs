@@ -19,8 +19,15 @@ use crate::state::{Shared, http_date, request_id};
 
 /// The most header bytes (names, values, and 4 bytes of `: ` and CRLF for each field)
 /// the mock accepts; more is answered 431 `headers_too_large`. hyper refuses a head
-/// larger than its buffer (about 400 KB) or with more than 100 fields itself.
+/// larger than [`MAX_HEAD_BYTES`] or with more than 100 fields itself.
 pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// The largest request head (request line and header fields) hyper parses for the mock;
+/// a larger one gets hyper's own 431. Set explicitly because hyper's default bound is its
+/// read buffer (about 400 KB), which a head somewhat over it can slip past when the
+/// last read brings the whole head at once. Above the 65,534-byte target limit, so a
+/// long target is still a 414.
+pub(crate) const MAX_HEAD_BYTES: usize = 96 * 1024;
 
 /// How the connection should answer.
 pub(crate) enum Reply {

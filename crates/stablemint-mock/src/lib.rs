@@ -161,7 +161,7 @@
 //! | what hyper refuses | status |
 //! |---|---|
 //! | a bad request line (an invalid method, target or version) or a malformed header field | `400 Bad Request` |
-//! | more than 100 header fields, or a request head larger than hyper's buffer (about 400 KB) | `431 Request Header Fields Too Large` |
+//! | more than 100 header fields, or a request head (request line and header fields) over 96 KiB | `431 Request Header Fields Too Large` |
 //! | a request target longer than 65,534 bytes | `414 URI Too Long` |
 //!
 //! Header fields that hyper accepts but that add up to more than 32 KiB get the JSON

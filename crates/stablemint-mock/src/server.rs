@@ -23,7 +23,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::{Fault, FaultError, MockConfig};
-use crate::handler::{self, Reply};
+use crate::handler::{self, MAX_HEAD_BYTES, Reply};
 use crate::state::Shared;
 
 /// How long a client may take to send the request line and headers.
@@ -170,6 +170,7 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
+        .max_header_size(MAX_HEAD_BYTES)
         .auto_date_header(false);
     let mut connections = JoinSet::new();
     loop {

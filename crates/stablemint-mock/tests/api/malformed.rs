@@ -69,14 +69,17 @@ async fn too_many_or_too_large_headers_are_an_empty_431_from_hyper() {
         &raw(&server, many.as_bytes()).await,
         "HTTP/1.1 431 Request Header Fields Too Large",
     );
-    let huge = format!(
-        "POST /session/embedded HTTP/1.1\r\nx-big: {}\r\n\r\n",
-        "a".repeat(500_000)
-    );
-    assert_hyper_answer(
-        &raw(&server, huge.as_bytes()).await,
-        "HTTP/1.1 431 Request Header Fields Too Large",
-    );
+    // Just over the 96 KiB head bound, and far over it (past hyper's read buffer).
+    for size in [100_000, 500_000] {
+        let huge = format!(
+            "POST /session/embedded HTTP/1.1\r\nx-big: {}\r\n\r\n",
+            "a".repeat(size)
+        );
+        assert_hyper_answer(
+            &raw(&server, huge.as_bytes()).await,
+            "HTTP/1.1 431 Request Header Fields Too Large",
+        );
+    }
     assert_eq!(server.requests_received(), 0);
 }
 
@@ -104,10 +107,13 @@ async fn headers_past_32_kib_that_hyper_accepts_get_the_json_431() {
         json["message"].as_str().unwrap().contains("32768"),
         "{json}"
     );
+    // A head just under hyper's 96 KiB bound still reaches the mock and gets its JSON.
+    let call = Call::signed(&valid_body()).header("x-one", "a".repeat(90_000));
+    error(call.send(&server).await, 431, "headers_too_large").await;
     // Just under the limit is fine.
     let call = Call::signed(&valid_body()).header("x-one", "a".repeat(30_000));
     success(call.send(&server).await).await;
-    assert_eq!(server.requests_received(), 2);
+    assert_eq!(server.requests_received(), 3);
 }
 
 #[tokio::test]
