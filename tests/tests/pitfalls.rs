@@ -139,6 +139,8 @@ async fn an_offset_is_kept_only_once_it_worked_and_dropped_when_it_stops_working
         // A skewed 401, and the resend succeeds: the offset is kept.
         Reply::json(401, json!({})).with_header("date", &http_date(ahead)),
         Reply::json(200, session_json()),
+        // A failure that is not a 401 says nothing about the clock: the offset stays.
+        Reply::json(409, json!({"message": "conflict"})),
         // A 401 whose `Date` agrees with the time the kept offset signed with: the clock
         // is not what is wrong, and the offset did not help, so it goes.
         Reply::json(401, json!({})).with_header("date", &http_date(ahead)),
@@ -155,6 +157,14 @@ async fn an_offset_is_kept_only_once_it_worked_and_dropped_when_it_stops_working
     assert_eq!(session.attempts(), 2);
     let kept = client.clock_offset();
     assert!((kept - 900).abs() <= 5, "{kept}");
+    let conflict = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(conflict.status(), Some(409));
+    assert_eq!(client.clock_offset(), kept);
+    let signed: u64 = server.seen()[4].header("timestamp").parse().unwrap();
+    assert!(signed.abs_diff(now() + 900) <= 5, "{signed}");
     client
         .create_embedded_session(&request())
         .await
@@ -162,7 +172,7 @@ async fn an_offset_is_kept_only_once_it_worked_and_dropped_when_it_stops_working
     assert_eq!(client.clock_offset(), 0);
     // Signed with this machine's clock again.
     client.create_embedded_session(&request()).await.unwrap();
-    let last: u64 = server.seen()[5].header("timestamp").parse().unwrap();
+    let last: u64 = server.seen()[6].header("timestamp").parse().unwrap();
     assert!(last.abs_diff(now()) <= 5, "{last}");
 }
 
