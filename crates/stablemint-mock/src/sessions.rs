@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 /// What an answer is made from, besides the request itself.
@@ -45,44 +45,26 @@ pub(crate) enum Outcome {
     Conflict,
 }
 
-/// A digest of a request's JSON value that two values share exactly when they are
-/// equal (as `serde_json::Value`'s `==` sees them), whatever their key order.
+/// A digest of a request (its operation, parameters and body) that two requests share
+/// exactly when those are equal (as `serde_json::Value`'s `==` sees them), whatever
+/// their key order.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RequestDigest([u8; 32]);
 
 impl RequestDigest {
     /// Stands in for the digest of a request without a key, which is never compared.
     pub(crate) const UNKEYED: Self = Self([0; 32]);
-}
-
-impl RequestDigest {
-    #[cfg(test)]
-    pub(crate) fn of(value: &Value) -> Self {
-        let mut hasher = Sha256::new();
-        feed(&mut hasher, value);
-        Self(hasher.finalize().into())
-    }
 
     /// The digest of one request: its operation, its parameters and its body, fed in
-    /// turn (so nothing is copied to put them together), each tagged.
+    /// turn (so nothing is copied to put them together).
     pub(crate) fn of_request(
         operation: &str,
-        parameters: &serde_json::Map<String, Value>,
+        parameters: &Map<String, Value>,
         body: Option<&Value>,
     ) -> Self {
         let mut hasher = Sha256::new();
-        hasher.update(b"op");
-        hasher.update((operation.len() as u64).to_le_bytes());
-        hasher.update(operation.as_bytes());
-        hasher.update(b"p");
-        hasher.update((parameters.len() as u64).to_le_bytes());
-        let mut sorted: Vec<(&String, &Value)> = parameters.iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (name, value) in sorted {
-            hasher.update((name.len() as u64).to_le_bytes());
-            hasher.update(name.as_bytes());
-            feed(&mut hasher, value);
-        }
+        text(&mut hasher, operation);
+        object(&mut hasher, parameters);
         match body {
             Some(body) => {
                 hasher.update(b"b");
@@ -97,10 +79,6 @@ impl RequestDigest {
 /// Feeds `value` to `hasher` in a form that is unambiguous (every item is tagged and
 /// every string carries its length) and canonical (object keys sorted).
 fn feed(hasher: &mut Sha256, value: &Value) {
-    fn text(hasher: &mut Sha256, text: &str) {
-        hasher.update((text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-    }
     match value {
         Value::Null => hasher.update(b"n"),
         Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
@@ -130,17 +108,26 @@ fn feed(hasher: &mut Sha256, value: &Value) {
                 feed(hasher, item);
             }
         }
-        Value::Object(fields) => {
-            let mut sorted: Vec<(&String, &Value)> = fields.iter().collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            hasher.update(b"o");
-            hasher.update((sorted.len() as u64).to_le_bytes());
-            for (key, item) in sorted {
-                text(hasher, key);
-                feed(hasher, item);
-            }
-        }
+        Value::Object(fields) => object(hasher, fields),
     }
+}
+
+/// Feeds an object's fields, sorted by key, after its tag and length.
+fn object(hasher: &mut Sha256, fields: &Map<String, Value>) {
+    let mut sorted: Vec<(&String, &Value)> = fields.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    hasher.update(b"o");
+    hasher.update((sorted.len() as u64).to_le_bytes());
+    for (key, item) in sorted {
+        text(hasher, key);
+        feed(hasher, item);
+    }
+}
+
+/// Feeds a string's length, then its bytes.
+fn text(hasher: &mut Sha256, text: &str) {
+    hasher.update((text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
 }
 
 /// How long keys are remembered, and how many at most.
@@ -328,8 +315,10 @@ mod tests {
         move || Session { seed: n, at: 0 }
     }
 
+    /// The digest of a request to one operation, without parameters, with `value` as
+    /// its body.
     fn digest(value: Value) -> RequestDigest {
-        RequestDigest::of(&value)
+        RequestDigest::of_request("op", &Map::new(), Some(&value))
     }
 
     fn reference(outcome: Outcome) -> (&'static str, u64) {
@@ -369,6 +358,35 @@ mod tests {
             assert_ne!(a, b);
             assert!(digest(a) != digest(b));
         }
+    }
+
+    #[test]
+    fn a_requests_digest_covers_its_operation_and_parameters_apart_from_its_body() {
+        let params = |value: Value| value.as_object().unwrap().clone();
+        let of = |operation, parameters: Value, body: Option<Value>| {
+            RequestDigest::of_request(operation, &params(parameters), body.as_ref())
+        };
+        let base = of("op", json!({"a": 1, "b": "x"}), Some(json!({"c": 2})));
+        // The parameters' order does not matter.
+        let mut reordered = Map::new();
+        reordered.insert("b".into(), json!("x"));
+        reordered.insert("a".into(), json!(1));
+        let body = json!({"c": 2});
+        assert!(base == RequestDigest::of_request("op", &reordered, Some(&body)));
+        for other in [
+            of("other", json!({"a": 1, "b": "x"}), Some(json!({"c": 2}))),
+            of("op", json!({"a": 2, "b": "x"}), Some(json!({"c": 2}))),
+            of("op", json!({"a": 1}), Some(json!({"c": 2}))),
+            of("op", json!({"a": 1, "b": "x"}), Some(json!({"c": 3}))),
+            of("op", json!({"a": 1, "b": "x"}), None),
+        ] {
+            assert!(base != other);
+        }
+        // What is a parameter and what is the body stay apart, and no body is not `null`.
+        assert!(of("op", json!({"a": 1}), None) != of("op", json!({}), Some(json!({"a": 1}))));
+        assert!(of("op", json!({}), None) != of("op", json!({}), Some(Value::Null)));
+        // An operation's name cannot run into its parameters.
+        assert!(of("op", json!({}), None) != of("o", json!({"p": 1}), None));
     }
 
     #[test]
