@@ -205,9 +205,6 @@ impl Client {
         // What the span records costs a clock reading and a call each time; with no
         // subscriber listening, none of it is done.
         let recording = !span.is_disabled();
-        let started =
-            (recording || options.total_timeout.is_some() || self.config().total_timeout.is_some())
-                .then(Instant::now);
         let config = self.config();
         let settings = Settings {
             // The HTTP client applies the client's own timeout; only a call's own is set on
@@ -217,6 +214,7 @@ impl Client {
             total_timeout: options.total_timeout.or(config.total_timeout),
             retry: options.retry.unwrap_or(config.retry),
         };
+        let started = (recording || settings.total_timeout.is_some()).then(Instant::now);
         let mut errors = ValidationErrors::new();
         operation.validate(body, &mut errors);
         if let (Some(field), Some(key)) = (O::IDEMPOTENCY_KEY_FIELD, O::idempotency_key(body))
