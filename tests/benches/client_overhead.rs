@@ -9,9 +9,10 @@
 //!   sends through this method, so this is the floor under the client;
 //! - `stablemint_client`: `Client::create_embedded_session`.
 //!
-//! Each side has its own connection pool, built the same way: a default
-//! `reqwest::ClientBuilder` (the client always sets its own redirect policy on the one it
-//! is given, so it cannot share a pool with the others). Each pool keeps its
+//! Each side has its own connection pool, configured alike: a 30 s limit for each
+//! request and the client's `User-Agent` (`careful_http` for the hand-written and raw
+//! sides; the client sets both on the default `reqwest::ClientBuilder` it is given, with
+//! its own redirect policy, so it cannot share a pool with the others). Each pool keeps its
 //! connections to the mock alive, so after warm-up every side reuses one connection per
 //! concurrent caller.
 //!
@@ -41,6 +42,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use stablemint::types::{EmbeddedSessionRequest, EmbeddedSessionResponse};
 use stablemint::{Client, Credentials};
 use stablemint_mock::{MockConfig, MockServer};
+
+#[path = "../shared/careful_http.rs"]
+mod careful_http;
+use careful_http::careful_http;
 
 const API_KEY: &str = "bench-key-0001";
 const API_SECRET: &str = "bench-made-up-secret";
@@ -156,17 +161,6 @@ impl Callers {
             .expect("a session")
             .into_inner()
     }
-}
-
-/// An HTTP client configured as `stablemint::Client` configures its own: a 30 s limit
-/// for each request and a User-Agent, so that the sides differ only in what the
-/// client's layer does.
-fn careful_http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .user_agent(concat!("stablemint-rs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("an HTTP client")
 }
 
 /// Everything the sides share: one mock and one runtime.

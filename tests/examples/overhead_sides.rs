@@ -17,6 +17,10 @@ use stablemint::types::EmbeddedSessionRequest;
 use stablemint::{Client, Credentials};
 use stablemint_mock::{MockConfig, MockServer};
 
+#[path = "../shared/careful_http.rs"]
+mod careful_http;
+use careful_http::careful_http;
+
 const API_KEY: &str = "bench-key-0001";
 const API_SECRET: &str = "bench-made-up-secret";
 
@@ -41,13 +45,7 @@ fn main() {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let base_url = server.base_url();
         let url = format!("{base_url}/session/embedded");
-        // Configured as the client configures its own: a 30 s limit for each request and
-        // a User-Agent, so that the sides differ only in what the client's layer does.
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .user_agent(concat!("stablemint-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("an HTTP client");
+        let http = careful_http();
         let raw = stablemint_raw::Client::new_with_client(
             &base_url,
             http.clone(),
