@@ -33,6 +33,7 @@ pub(crate) fn generate(
     let with_builders: syn::File = syn::parse2(with_builders)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     splice_types(&mut file, with_builders)?;
+    encode_paths_ourselves(&mut file)?;
     add_validation(&mut file, rules, bodies)?;
     mark_non_exhaustive(&mut file)?;
     crate::shape::add_shapes(document, types_module(&mut file)?)?;
@@ -104,6 +105,62 @@ fn is_builder_item(item: &syn::Item) -> bool {
         }
         _ => false,
     }
+}
+
+/// Sends every path parameter through `stablemint_wire::encode_path_segment` instead of
+/// progenitor's `encode_path`, which leaves `\\`, `;` and dot segments as they are: URL
+/// parsers then read `\\` as `/` and resolve `..`, and a signed request goes to another
+/// endpoint. Fails when a call of progenitor's encoder is left anywhere, so that a
+/// progenitor that writes paths another way stops generation instead of slipping past.
+fn encode_paths_ourselves(file: &mut syn::File) -> Result<(), String> {
+    /// progenitor calls its encoder inside `format!`, whose arguments are tokens to syn.
+    fn rewrite(tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .flat_map(|token| match token {
+                proc_macro2::TokenTree::Ident(ident) if ident == "encode_path" => {
+                    quote!(::stablemint_wire::encode_path_segment)
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut rewritten =
+                        proc_macro2::Group::new(group.delimiter(), rewrite(group.stream()));
+                    rewritten.set_span(group.span());
+                    quote!(#rewritten)
+                }
+                other => quote!(#other),
+            })
+            .collect()
+    }
+    struct Rewrite;
+    impl VisitMut for Rewrite {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            mac.tokens = rewrite(std::mem::take(&mut mac.tokens));
+        }
+        fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
+            if path.path.is_ident("encode_path") {
+                path.path = syn::parse_quote!(::stablemint_wire::encode_path_segment);
+            }
+        }
+    }
+    for item in &mut file.items {
+        if let syn::Item::Impl(block) = item {
+            Rewrite.visit_item_impl_mut(block);
+        }
+    }
+    // Whatever is left is a use of progenitor's encoder this pass does not know.
+    let items: Vec<&syn::Item> = file
+        .items
+        .iter()
+        .filter(|item| !matches!(item, syn::Item::Use(_)))
+        .collect();
+    if quote!(#(#items)*).to_string().contains("encode_path (") {
+        return Err(
+            "progenitor's output uses its own path encoder somewhere this generator does not \
+             replace it; the generator must be updated before it can bind this spec"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// progenitor reports most problems as errors, but a few inputs make it panic; both

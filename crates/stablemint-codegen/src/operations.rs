@@ -62,7 +62,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
     let file: syn::File = syn::parse2(quote! {
         use std::marker::PhantomData;
 
-        use stablemint_wire::Method;
+        use stablemint_wire::OperationSpec;
         use tracing::Instrument as _;
 
         use crate::operation::{Auth, Operation, RawResult};
@@ -251,10 +251,10 @@ fn emit_operation(
 
     let signed = signed_value(model, &params, body.as_ref(), types)?;
     let key_methods = key_methods(model, body.as_ref(), types)?;
-    let validate = validate_method(model, &params);
+    let table_entry = table_constant(id);
+    let validate = validate_method(model);
+    let check_parameters = check_parameters_method(model, &params, &table_entry);
     let decode_error = decode_error_method(model);
-    let http_method = format_ident!("{}", pascal_case(model.method));
-    let signed_flag = model.is_signed();
     let span_name = format!("stablemint.{id}");
     let doc = method_doc(model, &with_name, &options_struct);
     let with_doc = format!(
@@ -317,11 +317,11 @@ fn emit_operation(
             type Body = #body_type;
             type Output = #output;
 
-            const ID: &'static str = #id;
-            const METHOD: Method = Method::#http_method;
-            const SIGNED: bool = #signed_flag;
+            const SPEC: &'static OperationSpec = &stablemint_raw::operations::#table_entry;
 
             #validate
+
+            #check_parameters
 
             #signed
 
@@ -557,8 +557,6 @@ fn key_methods(
     };
     let key = field_ident(body_struct(types, body, model)?, wire)?;
     Ok(quote! {
-        const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = Some(#wire);
-
         fn idempotency_key(body: &Self::Body) -> Option<&str> {
             body.#key.as_deref()
         }
@@ -571,46 +569,56 @@ fn key_methods(
     })
 }
 
-/// `fn validate`: the body's rules (every request body type derives `Validate`) and the
-/// rules of parameters with a `format`.
-fn validate_method(model: &OperationModel<'_>, params: &[Param<'_, '_>]) -> TokenStream {
-    let mut checks = Vec::new();
-    if model.body.is_some() {
-        checks.push(quote! {
+/// `fn validate`: the body's rules (every request body type derives `Validate`).
+fn validate_method(model: &OperationModel<'_>) -> TokenStream {
+    if model.body.is_none() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn validate(&self, body: &Self::Body, errors: &mut crate::ValidationErrors) {
             stablemint_validate::Validate::validate_at(
                 body,
                 &stablemint_validate::Path::root(),
                 errors,
             );
-        });
-    }
-    for param in params {
-        let Some(rule) = param.model.format.and_then(format_rule_name) else {
-            continue;
-        };
-        if !matches!(param.model.kind, ParamKind::String | ParamKind::StringArray) {
-            continue;
         }
-        let rule = format_ident!("{rule}");
-        let ident = &param.ident;
-        let name = param.model.name;
-        // A format with a conversion (`date`) makes progenitor take `&String`, which
-        // the check reads as the `&str` the other formats are taken as.
-        let value = if is_string_reference(&param.raw_type) {
-            quote!(self.#ident.as_str())
-        } else if is_option(&param.raw_type)
-            && crate::raw::first_generic(&param.raw_type).is_some_and(is_string_reference)
-        {
-            quote!(self.#ident.map(::std::string::String::as_str))
-        } else {
-            quote!(self.#ident)
+    }
+}
+
+/// `fn check_parameters`: every parameter, with its texts as the raw method sends them,
+/// through the check the mock runs on what it receives
+/// (`stablemint_wire::ParameterCheck`). Each parameter's description is the table's
+/// entry, taken in a `const` block so that a wrong index could not compile.
+fn check_parameters_method(
+    model: &OperationModel<'_>,
+    params: &[Param<'_, '_>],
+    table_entry: &syn::Ident,
+) -> TokenStream {
+    let mut checks = Vec::new();
+    for (index, spec) in model.parameters.iter().enumerate() {
+        let Some(param) = params.iter().find(|p| std::ptr::eq(p.model, spec)) else {
+            continue;
         };
+        let ident = &param.ident;
+        let (optional, inner) = match crate::raw::first_generic(&param.raw_type) {
+            Some(inner) if is_option(&param.raw_type) => (true, inner),
+            _ => (false, &param.raw_type),
+        };
+        let texts = match (text_kind(inner), optional) {
+            (Texts::One, false) => quote!([self.#ident]),
+            (Texts::One, true) => quote!(self.#ident),
+            (Texts::List, false) => quote!(self.#ident.iter()),
+            (Texts::List, true) => quote!(self.#ident.into_iter().flatten()),
+            (Texts::Display, false) => quote!([self.#ident.to_string()]),
+            (Texts::Display, true) => {
+                quote!(self.#ident.as_ref().map(::std::string::ToString::to_string))
+            }
+        };
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
         checks.push(quote! {
-            crate::operation::check_parameter(
-                errors,
-                #name,
-                #value,
-                stablemint_validate::rules::#rule,
+            check.given(
+                const { &stablemint_raw::operations::#table_entry.parameters[#index] },
+                #texts,
             );
         });
     }
@@ -618,11 +626,36 @@ fn validate_method(model: &OperationModel<'_>, params: &[Param<'_, '_>]) -> Toke
         return TokenStream::new();
     }
     quote! {
-        fn validate(&self, body: &Self::Body, errors: &mut crate::ValidationErrors) {
-            let _ = &body;
+        fn check_parameters(&self, check: &mut stablemint_wire::ParameterCheck<'_>) {
             #(#checks)*
         }
     }
+}
+
+/// How a parameter's raw type gives its texts.
+enum Texts {
+    /// `&str` or `&String`: the text itself.
+    One,
+    /// `&Vec<String>`: each item.
+    List,
+    /// A number, a boolean or any other type: what the raw method sends, its
+    /// `to_string()`.
+    Display,
+}
+
+fn text_kind(ty: &syn::Type) -> Texts {
+    if is_str_reference(ty) || is_string_reference(ty) {
+        return Texts::One;
+    }
+    let is_vec = matches!(ty, syn::Type::Reference(r)
+        if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Vec")));
+    if is_vec { Texts::List } else { Texts::Display }
+}
+
+/// The name of the operation's entry in `stablemint_raw::operations`:
+/// `CREATE_EMBEDDED_SESSION`.
+pub(crate) fn table_constant(id: &str) -> syn::Ident {
+    format_ident!("{}", snake_case(id).to_uppercase())
 }
 
 /// `fn decode_error`: the declared error bodies, decoded as their types.

@@ -25,7 +25,7 @@ pub(crate) fn emit(
     let mut names = Vec::new();
     let mut constants = Vec::new();
     for model in models {
-        let constant = format_ident!("{}", crate::operations::snake_case(model.id).to_uppercase());
+        let constant = crate::operations::table_constant(model.id);
         let raw_method = raw.get(model)?;
         constants.push(operation(document, model, raw_method, &constant)?);
         names.push(constant);
@@ -94,7 +94,7 @@ fn operation(
                     schema: #schema,
                     required: #required,
                     shape: <types::#ty as ::stablemint_wire::shape::WireShape>::SHAPE,
-                    check: ::stablemint_wire::check_json::<types::#ty>,
+                    check: ::stablemint_wire::check_value::<types::#ty>,
                 })
             }
         }

@@ -24,17 +24,43 @@ const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 /// How long draining may take.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Whether the `Content-Type` is `application/json`, with any parameters
-/// (`; charset=utf-8`) and in any case.
-pub(crate) fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return false;
+/// Refuses (415) a body whose `Content-Type` is not `application/json` (in any case,
+/// with any parameters), or whose `charset` is anything but UTF-8: the body is read as
+/// UTF-8, and a body written in another charset would be read as another request than
+/// the one sent.
+pub(crate) fn check_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let refuse = |message: &str| Err(ApiError::new(Code::UnsupportedMediaType, message));
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return refuse(
+            "the request body must be JSON: send it with `Content-Type: application/json`",
+        );
     };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let essence = value.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
+    let mut parts = value.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return refuse(
+            "the request body must be JSON: send it with `Content-Type: application/json`",
+        );
+    }
+    for parameter in parts {
+        let Some((name, charset)) = parameter.split_once('=') else {
+            continue;
+        };
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            continue;
+        }
+        let charset = charset.trim().trim_matches('"');
+        if !(charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")) {
+            return refuse(
+                "the request body must be JSON encoded as UTF-8: send it with \
+                 `Content-Type: application/json` (or `; charset=utf-8`)",
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The whole body, if it has at most `limit` bytes and arrives in time.
@@ -139,8 +165,10 @@ mod tests {
             b"application/json; charset=utf-8",
             b"Application/JSON;charset=UTF-8",
             b"application/json ; foo=bar",
+            b"application/json; charset=\"utf-8\"",
+            b"application/json; Charset=utf8",
         ] {
-            assert!(is_json(&with_content_type(ok)), "{ok:?}");
+            assert!(check_media_type(&with_content_type(ok)).is_ok(), "{ok:?}");
         }
         for bad in [
             &b"text/plain"[..],
@@ -149,9 +177,15 @@ mod tests {
             b"application/x-www-form-urlencoded",
             b"",
             b"application/json\xff",
+            b"application/json; charset=utf-16",
+            b"application/json; charset=latin1; x=y",
+            b"application/json; charset=",
         ] {
-            assert!(!is_json(&with_content_type(bad)), "{bad:?}");
+            assert!(
+                check_media_type(&with_content_type(bad)).is_err(),
+                "{bad:?}"
+            );
         }
-        assert!(!is_json(&HeaderMap::new()));
+        assert!(check_media_type(&HeaderMap::new()).is_err());
     }
 }

@@ -7,8 +7,11 @@
 
 use hyper::HeaderMap;
 use serde_json::{Map, Value};
-use stablemint_validate::{ValidationError, push_token};
-use stablemint_wire::{Location, OperationSpec, ParameterKind, ParameterSpec, UnknownFields};
+use stablemint_validate::{ValidationError, ValidationErrors};
+use stablemint_wire::{
+    Location, NotUtf8, OperationSpec, ParameterCheck, ParameterKind, QueryNotUtf8, UnknownFields,
+    parameter_pointer,
+};
 
 /// The parameters of one request, by name, as text.
 #[derive(Default)]
@@ -48,48 +51,32 @@ impl Parameters {
 }
 
 /// Reads and checks the parameters of `operation`, adding every problem to `errors`.
+///
+/// `path` holds the path's variables as they were sent (percent-encoded). Every text is
+/// decoded strictly (bytes that are not UTF-8 are a problem, never U+FFFD) and then
+/// checked by `stablemint_wire::ParameterCheck`, the check the client runs before it
+/// sends.
 pub(crate) fn read(
     operation: &'static OperationSpec,
     path: &[(&'static str, String)],
     query: Option<&str>,
     headers: &HeaderMap,
     unknown: UnknownFields,
-    errors: &mut Vec<ValidationError>,
+    errors: &mut ValidationErrors,
 ) -> Parameters {
-    let query: Vec<(String, String)> = query
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
-    if unknown == UnknownFields::Reject {
-        let known = || {
-            operation
-                .parameters
-                .iter()
-                .filter(|p| p.location == Location::Query)
-                .map(|p| p.name)
-        };
-        let mut reported: Vec<&str> = Vec::new();
-        for (name, _) in &query {
-            if known().any(|k| k == name) || reported.contains(&name.as_str()) {
-                continue;
-            }
-            reported.push(name);
-            let hint = match stablemint_wire::closest(name, known()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => {
-                    let listed: Vec<String> = known().map(|k| format!("`{k}`")).collect();
-                    if listed.is_empty() {
-                        "the operation takes no query parameter".to_owned()
-                    } else {
-                        format!("its query parameters are {}", listed.join(", "))
-                    }
-                }
-            };
-            errors.push(ValidationError::new(
-                pointer(name, None),
-                "unknown",
-                format!("is not a query parameter of {}; {hint}", operation.id),
-            ));
+    let query: Vec<(String, String)> = match query.map(stablemint_wire::decode_query) {
+        None => Vec::new(),
+        Some(Ok(pairs)) => pairs,
+        Some(Err(QueryNotUtf8 { name })) => {
+            let at = name
+                .as_deref()
+                .map_or_else(String::new, |n| parameter_pointer(n, None));
+            errors.push(not_utf8(at, "the query string"));
+            Vec::new()
         }
+    };
+    if unknown == UnknownFields::Reject {
+        unknown_query_parameters(operation, &query, errors);
     }
     let mut parameters = Parameters::default();
     for spec in operation.parameters {
@@ -97,107 +84,97 @@ pub(crate) fn read(
             Location::Path => path
                 .iter()
                 .filter(|(name, _)| *name == spec.name)
-                .map(|(_, value)| value.clone())
+                .filter_map(|(_, raw)| match stablemint_wire::percent_decode(raw) {
+                    Ok(text) => Some(text),
+                    Err(NotUtf8) => {
+                        errors.push(not_utf8(
+                            parameter_pointer(spec.name, None),
+                            "the path parameter",
+                        ));
+                        None
+                    }
+                })
                 .collect(),
             Location::Query => query
                 .iter()
                 .filter(|(name, _)| name == spec.name)
                 .map(|(_, value)| value.clone())
                 .collect(),
-            Location::Header => {
-                let mut texts = Vec::new();
-                for value in headers.get_all(spec.name) {
-                    match value.to_str() {
-                        Ok(text) => texts.push(text.to_owned()),
-                        Err(_) => errors.push(ValidationError::new(
-                            pointer(spec.name, None),
-                            "type",
-                            "the header is not visible ASCII text; send it as text",
-                        )),
-                    }
-                }
-                texts
-            }
+            // Bytes that are not text become U+FFFD here, which the check refuses with
+            // every other character a header cannot carry unchanged.
+            Location::Header => headers
+                .get_all(spec.name)
+                .iter()
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+                .collect(),
         };
-        if let Some(given) = check(spec, texts, errors) {
+        let mut check = ParameterCheck::new(errors);
+        if check.given(spec, &texts) && !texts.is_empty() {
+            let given = match spec.kind {
+                ParameterKind::StringArray => Given::Many(texts),
+                _ => Given::One(texts.into_iter().next().unwrap_or_default()),
+            };
             parameters.values.push((spec.name, given));
         }
     }
     parameters
 }
 
-/// The value of one parameter, or `None` (with the problem in `errors`) when it is
-/// missing or wrong.
-fn check(
-    spec: &'static ParameterSpec,
-    texts: Vec<String>,
-    errors: &mut Vec<ValidationError>,
-) -> Option<Given> {
-    let location = spec.location.as_str();
-    if texts.is_empty() {
-        if spec.required {
-            errors.push(ValidationError::new(
-                pointer(spec.name, None),
-                "required",
-                format!("a required {location} parameter is missing; add it"),
-            ));
+/// Reports every query parameter the operation does not take, once each, with a hint.
+fn unknown_query_parameters(
+    operation: &OperationSpec,
+    query: &[(String, String)],
+    errors: &mut ValidationErrors,
+) {
+    let known = || {
+        operation
+            .parameters
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .map(|p| p.name)
+    };
+    let mut reported: Vec<&str> = Vec::new();
+    for (name, _) in query {
+        if known().any(|k| k == name) || reported.contains(&name.as_str()) {
+            continue;
         }
-        return None;
-    }
-    if spec.kind != ParameterKind::StringArray && texts.len() > 1 {
+        reported.push(name);
+        let hint = match stablemint_wire::closest(name, known()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => {
+                let listed: Vec<String> = known().map(|k| format!("`{k}`")).collect();
+                if listed.is_empty() {
+                    "the operation takes no query parameter".to_owned()
+                } else {
+                    format!("its query parameters are {}", listed.join(", "))
+                }
+            }
+        };
         errors.push(ValidationError::new(
-            pointer(spec.name, None),
-            "type",
-            format!("the {location} parameter is given more than once; send it once"),
+            parameter_pointer(name, None),
+            "unknown",
+            format!("is not a query parameter of {}; {hint}", operation.id),
         ));
-        return None;
     }
-    let mut fine = true;
-    for (index, text) in texts.iter().enumerate() {
-        let index = (spec.kind == ParameterKind::StringArray).then_some(index);
-        if !spec.kind.accepts(text) {
-            errors.push(ValidationError::new(
-                pointer(spec.name, index),
-                "type",
-                format!(
-                    "the {location} parameter must be {}; fix its value",
-                    spec.kind.describe()
-                ),
-            ));
-            fine = false;
-        } else if let Some(rule) = spec.rule
-            && let Err(invalid) = rule(text)
-        {
-            errors.push(ValidationError::from_invalid(
-                pointer(spec.name, index),
-                invalid,
-            ));
-            fine = false;
-        }
-    }
-    if !fine {
-        return None;
-    }
-    Some(match spec.kind {
-        ParameterKind::StringArray => Given::Many(texts),
-        _ => Given::One(texts.into_iter().next().unwrap_or_default()),
-    })
 }
 
-fn pointer(name: &str, index: Option<usize>) -> String {
-    let mut pointer = String::new();
-    push_token(&mut pointer, name);
-    if let Some(index) = index {
-        pointer.push('/');
-        pointer.push_str(&index.to_string());
-    }
-    pointer
+/// A parameter whose percent-encoded bytes are not UTF-8: it stands for no text, so no
+/// value (and no signature over one) can be read from it.
+fn not_utf8(at: String, what: &str) -> ValidationError {
+    ValidationError::new(
+        at,
+        "utf8",
+        format!(
+            "{what} holds percent-encoded bytes that are not UTF-8 text; encode the value \
+             as UTF-8"
+        ),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use hyper::header::HeaderValue;
-    use stablemint_wire::{Auth, Method, ResponseSpec, Status};
+    use stablemint_wire::{Auth, Method, ParameterSpec, ResponseSpec, Status};
 
     use super::*;
 
@@ -272,10 +249,10 @@ mod tests {
         for (name, value) in headers {
             map.append(*name, HeaderValue::from_str(value).unwrap());
         }
-        let mut errors = Vec::new();
+        let mut errors = ValidationErrors::new();
         let parameters = read(
             &OPERATION,
-            &[("id", "a b".to_owned())],
+            &[("id", "a%20b".to_owned())],
             Some(query),
             &map,
             UnknownFields::Reject,
@@ -327,8 +304,59 @@ mod tests {
     }
 
     #[test]
+    fn ambiguous_parameters_are_refused_at_their_pointer() {
+        let (_, errors) = run("active=true&limit=+5", &[]);
+        assert_eq!(errors, [("/limit".to_owned(), "type")]);
+        let (_, errors) = run("active=true&limit=05", &[]);
+        assert_eq!(errors, [("/limit".to_owned(), "type")]);
+        let (_, errors) = run("active=true&currency=%ff%fe", &[]);
+        assert_eq!(errors, [("/currency".to_owned(), "utf8")]);
+        let (_, errors) = run("active=true&%ff=1", &[]);
+        assert_eq!(errors, [(String::new(), "utf8")]);
+        for raw in ["%ff%fe", "%C3"] {
+            let mut errors = ValidationErrors::new();
+            read(
+                &OPERATION,
+                &[("id", raw.to_owned())],
+                Some("active=true"),
+                &HeaderMap::new(),
+                UnknownFields::Reject,
+                &mut errors,
+            );
+            let found: Vec<_> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+            assert_eq!(found, [("/id", "utf8")], "{raw}");
+        }
+        for raw in ["%2e%2e", "%2E", "."] {
+            let mut errors = ValidationErrors::new();
+            read(
+                &OPERATION,
+                &[("id", raw.to_owned())],
+                Some("active=true"),
+                &HeaderMap::new(),
+                UnknownFields::Reject,
+                &mut errors,
+            );
+            let found: Vec<_> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+            assert_eq!(found, [("/id", "path_segment")], "{raw}");
+        }
+        let mut headers = HeaderMap::new();
+        headers.append("x-trace", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let mut errors = ValidationErrors::new();
+        read(
+            &OPERATION,
+            &[("id", "x".to_owned())],
+            Some("active=true"),
+            &headers,
+            UnknownFields::Reject,
+            &mut errors,
+        );
+        let found: Vec<_> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+        assert_eq!(found, [("/X-Trace", "header_text")]);
+    }
+
+    #[test]
     fn an_unknown_parameter_gets_a_hint_and_values_are_never_repeated() {
-        let mut errors = Vec::new();
+        let mut errors = ValidationErrors::new();
         read(
             &OPERATION,
             &[("id", "x".to_owned())],
@@ -338,9 +366,23 @@ mod tests {
             &mut errors,
         );
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message().contains("did you mean `currency`?"));
-        assert!(!errors[0].message().contains("secret-value"));
-        let mut errors = Vec::new();
+        assert!(
+            errors
+                .iter()
+                .next()
+                .unwrap()
+                .message()
+                .contains("did you mean `currency`?")
+        );
+        assert!(
+            !errors
+                .iter()
+                .next()
+                .unwrap()
+                .message()
+                .contains("secret-value")
+        );
+        let mut errors = ValidationErrors::new();
         read(
             &OPERATION,
             &[("id", "x".to_owned())],

@@ -11,7 +11,8 @@ use stablemint_wire::{Method, OperationSpec};
 /// A request matched to an operation, with its path parameters.
 pub(crate) struct Matched {
     pub(crate) operation: &'static OperationSpec,
-    /// `(name, value)`, the value percent-decoded; in the path's order.
+    /// `(name, value)`, the value as sent (percent-encoded: decoding it, and refusing
+    /// what does not decode to text, is the parameters' check); in the path's order.
     pub(crate) path_parameters: Vec<(&'static str, String)>,
 }
 
@@ -95,7 +96,7 @@ impl Router {
             .iter()
             .zip(&parts)
             .filter_map(|(segment, part)| match segment {
-                Segment::Variable(name) => Some((*name, percent_decode(part))),
+                Segment::Variable(name) => Some((*name, (*part).to_owned())),
                 Segment::Literal(_) => None,
             })
             .collect();
@@ -143,13 +144,6 @@ fn specificity(route: &Route) -> Vec<bool> {
         .iter()
         .map(|s| matches!(s, Segment::Literal(_)))
         .collect()
-}
-
-/// A path segment with its `%XX` escapes decoded; invalid UTF-8 becomes U+FFFD.
-fn percent_decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]
@@ -204,11 +198,11 @@ mod tests {
     }
 
     #[test]
-    fn concrete_paths_win_and_variables_are_decoded() {
+    fn concrete_paths_win_and_variables_are_taken_as_sent() {
         assert_eq!(found("POST", "/session/embedded"), Ok(("create", vec![])));
         assert_eq!(
             found("GET", "/session/a%20b%2Fc"),
-            Ok(("get", vec![("sessionId", "a b/c".to_owned())]))
+            Ok(("get", vec![("sessionId", "a%20b%2Fc".to_owned())]))
         );
         assert_eq!(
             found("PUT", "/session/s-1/note"),

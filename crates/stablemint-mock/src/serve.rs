@@ -45,13 +45,7 @@ pub(crate) async fn serve(
     let headers = &parts.headers;
     let bytes = match &operation.body {
         Some(_) => {
-            if !body::is_json(headers) {
-                return Err(ApiError::new(
-                    Code::UnsupportedMediaType,
-                    "the request body must be JSON: send it with `Content-Type: \
-                     application/json`",
-                ));
-            }
+            body::check_media_type(headers)?;
             Some(body::read(incoming, config.body_limit).await?)
         }
         None => None,
@@ -67,16 +61,13 @@ pub(crate) async fn serve(
     } else {
         None
     };
-    let (text, value) = match &bytes {
-        Some(bytes) => {
-            let (text, value) = read_json(bytes)?;
-            (Some(text), Some(value))
-        }
-        None => (None, None),
+    let value = match &bytes {
+        Some(bytes) => Some(read_json(bytes)?),
+        None => None,
     };
     let fields = value.as_ref().and_then(Value::as_object);
 
-    let mut parameter_errors = Vec::new();
+    let mut parameter_errors = ValidationErrors::new();
     let parameters = params::read(
         operation,
         path,
@@ -94,7 +85,7 @@ pub(crate) async fn serve(
             }
             Auth::SignedParameter(name) => {
                 let Some(signed) = parameters.text(name) else {
-                    return Err(ApiError::invalid_request(collect(parameter_errors)));
+                    return Err(ApiError::invalid_request(parameter_errors));
                 };
                 let place = operation
                     .parameter(name)
@@ -112,30 +103,23 @@ pub(crate) async fn serve(
         )?;
     }
 
-    let mut body_errors = Vec::new();
-    if let (Some(spec), Some(text)) = (&operation.body, text)
-        && let Err(found) = (spec.check)(text, config.unknown_fields)
-    {
-        body_errors.extend(found);
-    }
-    let key = operation
-        .idempotency_key_field
-        .and_then(|field| Some((field, fields?.get(field)?.as_str()?)));
-    if let Some((field, key)) = key
-        && let Err(invalid) = stablemint_wire::check_idempotency_key(key)
-    {
-        let mut pointer = String::new();
-        push_token(&mut pointer, field);
-        body_errors.push(ValidationError::from_invalid(pointer, invalid));
-        body_errors.sort_by(|a, b| a.pointer().cmp(b.pointer()));
-    }
+    // The check the client runs before it sends: the body's shape, its rules and its
+    // idempotency key.
+    let body_errors = match &value {
+        Some(value) => match operation.check_body(value, config.unknown_fields) {
+            Ok(()) => ValidationErrors::new(),
+            Err(errors) => errors,
+        },
+        None => ValidationErrors::new(),
+    };
     if !parameter_errors.is_empty() {
         parameter_errors.extend(body_errors);
-        return Err(ApiError::invalid_request(collect(parameter_errors)));
+        return Err(ApiError::invalid_request(parameter_errors));
     }
     if !body_errors.is_empty() {
-        return Err(ApiError::invalid_body(collect(body_errors)));
+        return Err(ApiError::invalid_body(body_errors));
     }
+    let key = value.as_ref().and_then(|value| operation.json_key(value));
 
     let parameters_json = parameters.to_json();
     // Only a keyed request is ever compared with another.
@@ -147,31 +131,27 @@ pub(crate) async fn serve(
         seed: fastrand::u64(..),
         at: now_seconds,
     };
-    let session =
-        match shared
-            .sessions
-            .create_or_replay(key.map(|(_, key)| key), digest, now, create)
-        {
-            Outcome::Created(session) => {
-                served.count();
-                session
-            }
-            Outcome::Replayed(session) => {
-                tracing::debug!("idempotent replay: answering with the first answer again");
-                session
-            }
-            Outcome::Conflict => {
-                let field = operation.idempotency_key_field.unwrap_or("idempotency key");
-                return Err(ApiError::new(
-                    Code::IdempotencyConflict,
-                    format!(
-                        "this {field} was already used with a different request; use a new key \
+    let session = match shared.sessions.create_or_replay(key, digest, now, create) {
+        Outcome::Created(session) => {
+            served.count();
+            session
+        }
+        Outcome::Replayed(session) => {
+            tracing::debug!("idempotent replay: answering with the first answer again");
+            session
+        }
+        Outcome::Conflict => {
+            let field = operation.idempotency_key_field.unwrap_or("idempotency key");
+            return Err(ApiError::new(
+                Code::IdempotencyConflict,
+                format!(
+                    "this {field} was already used with a different request; use a new key \
                      for a new request, or send exactly the same request to get the first \
                      answer again"
-                    ),
-                ));
-            }
-        };
+                ),
+            ));
+        }
+    };
     let status = match operation.success.status {
         Status::Code(code) => StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
         Status::Range(_) | Status::Default => StatusCode::OK,
@@ -182,15 +162,28 @@ pub(crate) async fn serve(
     })
 }
 
-/// The body as UTF-8 text and as a JSON object.
-fn read_json(bytes: &Bytes) -> Result<(&str, Value), ApiError> {
+/// The body as a JSON object, read as the client's check reads it: UTF-8 text, JSON,
+/// and no object key given twice (which readers could take either way, and which the
+/// signature could then cover in one reading and the server act on in the other).
+fn read_json(bytes: &Bytes) -> Result<Value, ApiError> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         ApiError::new(
             Code::MalformedJson,
             "the request body is not UTF-8 text; send a JSON object encoded as UTF-8",
         )
     })?;
-    let value: Value = serde_json::from_str(text).map_err(|error| malformed_json(&error))?;
+    let value = stablemint_wire::read_json(text).map_err(|errors| {
+        match errors.iter().find(|e| e.code() == "json") {
+            Some(syntax) => ApiError::new(
+                Code::MalformedJson,
+                format!(
+                    "the request body is not valid JSON ({}); send a JSON object",
+                    syntax.message()
+                ),
+            ),
+            None => ApiError::invalid_body(errors),
+        }
+    })?;
     if !value.is_object() {
         return Err(ApiError::new(
             Code::MalformedJson,
@@ -198,7 +191,7 @@ fn read_json(bytes: &Bytes) -> Result<(&str, Value), ApiError> {
              request's fields",
         ));
     }
-    Ok((text, value))
+    Ok(value)
 }
 
 /// The body property the signature covers, which must be a string.
@@ -221,25 +214,6 @@ fn signed_field<'v>(
             "a required field is missing; add it, it is the value the signature covers",
         ))),
     }
-}
-
-fn collect(errors: Vec<ValidationError>) -> ValidationErrors {
-    let mut out = ValidationErrors::new();
-    for error in errors {
-        out.push(error);
-    }
-    out
-}
-
-/// A 400 for text that is not JSON. serde_json's syntax errors name the problem and its
-/// position, never the text around it.
-fn malformed_json(error: &serde_json::Error) -> ApiError {
-    let message = if error.is_syntax() || error.is_eof() {
-        format!("the request body is not valid JSON ({error}); send a JSON object")
-    } else {
-        "the request body is not valid JSON; send a JSON object".to_owned()
-    };
-    ApiError::new(Code::MalformedJson, message)
 }
 
 /// The success body of `session`, made from the response's schema (none for a response
@@ -354,10 +328,25 @@ mod tests {
 
     #[test]
     fn json_errors_say_where_without_quoting() {
-        let error = serde_json::from_str::<Value>("{\"userEmail\": jane@example.com}").unwrap_err();
-        let message = format!("{:?}", malformed_json(&error));
+        let error =
+            read_json(&Bytes::from_static(b"{\"userEmail\": jane@example.com}")).unwrap_err();
+        let message = format!("{error:?}");
+        assert!(message.contains("MalformedJson"), "{message}");
         assert!(message.contains("line 1 column"), "{message}");
         assert!(!message.contains("jane"), "{message}");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_at_its_pointer() {
+        let error = read_json(&Bytes::from_static(
+            br#"{"userId": "a", "x": {"k": 1, "k": 2}, "userId": "b"}"#,
+        ))
+        .unwrap_err();
+        let message = format!("{error:?}");
+        assert!(message.contains("InvalidBody"), "{message}");
+        assert!(message.contains(r#"pointer: "/userId""#), "{message}");
+        assert!(message.contains(r#"pointer: "/x/k""#), "{message}");
+        assert!(message.contains(r#"code: "duplicate""#), "{message}");
     }
 
     /// Every answer of the spec's operations decodes as its generated type, for every

@@ -1523,7 +1523,7 @@ pub mod operations {
             schema: "EmbeddedSessionRequest",
             required: true,
             shape: <types::EmbeddedSessionRequest as ::stablemint_wire::shape::WireShape>::SHAPE,
-            check: ::stablemint_wire::check_json::<types::EmbeddedSessionRequest>,
+            check: ::stablemint_wire::check_value::<types::EmbeddedSessionRequest>,
         }),
         success: ::stablemint_wire::ResponseSpec {
             status: ::stablemint_wire::Status::Code(200u16),

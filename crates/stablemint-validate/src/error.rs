@@ -166,6 +166,13 @@ impl ValidationErrors {
         self.errors.iter()
     }
 
+    /// Orders the errors by their JSON Pointer (a stable sort: errors at one pointer
+    /// keep their order), so that errors found by different checks of one request read
+    /// the same however they were found.
+    pub fn sort_by_pointer(&mut self) {
+        self.errors.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    }
+
     /// `Ok(())` when there are no errors, else `Err(self)`.
     pub fn into_result(self) -> Result<(), ValidationErrors> {
         if self.errors.is_empty() {
@@ -182,6 +189,20 @@ impl IntoIterator for ValidationErrors {
 
     fn into_iter(self) -> Self::IntoIter {
         self.errors.into_iter()
+    }
+}
+
+impl Extend<ValidationError> for ValidationErrors {
+    fn extend<I: IntoIterator<Item = ValidationError>>(&mut self, errors: I) {
+        self.errors.extend(errors);
+    }
+}
+
+impl FromIterator<ValidationError> for ValidationErrors {
+    fn from_iter<I: IntoIterator<Item = ValidationError>>(errors: I) -> Self {
+        Self {
+            errors: errors.into_iter().collect(),
+        }
     }
 }
 

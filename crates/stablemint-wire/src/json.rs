@@ -30,22 +30,76 @@ pub enum UnknownFields {
 /// Parses a generated request type from JSON and validates it, reporting every problem
 /// as a [`ValidationError`] with the JSON Pointer of its field.
 ///
-/// Codes: `json` (not JSON at all, at the pointer `""`), `type` (the request is not an
-/// object, or a field has the wrong JSON type), `required` (a required field is
-/// missing), `unknown` (a field the API does not define, with [`UnknownFields::Reject`]:
-/// "did you mean `idempotencyKey`?"), and past those the request's own rules (see
-/// [`Validate`]). All problems are reported at once, sorted by pointer. Like every
-/// validation error, the messages never repeat the offending value.
+/// Codes: `json` (not JSON at all, at the pointer `""`), `duplicate` (an object key given
+/// twice, see [`read_json`]), `type` (the request is not an object, or a field has the
+/// wrong JSON type), `required` (a required field is missing), `unknown` (a field the
+/// API does not define, with [`UnknownFields::Reject`]: "did you mean
+/// `idempotencyKey`?"), and past those the request's own rules (see [`Validate`]). All
+/// problems are reported at once, sorted by pointer. Like every validation error, the
+/// messages never repeat the offending value.
+///
+/// This reads the type alone; [`parse_request`](crate::parse_request) also checks what
+/// the operation adds (its idempotency key).
 pub fn parse_json<T>(json: &str, unknown: UnknownFields) -> Result<T, ValidationErrors>
 where
     T: DeserializeOwned + Validate + WireShape,
 {
-    let mut value: Value = serde_json::from_str(json).map_err(|e| single(syntax_error(&e)))?;
-    let mut found = Found {
-        errors: Vec::new(),
-        repaired: Vec::new(),
-        unknown,
+    from_value(&read_json(json)?, unknown)
+}
+
+/// Checks that `value` is a valid request of type `T`, as [`parse_json`] reads it, and
+/// drops the result: the [`BodyCheck`](crate::BodyCheck) of an operation whose body is a
+/// `T`, as a plain function pointer per type.
+pub fn check_value<T>(value: &Value, unknown: UnknownFields) -> Result<(), ValidationErrors>
+where
+    T: DeserializeOwned + Validate + WireShape,
+{
+    from_value::<T>(value, unknown).map(drop)
+}
+
+/// Reads JSON text into a value, refusing what two readers could read differently: an
+/// object key given twice (`{"userId": "a", "userId": "b"}`, which some readers take as
+/// `a` and serde as `b`) is an error with code `duplicate` at the pointer of the second
+/// one, every such key at once. Text that is not JSON is one error with code `json` at
+/// the pointer `""`, saying where.
+///
+/// ```
+/// let errors = stablemint_wire::read_json(r#"{"a": {"b": 1, "b": 2}, "a": 3}"#).unwrap_err();
+/// let found: Vec<_> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+/// assert_eq!(found, [("/a", "duplicate"), ("/a/b", "duplicate")]);
+/// ```
+pub fn read_json(json: &str) -> Result<Value, ValidationErrors> {
+    let mut walk = Walk {
+        at: String::new(),
+        duplicates: Vec::new(),
     };
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let value = serde::de::DeserializeSeed::deserialize(&mut walk, &mut reader)
+        .and_then(|value| reader.end().map(|()| value))
+        .map_err(|e| single(syntax_error(&e)))?;
+    if walk.duplicates.is_empty() {
+        return Ok(value);
+    }
+    Err(collect(
+        walk.duplicates
+            .into_iter()
+            .map(|pointer| {
+                ValidationError::new(
+                    pointer,
+                    "duplicate",
+                    "this key is given more than once in its object, so readers could take \
+                     either value; give it once",
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// Reads a `T` out of `value`, reporting every problem (see [`parse_json`]).
+pub(crate) fn from_value<T>(value: &Value, unknown: UnknownFields) -> Result<T, ValidationErrors>
+where
+    T: DeserializeOwned + Validate + WireShape,
+{
     if !value.is_object() {
         return Err(single(ValidationError::new(
             "",
@@ -56,7 +110,22 @@ where
             ),
         )));
     }
-    found.object(&mut value, T::SHAPE, &mut String::new());
+    let mut found = Found {
+        errors: Vec::new(),
+        repaired: Vec::new(),
+        unknown,
+    };
+    // Most requests fit their shape and are read as they are; only one that does not
+    // is copied, to be repaired so that the rest of it can still be checked.
+    let repaired;
+    let value = if fits(value, &Kind::Object(T::SHAPE), unknown) {
+        value
+    } else {
+        let mut copy = value.clone();
+        found.object(&mut copy, T::SHAPE, &mut String::new());
+        repaired = copy;
+        &repaired
+    };
     let request: T = match serde_path_to_error::deserialize(value) {
         Ok(request) => request,
         Err(error) => {
@@ -80,14 +149,134 @@ where
     }
 }
 
-/// Checks that `json` is a valid request of type `T`, as [`parse_json`] reads it, and
-/// drops the value: what a server that only checks requests needs, as a plain function
-/// pointer per type.
-pub fn check_json<T>(json: &str, unknown: UnknownFields) -> Result<(), ValidationErrors>
-where
-    T: DeserializeOwned + Validate + WireShape,
-{
-    parse_json::<T>(json, unknown).map(drop)
+/// Whether `value` fits `kind` with nothing to report: what [`Found`] would find no
+/// fault with.
+fn fits(value: &Value, kind: &Kind, unknown: UnknownFields) -> bool {
+    if !is_of_kind(value, kind) {
+        return false;
+    }
+    match (kind, value) {
+        (Kind::Array(items), Value::Array(values)) => {
+            values.iter().all(|item| fits(item, items, unknown))
+        }
+        (Kind::Map(values), Value::Object(map)) => {
+            map.values().all(|item| fits(item, values, unknown))
+        }
+        (Kind::Object(shape), Value::Object(map)) => {
+            let known = unknown == UnknownFields::Ignore
+                || map.keys().all(|key| shape.property(key).is_some());
+            known
+                && shape
+                    .properties
+                    .iter()
+                    .all(|property| match map.get(property.name) {
+                        None => !property.required,
+                        Some(Value::Null) if !property.required => true,
+                        Some(item) => fits(item, &property.kind, unknown),
+                    })
+        }
+        _ => true,
+    }
+}
+
+/// Whether `value` is of the JSON type `kind` takes (its items and properties aside).
+fn is_of_kind(value: &Value, kind: &Kind) -> bool {
+    match (kind, value) {
+        (Kind::Any, _) => true,
+        (Kind::String, Value::String(_)) => true,
+        (Kind::Number, Value::Number(_)) => true,
+        (Kind::Int32, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        (Kind::Int64, Value::Number(n)) => n.is_i64(),
+        (Kind::Boolean, Value::Bool(_)) => true,
+        (Kind::Array(_), Value::Array(_)) => true,
+        (Kind::Object(_) | Kind::Map(_), Value::Object(_)) => true,
+        _ => false,
+    }
+}
+
+/// Builds a [`Value`] as serde_json does, noting every object key given twice.
+struct Walk {
+    /// The pointer of the value being read.
+    at: String,
+    duplicates: Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Walk {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<Value, D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Walk {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let len = self.at.len();
+            self.at.push('/');
+            self.at.push_str(&out.len().to_string());
+            let item = items.next_element_seed(&mut *self);
+            self.at.truncate(len);
+            match item? {
+                Some(item) => out.push(item),
+                None => return Ok(Value::Array(out)),
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            let len = self.at.len();
+            push_token(&mut self.at, &key);
+            if out.contains_key(&key) {
+                self.duplicates.push(self.at.clone());
+            }
+            let value = entries.next_value_seed(&mut *self);
+            self.at.truncate(len);
+            out.insert(key, value?);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 fn single(error: ValidationError) -> ValidationErrors {
@@ -175,18 +364,7 @@ impl Found {
     /// Checks one value; false (with the error recorded) when its JSON type is wrong,
     /// so that the caller replaces or removes it.
     fn value(&mut self, value: &mut Value, kind: &'static Kind, at: &mut String) -> bool {
-        let fits = match (kind, &*value) {
-            (Kind::Any, _) => true,
-            (Kind::String, Value::String(_)) => true,
-            (Kind::Number, Value::Number(_)) => true,
-            (Kind::Int32, Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-            (Kind::Int64, Value::Number(n)) => n.is_i64(),
-            (Kind::Boolean, Value::Bool(_)) => true,
-            (Kind::Array(_), Value::Array(_)) => true,
-            (Kind::Object(_) | Kind::Map(_), Value::Object(_)) => true,
-            _ => false,
-        };
-        if !fits {
+        if !is_of_kind(value, kind) {
             let what = if value.is_null() {
                 format!("must not be null: give {}", kind.describe())
             } else if matches!(kind, Kind::Int32 | Kind::Int64)

@@ -199,24 +199,56 @@ impl ParameterKind {
     pub fn describe(self) -> &'static str {
         match self {
             ParameterKind::String => "text",
-            ParameterKind::Int32 => "a whole number (32-bit)",
-            ParameterKind::Int64 => "a whole number (64-bit)",
+            ParameterKind::Int32 => {
+                "a whole number (32-bit), written without `+` and without leading zeros"
+            }
+            ParameterKind::Int64 => {
+                "a whole number (64-bit), written without `+` and without leading zeros"
+            }
             ParameterKind::Number => "a finite number",
             ParameterKind::Boolean => "`true` or `false`",
             ParameterKind::StringArray => "a list of texts",
         }
     }
 
-    /// Whether `text` is a value of this kind (for an array, one item).
+    /// Whether `text` is a value of this kind (for an array, one item). A whole number
+    /// must be written as Rust (and the client) writes it: no `+`, no leading zero, no
+    /// `-0`, so that one number has one text, and a signature over it one meaning.
     pub fn accepts(self, text: &str) -> bool {
         match self {
             ParameterKind::String | ParameterKind::StringArray => true,
-            ParameterKind::Int32 => text.parse::<i32>().is_ok(),
-            ParameterKind::Int64 => text.parse::<i64>().is_ok(),
+            ParameterKind::Int32 => is_canonical_integer(text) && text.parse::<i32>().is_ok(),
+            ParameterKind::Int64 => is_canonical_integer(text) && text.parse::<i64>().is_ok(),
             ParameterKind::Number => text.parse::<f64>().is_ok_and(f64::is_finite),
             ParameterKind::Boolean => matches!(text, "true" | "false"),
         }
     }
+}
+
+/// `-?(0|[1-9][0-9]*)`, and not `-0`.
+fn is_canonical_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    match digits.as_bytes() {
+        [b'0'] => digits.len() == text.len(),
+        [b'1'..=b'9', rest @ ..] => rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// The bytes of a path template (`/session/{sessionId}/note`) outside its `{...}`
+/// variables: what the path takes before its parameters are filled in.
+pub(crate) fn path_template_literal_len(template: &str) -> usize {
+    let mut len = 0;
+    let mut inside = false;
+    for c in template.chars() {
+        match c {
+            '{' => inside = true,
+            '}' if inside => inside = false,
+            c if !inside => len += c.len_utf8(),
+            _ => {}
+        }
+    }
+    len
 }
 
 /// A validation rule on a text value, from the spec's `format` (see
@@ -238,8 +270,9 @@ pub struct ParameterSpec {
     pub rule: Option<TextRule>,
 }
 
-/// Checks a JSON request body, as `stablemint_wire::check_json` does for one type.
-pub type BodyCheck = fn(&str, UnknownFields) -> Result<(), ValidationErrors>;
+/// Checks a JSON request body as its generated type, as [`check_value`](crate::check_value)
+/// does for one type: its shape and its fields' rules.
+pub type BodyCheck = fn(&serde_json::Value, UnknownFields) -> Result<(), ValidationErrors>;
 
 /// Checks that a response body decodes as the generated type.
 pub type DecodeCheck = fn(&[u8]) -> Result<(), serde_json::Error>;

@@ -173,6 +173,12 @@ fn parameter_kinds_accept_their_text() {
         (Int32, "2147483648", false),
         (Int32, "-1", true),
         (Int32, "1.0", false),
+        (Int32, "+5", false),
+        (Int32, "05", false),
+        (Int32, "-0", false),
+        (Int32, "0", true),
+        (Int64, "-9223372036854775808", true),
+        (Int64, "-09", false),
         (Int64, "9223372036854775807", true),
         (Int64, "9223372036854775808", false),
         (Int64, "", false),
@@ -197,8 +203,8 @@ fn parameter_kinds_accept_their_text() {
         described,
         [
             "text",
-            "a whole number (32-bit)",
-            "a whole number (64-bit)",
+            "a whole number (32-bit), written without `+` and without leading zeros",
+            "a whole number (64-bit), written without `+` and without leading zeros",
             "a finite number",
             "`true` or `false`",
             "a list of texts"

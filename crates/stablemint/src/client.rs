@@ -42,6 +42,9 @@ pub struct Client {
 pub(crate) struct Config {
     pub(crate) raw: stablemint_raw::Client,
     pub(crate) base_url: String,
+    /// The base URL's path, without a trailing slash (`/api/v1`, or empty): what every
+    /// request target starts with.
+    pub(crate) base_path: String,
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
@@ -206,7 +209,11 @@ impl ClientBuilder {
     /// [`app_info`](Self::app_info) that is not an HTTP token; and when the HTTP client
     /// cannot be built. Durations too long to represent are no limit, never a panic.
     pub fn build(self) -> Result<Client, Error> {
-        let (base_url, loopback_http) = check_base_url(&self.base_url)?;
+        let BaseUrl {
+            url: base_url,
+            path: base_path,
+            loopback_http,
+        } = check_base_url(&self.base_url)?;
         if self.timeout.is_zero() {
             return Err(Error::Config(
                 "the timeout is zero, so every attempt would fail at once; give each attempt \
@@ -249,6 +256,7 @@ impl ClientBuilder {
             config: Arc::new(Config {
                 raw: stablemint_raw::Client::new_with_client(&base_url, http, limits),
                 base_url,
+                base_path,
                 credentials: self.credentials,
                 retry: self.retry,
                 timeout: self.timeout,
@@ -387,9 +395,20 @@ fn shown_url(url: &str) -> String {
     format!("{:?}", stablemint_wire::shown(&without_userinfo, 200))
 }
 
-/// The base URL without a trailing slash, and whether it is plain http to loopback; or
-/// why it is refused. No message shows the URL's user name or password.
-fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
+/// A base URL the client accepts.
+#[derive(Debug, PartialEq, Eq)]
+struct BaseUrl {
+    /// The URL without a trailing slash.
+    url: String,
+    /// Its path without a trailing slash.
+    path: String,
+    /// Whether it is plain http to loopback.
+    loopback_http: bool,
+}
+
+/// The base URL checked, or why it is refused. No message shows the URL's user name or
+/// password.
+fn check_base_url(base_url: &str) -> Result<BaseUrl, Error> {
     let shown = shown_url(base_url);
     let url = reqwest::Url::parse(base_url)
         .map_err(|e| Error::Config(format!("the base URL {shown} does not parse: {e}")))?;
@@ -422,7 +441,11 @@ fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
             )));
         }
     };
-    Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
+    Ok(BaseUrl {
+        url: url.as_str().trim_end_matches('/').to_owned(),
+        path: url.path().trim_end_matches('/').to_owned(),
+        loopback_http,
+    })
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -489,12 +512,20 @@ mod tests {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
         assert_eq!(
-            check_base_url("https://example.com/api/").unwrap(),
-            ("https://example.com/api".to_owned(), false)
+            check_base_url("https://example.com/api/v1/").unwrap(),
+            BaseUrl {
+                url: "https://example.com/api/v1".to_owned(),
+                path: "/api/v1".to_owned(),
+                loopback_http: false
+            }
         );
         assert_eq!(
             check_base_url("http://127.0.0.1:8080").unwrap(),
-            ("http://127.0.0.1:8080".to_owned(), true)
+            BaseUrl {
+                url: "http://127.0.0.1:8080".to_owned(),
+                path: String::new(),
+                loopback_http: true
+            }
         );
         for bad in [
             "http://example.com",

@@ -1,9 +1,9 @@
 //! Reading an embedded-session request from JSON text, with every problem reported at
-//! once and pointing at its field (see `stablemint_wire::parse_json`, which does the
-//! work for every generated request type).
+//! once and pointing at its field (see `stablemint_wire::parse_request`, which does the
+//! work for every operation, for the mock and the `stablemint` command too).
 
 use stablemint_validate::ValidationErrors;
-use stablemint_wire::{UnknownFields, parse_json};
+use stablemint_wire::{UnknownFields, parse_request};
 
 use crate::types::EmbeddedSessionRequest;
 
@@ -11,12 +11,16 @@ use crate::types::EmbeddedSessionRequest;
 /// problem as a [`ValidationError`](crate::ValidationError) with the JSON Pointer of its
 /// field.
 ///
-/// Codes: `json` (not JSON at all, at the pointer `""`), `type` (the request is not an
-/// object, or a field has the wrong JSON type), `required` (a required field is
-/// missing), `unknown` (a field the API does not define: "did you mean
-/// `idempotencyKey`?"), and past those the request's own rules (see
-/// [`Validate`](crate::Validate)). All problems are reported at once. Like every
-/// validation error, the messages never repeat the offending value.
+/// Codes: `json` (not JSON at all, at the pointer `""`), `duplicate` (a key given twice
+/// in one object), `type` (the request is not an object, or a field has the wrong JSON
+/// type), `required` (a required field is missing), `unknown` (a field the API does not
+/// define: "did you mean `idempotencyKey`?"), past those the request's own rules (see
+/// [`Validate`](crate::Validate)), and `idempotency_key` (a key that is empty, longer
+/// than 255 characters or not printable ASCII). All problems are reported at once. Like
+/// every validation error, the messages never repeat the offending value.
+///
+/// It is the check a call makes before it sends, and the check the mock makes on what
+/// it receives: a request it accepts is one they accept.
 ///
 /// ```
 /// let errors = stablemint::request_from_json(
@@ -35,7 +39,11 @@ use crate::types::EmbeddedSessionRequest;
 /// );
 /// ```
 pub fn request_from_json(json: &str) -> Result<EmbeddedSessionRequest, ValidationErrors> {
-    parse_json(json, UnknownFields::Reject)
+    parse_request(
+        &stablemint_raw::operations::CREATE_EMBEDDED_SESSION,
+        json,
+        UnknownFields::Reject,
+    )
 }
 
 #[cfg(test)]
@@ -141,8 +149,21 @@ mod tests {
     #[test]
     fn unknown_fields_can_be_ignored() {
         let json = VALID.replace('}', r#", "idempotencykey": "order-42"}"#);
-        let request: EmbeddedSessionRequest = parse_json(&json, UnknownFields::Ignore).unwrap();
+        let request: EmbeddedSessionRequest =
+            stablemint_wire::parse_json(&json, UnknownFields::Ignore).unwrap();
         assert_eq!(request.idempotency_key, None);
+    }
+
+    #[test]
+    fn the_idempotency_key_and_duplicate_keys_are_checked_as_a_call_checks_them() {
+        assert_eq!(
+            found(&VALID.replace('}', r#", "idempotencyKey": ""}"#)),
+            pairs(&[("/idempotencyKey", "idempotency_key")])
+        );
+        assert_eq!(
+            found(&VALID.replace('}', r#", "userId": "v"}"#)),
+            pairs(&[("/userId", "duplicate")])
+        );
     }
 
     #[test]

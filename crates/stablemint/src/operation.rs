@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use progenitor_client::{Error as RawError, ResponseValue};
 use reqwest::header::{DATE, HeaderName, LOCATION, RETRY_AFTER};
-use stablemint_validate::{Invalid, ValidationError, ValidationErrors, push_token};
-use stablemint_wire::Method;
+use stablemint_validate::ValidationErrors;
+use stablemint_wire::{OperationSpec, ParameterCheck};
 use tokio::time::Instant;
 
 use crate::client::Client;
@@ -56,18 +56,16 @@ pub(crate) trait Operation: Sync {
     /// The success response; `()` for one without a body.
     type Output: Send;
 
-    /// The spec's operationId.
-    const ID: &'static str;
-    /// The HTTP method, which decides whether a call may be retried without a key.
-    const METHOD: Method;
-    /// Whether requests carry the `api_key`, `timestamp` and `signature` headers.
-    const SIGNED: bool;
-    /// The wire name of the body property that carries the idempotency key, if the
-    /// operation takes one.
-    const IDEMPOTENCY_KEY_FIELD: Option<&'static str> = None;
+    /// The operation as the spec describes it (the entry of
+    /// `stablemint_raw::operations`): its id, method, path, parameters, what the
+    /// signature covers and its idempotency key field. The mock serves the same entry.
+    const SPEC: &'static OperationSpec;
 
-    /// Adds to `errors` what breaks the body's and the parameters' rules.
+    /// Adds to `errors` what breaks the body's rules.
     fn validate(&self, _body: &Self::Body, _errors: &mut ValidationErrors) {}
+
+    /// Gives `check` every parameter with its texts as they are sent.
+    fn check_parameters(&self, _check: &mut ParameterCheck<'_>) {}
 
     /// The value the signature covers.
     fn signed_value<'s>(&'s self, _body: &'s Self::Body) -> Cow<'s, str> {
@@ -97,59 +95,6 @@ pub(crate) trait Operation: Sync {
     fn decode_error(_status: u16, _text: &str) -> Option<DecodedBody> {
         None
     }
-}
-
-/// A parameter value as text, for the rules of its `format`: a text, or each text of a
-/// list; nothing when an optional parameter is absent.
-// Used by the generated operations of a spec with validated parameters.
-#[allow(dead_code)]
-pub(crate) trait ParameterTexts {
-    /// Calls `each` with every text and its index in a list (`None` for a single text).
-    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str));
-}
-
-impl ParameterTexts for &str {
-    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
-        each(None, self);
-    }
-}
-
-impl ParameterTexts for &Vec<String> {
-    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
-        for (index, text) in self.iter().enumerate() {
-            each(Some(index), text);
-        }
-    }
-}
-
-impl<T: ParameterTexts> ParameterTexts for Option<T> {
-    fn each_text(&self, each: &mut dyn FnMut(Option<usize>, &str)) {
-        if let Some(value) = self {
-            value.each_text(each);
-        }
-    }
-}
-
-/// Adds to `errors` every text of the parameter `name` that breaks `rule`, at the
-/// pointer `/name` (`/name/index` for an item of a list), as the mock reports them.
-#[allow(dead_code)]
-pub(crate) fn check_parameter(
-    errors: &mut ValidationErrors,
-    name: &str,
-    value: impl ParameterTexts,
-    rule: fn(&str) -> Result<(), Invalid>,
-) {
-    value.each_text(&mut |index, text| {
-        if let Err(invalid) = rule(text) {
-            let mut pointer = String::new();
-            push_token(&mut pointer, name);
-            if let Some(index) = index {
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-            }
-            errors.push(ValidationError::from_invalid(pointer, invalid));
-        }
-    });
 }
 
 /// When an attempt that failed may be made again.
@@ -215,15 +160,14 @@ impl Client {
             retry: options.retry.unwrap_or(config.retry),
         };
         let started = (recording || settings.total_timeout.is_some()).then(Instant::now);
+        // The check the mock runs on what it receives (see `stablemint_wire`): the
+        // body's rules, its idempotency key, and every parameter as it is sent.
         let mut errors = ValidationErrors::new();
         operation.validate(body, &mut errors);
-        if let (Some(field), Some(key)) = (O::IDEMPOTENCY_KEY_FIELD, O::idempotency_key(body))
-            && let Err(invalid) = stablemint_wire::check_idempotency_key(key)
-        {
-            let mut pointer = String::new();
-            push_token(&mut pointer, field);
-            errors.push(ValidationError::from_invalid(pointer, invalid));
-        }
+        O::SPEC.check_idempotency_key(O::idempotency_key(body), &mut errors);
+        let mut parameters = ParameterCheck::new(&mut errors);
+        operation.check_parameters(&mut parameters);
+        parameters.check_target(O::SPEC, &config.base_path);
         if !errors.is_empty() {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
             return Err(Error::Validation(errors));
@@ -231,13 +175,13 @@ impl Client {
         // The one copy a call may make: the body with a key of our own, when the
         // operation takes a key, the caller gave none, and retries may happen. It is
         // sent as it is on every attempt.
-        let keyed = (O::IDEMPOTENCY_KEY_FIELD.is_some()
+        let keyed = (O::SPEC.idempotency_key_field.is_some()
             && settings.retry.enabled()
             && O::idempotency_key(body).is_none())
         .then(|| O::with_idempotency_key(body, uuid::Uuid::new_v4().to_string()));
         let body = keyed.as_ref().unwrap_or(body);
         let key = O::idempotency_key(body);
-        let idempotent = key.is_some() || O::METHOD.is_idempotent();
+        let idempotent = key.is_some() || O::SPEC.method.is_idempotent();
         // A deadline too far away to be represented is no deadline.
         let deadline = settings
             .total_timeout
@@ -324,7 +268,7 @@ impl Client {
             }
             let may_retry = failure.retry.allows(idempotent);
             if !may_retry || retries >= settings.retry.max_retries() {
-                tracing::debug!(operation = O::ID, may_retry, "call failed");
+                tracing::debug!(operation = O::SPEC.id, may_retry, "call failed");
                 return Err(failure.error.with_attempts(attempts));
             }
             let delay = settings.retry.delay(retries, failure.retry_after);
@@ -358,7 +302,7 @@ impl Client {
     ) -> Result<(O::Output, u16, Option<reqwest::header::HeaderValue>), Failure> {
         let config = self.config();
         let timestamp = self.timestamp_with(offset);
-        let signed = if O::SIGNED {
+        let signed = if O::SPEC.auth.is_signed() {
             stablemint_wire::signature(
                 timestamp,
                 config.credentials.api_secret(),
@@ -462,6 +406,13 @@ impl Client {
                 let status = error.status().map_or(200, |s| s.as_u16());
                 self.body_failure(error, status, None, key)
             }
+            // A request reqwest could not build never left: nothing was sent.
+            RawError::CommunicationError(source) if source.is_builder() => plain(
+                Error::Config(format!(
+                    "the request could not be built, so nothing was sent: {source}"
+                )),
+                Retry::Never,
+            ),
             RawError::CommunicationError(source) | RawError::InvalidUpgrade(source) => {
                 let retry = transport_retry(&source);
                 plain(
@@ -567,38 +518,6 @@ mod tests {
         assert!(Retry::IfIdempotent.allows(true));
         assert!(!Retry::Never.allows(true));
         assert!(!Retry::Never.allows(false));
-    }
-
-    #[test]
-    fn parameter_rules_report_each_text_at_its_pointer() {
-        let mut errors = ValidationErrors::new();
-        check_parameter(
-            &mut errors,
-            "currency",
-            "EURO",
-            stablemint_validate::rules::currency,
-        );
-        check_parameter(
-            &mut errors,
-            "c",
-            Some("EUR"),
-            stablemint_validate::rules::currency,
-        );
-        check_parameter(
-            &mut errors,
-            "c",
-            None::<&str>,
-            stablemint_validate::rules::currency,
-        );
-        let list = vec!["EUR".to_owned(), "XXX1".to_owned()];
-        check_parameter(
-            &mut errors,
-            "a/b",
-            &list,
-            stablemint_validate::rules::currency,
-        );
-        let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
-        assert_eq!(found, [("/currency", "currency"), ("/a~1b/1", "currency")]);
     }
 
     #[tokio::test]

@@ -80,7 +80,7 @@ const BODY: BodySpec = BodySpec {
     schema: "EmbeddedSessionRequest",
     required: true,
     shape: <EmbeddedSessionRequest as WireShape>::SHAPE,
-    check: stablemint_wire::check_json::<EmbeddedSessionRequest>,
+    check: stablemint_wire::check_value::<EmbeddedSessionRequest>,
 };
 
 const fn operation(
