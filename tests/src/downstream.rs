@@ -113,17 +113,39 @@ pub fn downstream_crate(name: &str, root: &Path, dir: &Path) -> PathBuf {
         .replace(
             "STABLEMINT_MOCK_PATH",
             &root.join("crates/stablemint-mock").display().to_string(),
+        )
+        .replace(
+            "STABLEMINT_WIRE_PATH",
+            &root.join("crates/stablemint-wire").display().to_string(),
         );
-    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
     write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes());
-    let copy = |from: &Path, to: &Path| write_if_changed(to, &std::fs::read(from).unwrap());
-    copy(&source.join("src/main.rs"), &dir.join("src/main.rs"));
+    for folder in ["src", "tests"] {
+        copy_sources(&source.join(folder), &dir.join(folder));
+    }
     // The workspace's versions, so the shared target directory is reused.
-    copy(
-        &workspace_root().join("Cargo.lock"),
+    write_if_changed(
         &dir.join("Cargo.lock"),
+        &std::fs::read(workspace_root().join("Cargo.lock")).unwrap(),
     );
     dir.join("Cargo.toml")
+}
+
+/// Every file under `from` (if it exists) copied to `to`, each only if it changed.
+fn copy_sources(from: &Path, to: &Path) {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    std::fs::create_dir_all(to).unwrap();
+    for entry in entries {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            copy_sources(&path, &to.join(entry.file_name()));
+        } else {
+            write_if_changed(&to.join(entry.file_name()), &std::fs::read(&path).unwrap());
+        }
+    }
 }
 
 /// Builds (and with `run`, runs) the downstream crate `name` against the copy at `root`.

@@ -10,16 +10,32 @@
 //! the mock built from that copy; its assertions are in its `main.rs`.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use stablemint_tests::downstream::{add_every_shape, copy_repository, downstream, files, generate};
+use stablemint_tests::downstream::{
+    add_every_shape, cargo, copy_repository_to, downstream, downstream_crate, files, generate,
+};
 use stablemint_tests::workspace_root;
+
+/// The copy with the every-shape operations, made afresh once per run of these tests
+/// and shared by them, in `target/every-shape-tests`.
+fn every_shape_copy() -> &'static Path {
+    static COPY: OnceLock<PathBuf> = OnceLock::new();
+    COPY.get_or_init(|| {
+        let root = workspace_root().join("target/every-shape-tests");
+        if root.exists() {
+            std::fs::remove_dir_all(&root).unwrap();
+        }
+        copy_repository_to(&root);
+        add_every_shape(&root);
+        generate(&root);
+        root
+    })
+}
 
 #[test]
 fn every_operation_shape_is_bound_and_served_with_no_handwritten_line() {
-    let copy = copy_repository();
-    let root = copy.path();
-    add_every_shape(root);
-    generate(root);
+    let root = every_shape_copy();
 
     // Only the spec and files with the generated header changed.
     let before = files(workspace_root());
@@ -58,5 +74,26 @@ fn every_operation_shape_is_bound_and_served_with_no_handwritten_line() {
     assert_eq!(
         stdout.trim(),
         "operations=8 get_attempts=2 refunds=1 deleted=1"
+    );
+}
+
+/// `tests/downstream/inputs`: every path and header parameter of the every-shape
+/// operations, as arbitrary text (and the values found by hand), reaches its declared
+/// place unchanged or is refused before anything is sent; its tests say how.
+#[test]
+fn every_parameter_value_reaches_its_place_or_is_refused() {
+    let root = every_shape_copy();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = downstream_crate("inputs", root, dir.path());
+    let output = cargo(&["test", "--quiet"], &manifest, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the property tests failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("test result: ok. 10 passed; 0 failed"),
+        "{stdout}"
     );
 }

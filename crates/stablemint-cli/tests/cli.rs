@@ -84,6 +84,22 @@ fn validate_lists_every_error_from_stdin_without_values() {
     }
 }
 
+/// `validate` once said `valid` for an empty idempotency key, which `session create`
+/// and the client refuse; it runs their check now, so it refuses what a call refuses.
+#[test]
+fn validate_refuses_an_empty_idempotency_key_as_a_call_does() {
+    let body = r#"{"userId":"u","userEmail":"a@example.com","userCountryCode":"DE","currency":"EUR","idempotencyKey":""}"#;
+    let mut command = stablemint();
+    command.args(["validate", "-", "--format", "json"]);
+    let run = run(command, Some(body));
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(document["valid"], false);
+    assert_eq!(document["errors"][0]["pointer"], "/idempotencyKey");
+    assert_eq!(document["errors"][0]["code"], "idempotency_key");
+    assert_eq!(document["errors"].as_array().map(Vec::len), Some(1));
+}
+
 #[test]
 fn validate_reports_a_missing_file_as_a_usage_error() {
     let mut command = stablemint();

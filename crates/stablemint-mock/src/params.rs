@@ -64,37 +64,42 @@ pub(crate) fn read(
     unknown: UnknownFields,
     errors: &mut ValidationErrors,
 ) -> Parameters {
-    let query: Vec<(String, String)> = match query.map(stablemint_wire::decode_query) {
-        None => Vec::new(),
-        Some(Ok(pairs)) => pairs,
-        Some(Err(QueryNotUtf8 { name })) => {
-            let at = name
-                .as_deref()
-                .map_or_else(String::new, |n| parameter_pointer(n, None));
-            errors.push(not_utf8(at, "the query string"));
-            Vec::new()
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in stablemint_wire::decode_query(query.unwrap_or_default()) {
+        match pair {
+            Ok(pair) => pairs.push(pair),
+            Err(QueryNotUtf8 { name }) => {
+                let at = name
+                    .as_deref()
+                    .map_or_else(String::new, |n| parameter_pointer(n, None));
+                errors.push(not_utf8(at, "the query parameter"));
+            }
         }
-    };
+    }
+    let query = pairs;
     if unknown == UnknownFields::Reject {
         unknown_query_parameters(operation, &query, errors);
     }
     let mut parameters = Parameters::default();
     for spec in operation.parameters {
         let texts: Vec<String> = match spec.location {
-            Location::Path => path
-                .iter()
-                .filter(|(name, _)| *name == spec.name)
-                .filter_map(|(_, raw)| match stablemint_wire::percent_decode(raw) {
-                    Ok(text) => Some(text),
+            Location::Path => {
+                let decoded: Result<Vec<String>, NotUtf8> = path
+                    .iter()
+                    .filter(|(name, _)| *name == spec.name)
+                    .map(|(_, raw)| stablemint_wire::percent_decode(raw))
+                    .collect();
+                match decoded {
+                    Ok(texts) => texts,
                     Err(NotUtf8) => {
                         errors.push(not_utf8(
                             parameter_pointer(spec.name, None),
                             "the path parameter",
                         ));
-                        None
+                        continue;
                     }
-                })
-                .collect(),
+                }
+            }
             Location::Query => query
                 .iter()
                 .filter(|(name, _)| name == spec.name)

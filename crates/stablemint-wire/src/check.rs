@@ -7,7 +7,7 @@
 //!   the idempotency key.
 //! - A typed body: its `Validate` impl and [`OperationSpec::check_idempotency_key`].
 //! - Parameters: [`ParameterCheck`], one call per parameter with its texts as sent (or
-//!   as received), then [`ParameterCheck::check_target`] for the length of the URL.
+//!   as received), then [`ParameterCheck::check_url`] for the length of the URL.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -17,11 +17,12 @@ use crate::json::{from_value, read_json};
 use crate::shape::WireShape;
 use crate::{Location, OperationSpec, ParameterKind, ParameterSpec, UnknownFields};
 
-/// The longest request target (the path and the query, as sent) a server is asked to
-/// read: 65,534 bytes, the limit of hyper (which the mock is built on, and which answers
-/// `414 URI Too Long` past it). A request that would be longer is refused before it is
-/// sent, naming the parameter that takes the most of it.
-pub const MAX_TARGET_BYTES: usize = 65_534;
+/// The longest URL a request may have: 65,534 bytes, the limit of the `http` crate's
+/// `Uri`, which reqwest builds every request with (a longer one fails to build), and of
+/// hyper's request target (which the mock is built on, and which answers `414 URI Too
+/// Long` past it). A request that would be longer is refused before it is sent, naming
+/// the parameter that takes the most of it.
+pub const MAX_URL_BYTES: usize = 65_534;
 
 /// The longest value a header parameter may have: 8,192 bytes, the line limit of
 /// common servers and proxies (nginx's `large_client_header_buffers`); longer headers
@@ -107,8 +108,8 @@ where
 /// - a header parameter may hold only visible ASCII and spaces, with no space at either
 ///   end, and at most [`MAX_HEADER_VALUE_BYTES`] (code `header_text`, `too_long`): a
 ///   line break would end the header, and HTTP trims or refuses the rest;
-/// - the whole URL may not pass [`MAX_TARGET_BYTES`] (code `too_long`, at the parameter
-///   that takes the most of it; see [`check_target`](Self::check_target)).
+/// - the whole URL may not pass [`MAX_URL_BYTES`] (code `too_long`, at the parameter
+///   that takes the most of it; see [`check_url`](Self::check_url)).
 ///
 /// ```
 /// use stablemint_validate::ValidationErrors;
@@ -131,7 +132,7 @@ where
 #[derive(Debug)]
 pub struct ParameterCheck<'e> {
     errors: &'e mut ValidationErrors,
-    /// The bytes the path and query parameters take in the request target, encoded.
+    /// The bytes the path and query parameters take in the URL, encoded.
     target: usize,
     /// The parameter that takes the most of them, and how many.
     largest: Option<(&'static str, usize)>,
@@ -252,15 +253,15 @@ impl<'e> ParameterCheck<'e> {
         }
     }
 
-    /// Checks that the request target (`base_path`, the operation's path with its
-    /// parameters encoded, and the query) fits in [`MAX_TARGET_BYTES`]; if not, the
+    /// Checks that the request's URL (`base_url`, the operation's path with its
+    /// parameters encoded, and the query) fits in [`MAX_URL_BYTES`]; if not, the
     /// parameter that takes the most of it gets a `too_long` error. Call it after every
-    /// parameter was [`given`](Self::given); a server, which has read the target
+    /// parameter was [`given`](Self::given); a server, which has read the request
     /// already, need not.
-    pub fn check_target(&mut self, operation: &OperationSpec, base_path: &str) {
+    pub fn check_url(&mut self, operation: &OperationSpec, base_url: &str) {
         let literal: usize = crate::operation::path_template_literal_len(operation.path);
-        let total = base_path.len() + literal + self.target;
-        if total <= MAX_TARGET_BYTES {
+        let total = base_url.len() + literal + self.target;
+        if total <= MAX_URL_BYTES {
             return;
         }
         let Some((name, _)) = self.largest else {
@@ -272,7 +273,7 @@ impl<'e> ParameterCheck<'e> {
             "too_long",
             format!(
                 "the request's URL would be {total} bytes once encoded, more than the \
-                 {MAX_TARGET_BYTES} a server reads; this parameter takes the most of it, so \
+                 {MAX_URL_BYTES} a server reads; this parameter takes the most of it, so \
                  send a shorter value"
             ),
         );
@@ -410,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn the_target_length_blames_the_largest_parameter() {
+    fn the_url_length_blames_the_largest_parameter() {
         static OPERATION: OperationSpec = OperationSpec {
             id: "op",
             method: crate::Method::Get,
@@ -442,24 +443,24 @@ mod tests {
             kind: ParameterKind::String,
             rule: None,
         };
-        // "/base" + "/things/" + id + "?q=" + q
-        let fixed = "/base".len() + "/things/".len() + "?q=".len();
+        // "https://h/base" + "/things/" + id + "?q=" + q
+        let fixed = "https://h/base".len() + "/things/".len() + "?q=".len();
         let run = |id: &str, q: &str| {
             let mut errors = ValidationErrors::new();
             let mut check = ParameterCheck::new(&mut errors);
             check.given(&ID, [id]);
             check.given(&Q, [q]);
-            check.check_target(&OPERATION, "/base");
+            check.check_url(&OPERATION, "https://h/base");
             errors
                 .iter()
                 .map(|e| (e.pointer().to_owned(), e.code()))
                 .collect::<Vec<_>>()
         };
-        let at_limit = "a".repeat(MAX_TARGET_BYTES - fixed - 10);
+        let at_limit = "a".repeat(MAX_URL_BYTES - fixed - 10);
         assert_eq!(run(&at_limit, &"b".repeat(10)), []);
         assert_eq!(run(&at_limit, &"b".repeat(11)), one("/id", "too_long"));
         // Each `/` takes three bytes once encoded.
-        let slashes = "/".repeat(MAX_TARGET_BYTES / 3);
+        let slashes = "/".repeat(MAX_URL_BYTES / 3);
         assert_eq!(run("x", &slashes), one("/q", "too_long"));
     }
 }

@@ -92,19 +92,25 @@ pub fn percent_decode(text: &str) -> Result<String, NotUtf8> {
 
 /// A query string's `(name, value)` pairs, decoded as `application/x-www-form-urlencoded`
 /// (`+` is a space, then `%XX`), in their order; empty pieces (`a=1&&b=2`) are skipped.
-/// Fails at the first pair whose name or value does not decode to UTF-8.
+/// A pair whose name or value does not decode to UTF-8 is an error in its place.
 ///
 /// ```
 /// use stablemint_wire::{QueryNotUtf8, decode_query};
 ///
 /// assert_eq!(
-///     decode_query("a=1+2&b=%C3%BC&c").unwrap(),
-///     [("a".into(), "1 2".into()), ("b".into(), "ü".into()), ("c".into(), String::new())],
+///     decode_query("a=1+2&b=%C3%BC&c"),
+///     [Ok(("a".into(), "1 2".into())), Ok(("b".into(), "ü".into())), Ok(("c".into(), String::new()))],
 /// );
-/// assert_eq!(decode_query("a=1&b=%ff"), Err(QueryNotUtf8 { name: Some("b".into()) }));
-/// assert_eq!(decode_query("%ff=1"), Err(QueryNotUtf8 { name: None }));
+/// assert_eq!(
+///     decode_query("a=1&b=%ff&%ff=1"),
+///     [
+///         Ok(("a".into(), "1".into())),
+///         Err(QueryNotUtf8 { name: Some("b".into()) }),
+///         Err(QueryNotUtf8 { name: None }),
+///     ],
+/// );
 /// ```
-pub fn decode_query(query: &str) -> Result<Vec<(String, String)>, QueryNotUtf8> {
+pub fn decode_query(query: &str) -> Vec<Result<(String, String), QueryNotUtf8>> {
     query
         .split('&')
         .filter(|piece| !piece.is_empty())
@@ -226,15 +232,15 @@ mod tests {
         assert_eq!(percent_decode("100%").unwrap(), "100%");
         assert_eq!(percent_decode("%4").unwrap(), "%4");
         assert_eq!(percent_decode("%41%4a%4A+").unwrap(), "AJJ+");
+        assert_eq!(decode_query("a=%41+b"), [Ok(("a".into(), "A b".into()))]);
+        assert_eq!(decode_query(""), []);
+        assert_eq!(decode_query("%ff=1"), [Err(QueryNotUtf8 { name: None })]);
         assert_eq!(
-            decode_query("a=%41+b").unwrap(),
-            [("a".into(), "A b".into())]
-        );
-        assert_eq!(decode_query("").unwrap(), []);
-        assert_eq!(decode_query("%ff=1"), Err(QueryNotUtf8 { name: None }));
-        assert_eq!(
-            decode_query("x=1&&y").unwrap(),
-            [("x".into(), "1".into()), ("y".into(), String::new())]
+            decode_query("x=1&&y"),
+            [
+                Ok(("x".into(), "1".into())),
+                Ok(("y".into(), String::new()))
+            ]
         );
     }
 }

@@ -41,7 +41,7 @@ mod text;
 mod time;
 
 pub use check::{
-    MAX_HEADER_VALUE_BYTES, MAX_TARGET_BYTES, ParameterCheck, parameter_pointer, parse_request,
+    MAX_HEADER_VALUE_BYTES, MAX_URL_BYTES, ParameterCheck, parameter_pointer, parse_request,
 };
 pub use encoding::{
     NotUtf8, QueryNotUtf8, decode_query, encode_path_segment, encoded_path_len, encoded_query_len,

@@ -478,3 +478,119 @@ fn no_message_repeats_a_value() {
         );
     }
 }
+
+#[test]
+fn keys_given_twice_are_refused_everywhere_in_the_body() {
+    let errors = read_json(
+        r#"{"userId": "u", "list": [{"a": 1, "a": 2}], "o": {"x~/y": 1, "x~/y": 2}, "userId": "v"}"#,
+    )
+    .unwrap_err();
+    let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer(), e.code())).collect();
+    assert_eq!(
+        found,
+        [
+            ("/list/0/a", "duplicate"),
+            ("/o/x~0~1y", "duplicate"),
+            ("/userId", "duplicate")
+        ]
+    );
+    // Syntax comes first: one error at the root, wherever it is.
+    let errors = read_json(r#"{"a": 1, "a": }"#).unwrap_err();
+    assert_eq!(errors.iter().next().map(|e| e.code()), Some("json"));
+    // The same value as serde_json reads it, when every key is there once.
+    let text = r#"{"a": [1, -2, 3.5, 18446744073709551615, true, null, "x"], "b": {}}"#;
+    assert_eq!(
+        read_json(text).unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    assert!(
+        parse_json::<Order>(
+            r#"{"userId": "u", "count": 1, "count": 2}"#,
+            UnknownFields::Reject
+        )
+        .is_err()
+    );
+}
+
+mod requests {
+    use stablemint_wire::{
+        Auth, BodySpec, Method, OperationSpec, ResponseSpec, Status, UnknownFields, parse_request,
+        read_json,
+    };
+
+    use super::Order;
+
+    static OPERATION: OperationSpec = OperationSpec {
+        id: "putOrder",
+        method: Method::Put,
+        path: "/orders",
+        parameters: &[],
+        auth: Auth::SignedField("userId"),
+        idempotency_key_field: Some("extra"),
+        body: Some(BodySpec {
+            schema: "Order",
+            required: true,
+            shape: <Order as stablemint_wire::shape::WireShape>::SHAPE,
+            check: stablemint_wire::check_value::<Order>,
+        }),
+        success: ResponseSpec {
+            status: Status::Code(204),
+            schema: None,
+            example: None,
+            rust_type: None,
+            decode: None,
+        },
+        errors: &[],
+    };
+
+    fn both(json: &str) -> (Vec<(String, &'static str)>, Vec<(String, &'static str)>) {
+        let pairs = |errors: stablemint_validate::ValidationErrors| {
+            errors
+                .iter()
+                .map(|e| (e.pointer().to_owned(), e.code()))
+                .collect::<Vec<_>>()
+        };
+        let parsed = parse_request::<Order>(&OPERATION, json, UnknownFields::Reject)
+            .err()
+            .map(pairs)
+            .unwrap_or_default();
+        let checked = match read_json(json) {
+            Ok(value) => OPERATION
+                .check_body(&value, UnknownFields::Reject)
+                .err()
+                .map(pairs)
+                .unwrap_or_default(),
+            Err(errors) => pairs(errors),
+        };
+        (parsed, checked)
+    }
+
+    /// The typed reading (the CLI's, `request_from_json`'s) and the value's (the
+    /// mock's) are one check: the same errors, the idempotency key among them.
+    #[test]
+    fn parsing_and_checking_a_body_find_the_same_problems() {
+        for (json, expected) in [
+            (r#"{"userId": "u", "count": 1}"#, vec![]),
+            (
+                r#"{"userId": "u", "count": 1, "extra": ""}"#,
+                vec![("/extra".to_owned(), "idempotency_key")],
+            ),
+            (
+                r#"{"userId": "", "count": "x", "extra": "bell\u0007"}"#,
+                vec![
+                    ("/count".to_owned(), "type"),
+                    ("/extra".to_owned(), "idempotency_key"),
+                    ("/userId".to_owned(), "blank"),
+                ],
+            ),
+            (
+                r#"{"userId": "u", "count": 1, "count": 1}"#,
+                vec![("/count".to_owned(), "duplicate")],
+            ),
+        ] {
+            let (parsed, checked) = both(json);
+            assert_eq!(parsed, expected, "{json}");
+            assert_eq!(checked, expected, "{json}");
+        }
+    }
+}

@@ -42,9 +42,6 @@ pub struct Client {
 pub(crate) struct Config {
     pub(crate) raw: stablemint_raw::Client,
     pub(crate) base_url: String,
-    /// The base URL's path, without a trailing slash (`/api/v1`, or empty): what every
-    /// request target starts with.
-    pub(crate) base_path: String,
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
@@ -209,11 +206,7 @@ impl ClientBuilder {
     /// [`app_info`](Self::app_info) that is not an HTTP token; and when the HTTP client
     /// cannot be built. Durations too long to represent are no limit, never a panic.
     pub fn build(self) -> Result<Client, Error> {
-        let BaseUrl {
-            url: base_url,
-            path: base_path,
-            loopback_http,
-        } = check_base_url(&self.base_url)?;
+        let (base_url, loopback_http) = check_base_url(&self.base_url)?;
         if self.timeout.is_zero() {
             return Err(Error::Config(
                 "the timeout is zero, so every attempt would fail at once; give each attempt \
@@ -256,7 +249,6 @@ impl ClientBuilder {
             config: Arc::new(Config {
                 raw: stablemint_raw::Client::new_with_client(&base_url, http, limits),
                 base_url,
-                base_path,
                 credentials: self.credentials,
                 retry: self.retry,
                 timeout: self.timeout,
@@ -395,20 +387,9 @@ fn shown_url(url: &str) -> String {
     format!("{:?}", stablemint_wire::shown(&without_userinfo, 200))
 }
 
-/// A base URL the client accepts.
-#[derive(Debug, PartialEq, Eq)]
-struct BaseUrl {
-    /// The URL without a trailing slash.
-    url: String,
-    /// Its path without a trailing slash.
-    path: String,
-    /// Whether it is plain http to loopback.
-    loopback_http: bool,
-}
-
-/// The base URL checked, or why it is refused. No message shows the URL's user name or
-/// password.
-fn check_base_url(base_url: &str) -> Result<BaseUrl, Error> {
+/// The base URL without a trailing slash, and whether it is plain http to loopback; or
+/// why it is refused. No message shows the URL's user name or password.
+fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
     let shown = shown_url(base_url);
     let url = reqwest::Url::parse(base_url)
         .map_err(|e| Error::Config(format!("the base URL {shown} does not parse: {e}")))?;
@@ -441,11 +422,7 @@ fn check_base_url(base_url: &str) -> Result<BaseUrl, Error> {
             )));
         }
     };
-    Ok(BaseUrl {
-        url: url.as_str().trim_end_matches('/').to_owned(),
-        path: url.path().trim_end_matches('/').to_owned(),
-        loopback_http,
-    })
+    Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -512,20 +489,12 @@ mod tests {
             assert!(check_base_url(ok).is_ok(), "{ok}");
         }
         assert_eq!(
-            check_base_url("https://example.com/api/v1/").unwrap(),
-            BaseUrl {
-                url: "https://example.com/api/v1".to_owned(),
-                path: "/api/v1".to_owned(),
-                loopback_http: false
-            }
+            check_base_url("https://example.com/api/").unwrap(),
+            ("https://example.com/api".to_owned(), false)
         );
         assert_eq!(
             check_base_url("http://127.0.0.1:8080").unwrap(),
-            BaseUrl {
-                url: "http://127.0.0.1:8080".to_owned(),
-                path: String::new(),
-                loopback_http: true
-            }
+            ("http://127.0.0.1:8080".to_owned(), true)
         );
         for bad in [
             "http://example.com",

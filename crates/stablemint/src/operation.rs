@@ -167,7 +167,7 @@ impl Client {
         O::SPEC.check_idempotency_key(O::idempotency_key(body), &mut errors);
         let mut parameters = ParameterCheck::new(&mut errors);
         operation.check_parameters(&mut parameters);
-        parameters.check_target(O::SPEC, &config.base_path);
+        parameters.check_url(O::SPEC, &config.base_url);
         if !errors.is_empty() {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
             return Err(Error::Validation(errors));

@@ -446,3 +446,76 @@ fn pointers_and_codes(json: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// What two readers could read differently is refused, each at its place, before the
+/// request is carried out: a body key given twice, a whole number written with `+` or a
+/// leading zero (the signature covers its text), bytes that percent-decode to no text,
+/// and a body in another charset.
+#[tokio::test]
+async fn ambiguous_requests_are_refused_at_their_place() {
+    let server = server().await;
+    for limit in ["%2B5", "05", "-0"] {
+        let path = format!("/things?owner=o-1&limit={limit}");
+        let list = send(&server, "GET", &path, Some("o-1"), None).await;
+        let json = error(list, 400, "invalid_request").await;
+        assert_eq!(
+            field_errors(&json),
+            [("/limit".into(), "type".into())],
+            "{limit}"
+        );
+    }
+    // `%ff%fe` and `%ef%bf%bd` once both read as U+FFFD: two paths, one value.
+    let undecodable = send(
+        &server,
+        "GET",
+        "/things/%ff%fe",
+        Some("\u{fffd}\u{fffd}"),
+        None,
+    );
+    let json = error(undecodable.await, 400, "invalid_request").await;
+    assert_eq!(field_errors(&json), [("/id".into(), "utf8".into())]);
+    // A URL parser would read `%2e%2e` as `..` and resolve it: this one is sent raw.
+    let head = format!(
+        "GET /things/%2e%2e HTTP/1.1\r\nhost: localhost\r\napi_key: {KEY}\r\n\
+         timestamp: {NOW}\r\nsignature: {}\r\nconnection: close\r\n\r\n",
+        stablemint_wire::signature(NOW, SECRET, "..")
+    );
+    let answer = raw(&server, head.as_bytes()).await;
+    assert_eq!(raw_status(&answer), Some(400));
+    assert_eq!(
+        field_errors(&raw_json(&answer)),
+        [("/id".into(), "path_segment".into())]
+    );
+    let query = send(&server, "GET", "/things?owner=%ff", Some("\u{fffd}"), None);
+    let json = error(query.await, 400, "invalid_request").await;
+    assert!(
+        field_errors(&json).contains(&("/owner".into(), "utf8".into())),
+        "{json}"
+    );
+
+    let body = br#"{"userId": "user-1", "userEmail": "jane@example.com", "userCountryCode": "DE",
+        "currency": "EUR", "currency": "JPY", "userKyc": {"fullName": "A", "fullName": "B"}}"#;
+    let twice = Call::signed(&valid_body())
+        .method("PUT")
+        .path("/things/t-1/note")
+        .body(body.to_vec())
+        .send(&server)
+        .await;
+    let json = error(twice, 400, "invalid_body").await;
+    assert_eq!(
+        field_errors(&json),
+        [
+            ("/currency".into(), "duplicate".into()),
+            ("/userKyc/fullName".into(), "duplicate".into())
+        ]
+    );
+    let utf16 = Call::signed(&valid_body())
+        .method("PUT")
+        .path("/things/t-1/note")
+        .header("content-type", "application/json; charset=utf-16")
+        .send(&server)
+        .await;
+    error(utf16, 415, "unsupported_media_type").await;
+    assert_eq!(server.carried_out("listThings"), Some(0));
+    assert_eq!(server.carried_out("putThing"), Some(0));
+}
