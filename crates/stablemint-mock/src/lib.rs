@@ -78,7 +78,7 @@
 //! | no operation has the path (any other path, including StableMint operations the spec does not have, such as `POST /session/hosted`); the message lists what is served | 404 | `not_found` |
 //! | the path's operations do not take the method (the answer has `Allow` with those they take) | 405 | `method_not_allowed` |
 //! | a [`Fault::Status`] is armed | as armed | `injected_fault` |
-//! | the operation takes a body, and `Content-Type` is not `application/json` (parameters are fine) | 415 | `unsupported_media_type` |
+//! | the operation takes a body, and `Content-Type` is not `application/json` (parameters are fine, but a `charset` other than UTF-8 is not: the body is read as UTF-8) | 415 | `unsupported_media_type` |
 //! | the body is larger than the limit ([`MockConfig::body_limit`]) | 413 | `body_too_large` |
 //! | the body does not arrive within 30 s | 408 | `request_timeout` |
 //! | the body cannot be read (broken chunked framing) | 400 | `unreadable_body` |
@@ -87,11 +87,12 @@
 //! | `api_key` is not the configured key | 401 | `unknown_api_key` |
 //! | `timestamp` is not plain decimal digits (`+5`, `05` and `5.0` are refused, as the signature covers its text), is negative, or is outside the window ([`MockConfig::timestamp_window`]) | 401 | `stale_timestamp` |
 //! | the body is not UTF-8 JSON, or not a JSON object | 400 | `malformed_json` |
+//! | a key is given twice in an object of the body, anywhere (`errors` has each at its pointer, code `duplicate`): readers could take either value | 400 | `invalid_body` |
 //! | the signed body property is missing or not a string (`errors` says which) | 400 | `invalid_body` |
 //! | the signed parameter is missing or wrong, with every other parameter problem | 400 | `invalid_request` |
 //! | `signature` does not match | 401 | `bad_signature` |
-//! | a parameter is missing, of the wrong kind, given twice, unknown (a query parameter), or breaks its rule; with the body's problems too | 400 | `invalid_request` |
-//! | a body field is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`), or the idempotency key is empty, longer than 255 characters or not printable ASCII (`idempotency_key`); every problem is listed | 400 | `invalid_body` |
+//! | a parameter is missing, of the wrong kind (a whole number must be written canonically: no `+`, no leading zero), given twice, unknown (a query parameter), breaks its rule, does not percent-decode to UTF-8 (`utf8`), is a path segment the client never sends (`.` or `..`, however encoded: `path_segment`), or a header value that is not visible ASCII (`header_text`); with the body's problems too. These are `stablemint_wire::ParameterCheck`'s checks, the client's own | 400 | `invalid_request` |
+//! | a body field (checked by `OperationSpec::check_body`, the client's own check) is missing or of the wrong type (`required`, `type`), is not defined by the API (`unknown`, unless [`MockConfig::unknown_fields`] says to ignore it), breaks a rule (`email`, `alpha2`, `currency`, `date`, `positive`, `precision`), or the idempotency key is empty, longer than 255 characters or not printable ASCII (`idempotency_key`); every problem is listed | 400 | `invalid_body` |
 //! | the idempotency key is remembered with another request | 409 | `idempotency_conflict` |
 //!
 //! A problem with a parameter is at the pointer `/<name>` (`/<name>/<index>` for an item
