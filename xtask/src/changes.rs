@@ -64,10 +64,18 @@ impl FailOn {
 /// What `cargo xtask diff` was asked.
 #[derive(clap::Args)]
 pub struct Options {
-    /// The base: a file, if one exists at that path, or else a git revision of the
-    /// spec [default: HEAD].
-    #[arg(long, value_name = "REV|PATH")]
+    /// The base: a file, if one exists at that path, or else a git commit (a branch,
+    /// a tag, a hash) whose spec is compared [default: HEAD]. Anything else (an empty
+    /// value, a name git does not know, the index) is an error, never a silent
+    /// comparison with something else.
+    #[arg(long, value_name = "REV|PATH", conflicts_with = "since_release")]
     pub base: Option<String>,
+    /// Compare with the last release: the newest tag named `v<digits>...` that `HEAD`
+    /// descends from or, before the first release, the commit where `HEAD` left the main
+    /// branch (the merge base with `origin/main`, else `main`). The base it took is
+    /// printed with the changes.
+    #[arg(long)]
+    pub since_release: bool,
     /// The spec to review, instead of openapi/stablemint.yaml.
     #[arg(long, value_name = "PATH")]
     pub spec: Option<PathBuf>,
@@ -83,9 +91,15 @@ pub struct Options {
     #[arg(long, value_name = "PATH")]
     pub accepted: Option<PathBuf>,
     /// Check that the versions of stablemint-raw and stablemint moved from the base
-    /// revision as the changes need; exit 1 naming the versions required if not.
+    /// revision as the changes need, and that every version that must move with them
+    /// did; exit 1 naming the versions required if not.
     #[arg(long)]
     pub check_versions: bool,
+    /// Report accepted entries that match no change, but do not exit 1 for them: for a
+    /// gate on every commit, where changes accepted in earlier commits are not in the
+    /// base-to-head diff (the accepted file is written against the last release).
+    #[arg(long)]
+    pub ignore_stale: bool,
 }
 
 /// Runs `cargo xtask diff`. The exit code is 1 when `--fail-on` is reached by a change
@@ -104,10 +118,14 @@ pub fn run(root: &Path, options: Options) -> Result<u8, Failure> {
                 .map_err(|e| Failure::input(format!("{path}: cannot read the file: {e}")))?;
             (text, path.to_owned(), None)
         }
-        (None, revision) => {
-            let revision = revision.unwrap_or("HEAD");
-            let repo = Repository::of(&spec, revision).map_err(Failure::input)?;
-            let text = repo.show(revision, &repo.spec).map_err(Failure::input)?;
+        (None, given) => {
+            let repo = Repository::of(&spec, given.unwrap_or("HEAD")).map_err(Failure::input)?;
+            let revision = match (given, options.since_release) {
+                (_, true) => repo.last_release().map_err(Failure::input)?,
+                (Some(given), false) => repo.commit(given).map_err(Failure::input)?,
+                (None, false) => "HEAD".to_owned(),
+            };
+            let text = repo.show(&revision, &repo.spec).map_err(Failure::input)?;
             (text, repo.spec.clone(), Some((revision, repo)))
         }
     };
@@ -144,7 +162,8 @@ pub fn run(root: &Path, options: Options) -> Result<u8, Failure> {
         report.render(options.format.into(), versions.as_ref())
     );
     let fail_on = options.fail_on.is_some_and(|f| {
-        report.worst_unaccepted().is_some_and(|w| w >= f.level()) || !report.stale.is_empty()
+        report.worst_unaccepted().is_some_and(|w| w >= f.level())
+            || (!report.stale.is_empty() && !options.ignore_stale)
     });
     let too_low = versions.is_some_and(|v| !v.ok());
     Ok(u8::from(fail_on || too_low))
@@ -259,6 +278,64 @@ impl Repository {
             top,
             spec: relative,
         })
+    }
+
+    /// `revision` as given, once git confirms it names a commit: an empty value (which
+    /// git reads as the index), a name git does not know or an object that is not a
+    /// commit is refused, so that a review gate cannot pass by comparing with something
+    /// other than what was meant.
+    fn commit(&self, revision: &str) -> Result<String, String> {
+        if revision.trim().is_empty() || revision.starts_with(':') {
+            return Err(format!(
+                "--base {revision:?} names no commit (git would read the index); give a \
+                 branch, a tag or a commit, or a spec file"
+            ));
+        }
+        git(
+            &self.top,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{revision}^{{commit}}"),
+            ],
+        )
+        .map_err(|_| {
+            format!(
+                "--base `{revision}` is not a commit of this repository, nor a file; give \
+                 a branch, a tag or a commit (before the first release, `--since-release` \
+                 compares with where this branch left main)"
+            )
+        })?;
+        Ok(revision.to_owned())
+    }
+
+    /// The base of `--since-release`: the newest release tag `HEAD` descends from, or
+    /// before the first release the merge base with the main branch.
+    fn last_release(&self) -> Result<String, String> {
+        if let Ok(tag) = git(
+            &self.top,
+            &[
+                "describe",
+                "--tags",
+                "--abbrev=0",
+                "--match",
+                "v[0-9]*",
+                "HEAD",
+            ],
+        ) {
+            return Ok(tag.trim().to_owned());
+        }
+        for main in ["origin/main", "main"] {
+            if let Ok(base) = git(&self.top, &["merge-base", "HEAD", main]) {
+                return Ok(base.trim().to_owned());
+            }
+        }
+        Err(
+            "--since-release found no release tag (`v...`) and no `origin/main` or `main` \
+             to start from; pass `--base REV`"
+                .to_owned(),
+        )
     }
 
     /// The file at `path` (relative to the top) as committed in `revision`.

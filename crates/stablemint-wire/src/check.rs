@@ -259,14 +259,16 @@ impl<'e> ParameterCheck<'e> {
     /// parameter was [`given`](Self::given); a server, which has read the request
     /// already, need not.
     pub fn check_url(&mut self, operation: &OperationSpec, base_url: &str) {
+        // Without a path or query parameter there is nothing to blame, and nothing to
+        // measure on every call.
+        let Some((name, _)) = self.largest else {
+            return;
+        };
         let literal: usize = crate::operation::path_template_literal_len(operation.path);
         let total = base_url.len() + literal + self.target;
         if total <= MAX_URL_BYTES {
             return;
         }
-        let Some((name, _)) = self.largest else {
-            return;
-        };
         self.push(
             name,
             None,
