@@ -7,7 +7,7 @@ use std::process::Command;
 
 use stablemint_diff::{
     Accepted, CRATES, Declared, Level, Manifest, Report, Side, Source, VersionCheck,
-    WORKSPACE_MANIFEST, classify, declared,
+    WORKSPACE_MANIFEST, classify, declared, left_behind,
 };
 
 use crate::Failure;
@@ -218,7 +218,34 @@ fn check_versions(
         let after = judged(&in_tree, "", manifest)?;
         versions.push((before, after));
     }
-    Ok(VersionCheck::new(report, revision, versions))
+    // What cargo resolves: each requirement of the workspace on its own crates must
+    // accept the version of the crate at its path.
+    let workspace = in_tree(WORKSPACE_MANIFEST)?;
+    let behind = left_behind(
+        Manifest {
+            file: WORKSPACE_MANIFEST,
+            text: &workspace,
+        },
+        |path| {
+            let file = format!("{}/Cargo.toml", path.trim_end_matches('/'));
+            let text = std::fs::read_to_string(repo.top.join(&file))
+                .map_err(|e| format!("{file}: cannot read the file: {e}"))?;
+            let root = Manifest {
+                file: WORKSPACE_MANIFEST,
+                text: &workspace,
+            };
+            declared(
+                Manifest {
+                    file: &file,
+                    text: &text,
+                },
+                root,
+            )
+            .map(|d| d.version)
+        },
+    )
+    .map_err(Failure::input)?;
+    Ok(VersionCheck::new(report, revision, versions, behind))
 }
 
 /// The summary line for `cargo xtask gen`, when `spec` is the project's spec file

@@ -13,9 +13,13 @@
 //!   the spec (see `stablemint_diff`), marks those accepted in
 //!   `openapi/accepted-changes.yaml`, and checks the crate versions they need.
 //!
+//! - `cargo xtask bump patch|minor|major` (or `--to VERSION`) moves the crates' version
+//!   and every requirement of the workspace on them, and updates Cargo.lock.
+//!
 //! With `--check` nothing is written: a difference is printed as a unified diff and the
 //! exit code is 1. CI runs both checks.
 
+mod bump;
 mod changes;
 mod diff;
 mod tables;
@@ -66,6 +70,21 @@ enum Task {
     /// too low; 2 when a spec, the revision, the accepted file or a manifest cannot be
     /// read.
     Diff(changes::Options),
+    /// Move the crates to a new version: `[workspace.package] version`, every
+    /// requirement of `[workspace.dependencies]` on a crate of the workspace, and
+    /// Cargo.lock, together.
+    Bump {
+        /// How far: patch (0.1.3 -> 0.1.4), minor (-> 0.2.0, a breaking change while at
+        /// 0.x) or major (-> 1.0.0).
+        #[arg(value_enum, required_unless_present = "to")]
+        level: Option<bump::Level>,
+        /// Move to this version instead.
+        #[arg(long, value_name = "VERSION", conflicts_with = "level")]
+        to: Option<semver::Version>,
+        /// The workspace's manifest, instead of this repository's Cargo.toml.
+        #[arg(long, value_name = "PATH")]
+        manifest: Option<PathBuf>,
+    },
 }
 
 /// Why a task failed, and the exit code that says so.
@@ -115,6 +134,17 @@ fn main() -> ExitCode {
         }
         Task::Tables { check } => tables::run(&root, check).map(|()| 0).map_err(Failure::from),
         Task::Diff(options) => changes::run(&root, options),
+        Task::Bump {
+            level,
+            to,
+            manifest,
+        } => bump::run(
+            &manifest.unwrap_or_else(|| root.join("Cargo.toml")),
+            level,
+            to,
+        )
+        .map(|()| 0)
+        .map_err(Failure::from),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

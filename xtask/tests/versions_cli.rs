@@ -267,3 +267,121 @@ fn what_cannot_be_checked_exits_2() {
         "{e}"
     );
 }
+
+/// A workspace whose crates build: `stablemint` depends on `stablemint-raw` through
+/// `[workspace.dependencies]`, with a version requirement, as in this repository.
+fn buildable() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(
+        root,
+        "Cargo.toml",
+        &format!(
+            "{WORKSPACE}\n[workspace.dependencies]\n\
+             stablemint-raw = {{ path = \"crates/stablemint-raw\", version = \"0.1.0\" }}\n"
+        ),
+    );
+    write(
+        root,
+        "crates/stablemint-raw/Cargo.toml",
+        &format!(
+            "{}edition.workspace = true\n",
+            manifest("stablemint-raw", INHERITED)
+        ),
+    );
+    write(
+        root,
+        "crates/stablemint-raw/src/lib.rs",
+        "pub fn raw() {}\n",
+    );
+    write(
+        root,
+        "crates/stablemint/Cargo.toml",
+        &format!(
+            "{}edition.workspace = true\n\n[dependencies]\nstablemint-raw.workspace = true\n",
+            manifest("stablemint", INHERITED)
+        ),
+    );
+    write(
+        root,
+        "crates/stablemint/src/lib.rs",
+        "pub fn call() { stablemint_raw::raw() }\n",
+    );
+    write(root, "openapi/stablemint.yaml", SPEC);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "0.1.0"]);
+    git(root, &["tag", "v0.1.0"]);
+    dir
+}
+
+/// `cargo check` of the workspace, offline (it has no dependency outside itself).
+fn cargo_check(root: &Path) -> Output {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["check", "--offline", "--quiet", "--workspace"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_bump_the_check_accepts_is_a_bump_cargo_builds() {
+    let repo = buildable();
+    let root = repo.path();
+    edit_spec(root, add_merchant_id);
+    assert_eq!(check(root, &[]).status.code(), Some(1));
+
+    // Moving the package version alone passes for the crates, but leaves the
+    // workspace's requirement behind: the check says so, and cargo cannot build it.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    write(
+        root,
+        "Cargo.toml",
+        &manifest.replacen("version = \"0.1.0\"", "version = \"0.2.0\"", 1),
+    );
+    let run = check(root, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stdout = text(&run.stdout);
+    assert!(
+        stdout.contains(
+            "  Cargo.toml:9: stablemint-raw = \"0.1.0\" does not accept 0.2.0, the version of \
+             the crate it names, so cargo cannot resolve it; set it to \"0.2.0\" (`cargo xtask \
+             bump` moves every one)"
+        ),
+        "{stdout}"
+    );
+    let built = cargo_check(root);
+    assert!(!built.status.success());
+    assert!(
+        text(&built.stderr).contains("failed to select a version for the requirement"),
+        "{}",
+        text(&built.stderr)
+    );
+
+    // `cargo xtask bump minor` from the release moves both, and the lock file.
+    write(root, "Cargo.toml", &manifest);
+    let manifest_path = root.join("Cargo.toml");
+    let manifest_arg = manifest_path.to_str().unwrap();
+    let bumped = xtask(root, &["bump", "minor", "--manifest", manifest_arg]);
+    assert_eq!(bumped.status.code(), Some(0), "{}", text(&bumped.stderr));
+    assert_eq!(
+        text(&bumped.stdout),
+        "0.1.0 -> 0.2.0: Cargo.toml:6 (workspace.package.version) and 1 requirement on the \
+         workspace's crates (stablemint-raw:9)\nCargo.lock updated\n"
+    );
+    let run = check(root, &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stdout));
+    let built = cargo_check(root);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains("name = \"stablemint-raw\"\nversion = \"0.2.0\""),
+        "{lock}"
+    );
+
+    // Backwards is refused.
+    let back = xtask(root, &["bump", "--to", "0.1.5", "--manifest", manifest_arg]);
+    assert_eq!(back.status.code(), Some(1));
+    assert!(text(&back.stderr).contains("0.1.5 is not after 0.2.0"));
+}

@@ -35,7 +35,7 @@ fn cli_verdict(text: &str) -> Verdict {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| pair(e))
+        .map(pair)
         .collect();
     sorted(found)
 }

@@ -285,7 +285,8 @@ pub use locate::Lines;
 pub use model::{Acceptance, Change, Level, Location, Report, Side, Source, SpecError, SpecFile};
 pub use render::Format;
 pub use versions::{
-    Bump, CRATES, CrateVersion, Declared, Manifest, VersionCheck, WORKSPACE_MANIFEST, declared,
+    Bump, CRATES, CrateVersion, Declared, LeftBehind, Manifest, PathRequirement, VersionCheck,
+    WORKSPACE_MANIFEST, bumped, declared, left_behind, path_requirements, workspace_version,
 };
 
 /// Classifies every change from the spec `base` to the spec `head`.

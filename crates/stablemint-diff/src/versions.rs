@@ -162,6 +162,141 @@ fn line_of(text: &str, span: Range<usize>) -> usize {
         .map_or(1, |before| before.matches('\n').count() + 1)
 }
 
+/// A `[workspace.dependencies]` entry on a crate of the workspace (it has a `path`)
+/// whose `version` requirement does not accept that crate's version: cargo would fail to
+/// resolve it ("failed to select a version for the requirement"), so the bump that moved
+/// the crate left it behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    /// The dependency's name.
+    pub name: String,
+    /// Its requirement, as written.
+    pub requirement: String,
+    /// The version of the crate at its path, which the requirement must accept.
+    pub version: Version,
+    /// The manifest that holds the requirement.
+    pub file: String,
+    /// Its 1-based line there.
+    pub line: usize,
+}
+
+/// One `[workspace.dependencies]` entry with a `path` and a `version`: a crate of the
+/// workspace, as its members depend on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRequirement {
+    /// The dependency's name.
+    pub name: String,
+    /// Its `path`, relative to the workspace's manifest.
+    pub path: String,
+    /// Its `version` requirement, as written.
+    pub requirement: String,
+    /// The byte range of the requirement's text (inside the quotes) in the manifest.
+    pub span: Range<usize>,
+    /// Its 1-based line.
+    pub line: usize,
+}
+
+/// Every `[workspace.dependencies]` entry of `workspace` that has both a `path` and a
+/// `version`, in the order written.
+pub fn path_requirements(workspace: Manifest<'_>) -> Result<Vec<PathRequirement>, String> {
+    let root = parse(workspace)?;
+    let Some(dependencies) = find(&root, &["workspace", "dependencies"]) else {
+        return Ok(Vec::new());
+    };
+    let DeValue::Table(dependencies) = dependencies.get_ref() else {
+        return Err(format!(
+            "{}: `workspace.dependencies` is not a table",
+            workspace.file
+        ));
+    };
+    let mut out = Vec::new();
+    for (name, entry) in dependencies {
+        let DeValue::Table(entry) = entry.get_ref() else {
+            continue;
+        };
+        let (Some(path), Some(version)) = (find(entry, &["path"]), find(entry, &["version"]))
+        else {
+            continue;
+        };
+        let (DeValue::String(path), DeValue::String(requirement)) =
+            (path.get_ref(), version.get_ref())
+        else {
+            continue;
+        };
+        // The span covers the quotes; the text between them is the requirement.
+        let span = version.span();
+        out.push(PathRequirement {
+            name: name.get_ref().to_string(),
+            path: path.to_string(),
+            requirement: requirement.to_string(),
+            span: span.start + 1..span.end - 1,
+            line: line_of(workspace.text, span),
+        });
+    }
+    Ok(out)
+}
+
+/// The requirements of `workspace` that do not accept the version of their crate, which
+/// `version_at(path)` gives (a crate's manifest read at its path).
+pub fn left_behind(
+    workspace: Manifest<'_>,
+    version_at: impl Fn(&str) -> Result<Version, String>,
+) -> Result<Vec<LeftBehind>, String> {
+    let mut out = Vec::new();
+    for requirement in path_requirements(workspace)? {
+        let version = version_at(&requirement.path)?;
+        let accepts = semver::VersionReq::parse(&requirement.requirement)
+            .map_err(|e| {
+                format!(
+                    "{}:{}: the requirement {:?} of `{}` is not semver: {e}",
+                    workspace.file, requirement.line, requirement.requirement, requirement.name
+                )
+            })?
+            .matches(&version);
+        if !accepts {
+            out.push(LeftBehind {
+                name: requirement.name,
+                requirement: requirement.requirement,
+                version,
+                file: workspace.file.to_owned(),
+                line: requirement.line,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The version `workspace` declares in `[workspace.package]`, which its crates inherit.
+pub fn workspace_version(workspace: Manifest<'_>) -> Result<Declared, String> {
+    let root = parse(workspace)?;
+    let version = find(&root, &["workspace", "package", "version"])
+        .ok_or_else(|| format!("{}: no `workspace.package.version`", workspace.file))?;
+    read(version, workspace)
+}
+
+/// `workspace`'s text with its `[workspace.package]` version and the version of every
+/// `[workspace.dependencies]` entry with a `path` set to `to`: what `cargo xtask bump`
+/// writes. Formatting and comments are kept.
+pub fn bumped(workspace: Manifest<'_>, to: &Version) -> Result<String, String> {
+    let root = parse(workspace)?;
+    let package = find(&root, &["workspace", "package", "version"])
+        .ok_or_else(|| format!("{}: no `workspace.package.version` to move", workspace.file))?;
+    let span = package.span();
+    let package_span = span.start + 1..span.end - 1;
+    let mut edits: Vec<Range<usize>> = path_requirements(workspace)?
+        .into_iter()
+        .map(|r| r.span)
+        .collect();
+    edits.push(package_span);
+    edits.sort_by_key(|range| std::cmp::Reverse(range.start));
+    let mut text = workspace.text.to_owned();
+    let to = to.to_string();
+    for range in edits {
+        text.replace_range(range, &to);
+    }
+    Ok(text)
+}
+
 /// The verdict on one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateVersion {
@@ -191,19 +326,28 @@ impl CrateVersion {
     }
 }
 
-/// `cargo xtask diff --check-versions`: each crate's verdict against a base revision.
+/// `cargo xtask diff --check-versions`: each crate's verdict against a base revision,
+/// and the requirements a bump left behind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionCheck {
     /// The base revision.
     pub since: String,
     /// One verdict per crate of [`CRATES`].
     pub crates: Vec<CrateVersion>,
+    /// The workspace's requirements on its own crates that no longer accept their
+    /// versions (see [`left_behind`]).
+    pub left_behind: Vec<LeftBehind>,
 }
 
 impl VersionCheck {
     /// The verdicts for `report`'s changes, from each crate's version at `since`
     /// (before) and in the working tree (after), in the order of [`CRATES`].
-    pub fn new(report: &Report, since: &str, versions: Vec<(Declared, Declared)>) -> Self {
+    pub fn new(
+        report: &Report,
+        since: &str,
+        versions: Vec<(Declared, Declared)>,
+        left_behind: Vec<LeftBehind>,
+    ) -> Self {
         let crates = CRATES
             .iter()
             .zip(versions)
@@ -224,12 +368,14 @@ impl VersionCheck {
         Self {
             since: since.to_owned(),
             crates,
+            left_behind,
         }
     }
 
-    /// Whether every crate's version is enough.
+    /// Whether every crate's version is enough, and cargo can resolve every
+    /// requirement of the workspace on its own crates.
     pub fn ok(&self) -> bool {
-        self.crates.iter().all(CrateVersion::ok)
+        self.crates.iter().all(CrateVersion::ok) && self.left_behind.is_empty()
     }
 }
 
@@ -283,6 +429,72 @@ mod tests {
             ("crates/b/Cargo.toml", 4)
         );
         assert_eq!(found.version, Version::parse("1.2.3-rc.1").unwrap());
+    }
+
+    const WORKSPACE: &str = "[workspace]\nmembers = [\"crates/*\"]\n\n\
+        [workspace.package]\nversion = \"0.1.0\" # the release\n\n\
+        [workspace.dependencies]\n\
+        a = { path = \"crates/a\", version = \"0.1.0\" }\n\
+        b = { path = \"crates/b\", version = \"=0.1.0\", default-features = false }\n\
+        c = { path = \"crates/c\" }\n\
+        serde = { version = \"1\" }\n\
+        [workspace.dependencies.d]\npath = \"crates/d\"\nversion = \"0.1\"\n";
+
+    #[test]
+    fn requirements_on_the_workspace_crates_are_found_with_their_lines() {
+        let root = Manifest {
+            file: "Cargo.toml",
+            text: WORKSPACE,
+        };
+        let found: Vec<(String, String, String, usize)> = path_requirements(root)
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                assert_eq!(&WORKSPACE[r.span.clone()], r.requirement);
+                (r.name, r.path, r.requirement, r.line)
+            })
+            .collect();
+        let row = |n: &str, p: &str, r: &str, l| (n.to_owned(), p.to_owned(), r.to_owned(), l);
+        assert_eq!(
+            found,
+            [
+                row("a", "crates/a", "0.1.0", 8),
+                row("b", "crates/b", "=0.1.0", 9),
+                row("d", "crates/d", "0.1", 14),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bump_that_leaves_a_requirement_behind_is_found_and_bumped_moves_them_all() {
+        let root = Manifest {
+            file: "Cargo.toml",
+            text: WORKSPACE,
+        };
+        let at = |v: &'static str| move |_: &str| Ok(Version::parse(v).unwrap());
+        assert_eq!(left_behind(root, at("0.1.0")), Ok(vec![]));
+        // A patch: `0.1.0` and `0.1` still accept it, `=0.1.0` does not.
+        let names = |found: Vec<LeftBehind>| found.into_iter().map(|l| l.name).collect::<Vec<_>>();
+        assert_eq!(names(left_behind(root, at("0.1.1")).unwrap()), ["b"]);
+        assert_eq!(
+            names(left_behind(root, at("0.2.0")).unwrap()),
+            ["a", "b", "d"]
+        );
+
+        let to = Version::new(0, 2, 0);
+        let text = bumped(root, &to).unwrap();
+        assert!(text.contains("version = \"0.2.0\" # the release"), "{text}");
+        assert!(text.contains("a = { path = \"crates/a\", version = \"0.2.0\" }"));
+        assert!(text.contains("version = \"0.2.0\", default-features = false"));
+        assert!(text.contains("serde = { version = \"1\" }"));
+        assert!(
+            text.contains("[workspace.dependencies.d]\npath = \"crates/d\"\nversion = \"0.2.0\"\n")
+        );
+        let moved = Manifest {
+            file: "Cargo.toml",
+            text: &text,
+        };
+        assert_eq!(left_behind(moved, at("0.2.0")), Ok(vec![]));
     }
 
     #[test]

@@ -543,7 +543,11 @@ mod requests {
         errors: &[],
     };
 
-    fn both(json: &str) -> (Vec<(String, &'static str)>, Vec<(String, &'static str)>) {
+    /// Pointer and code of each error.
+    type Found = Vec<(String, &'static str)>;
+
+    /// What `parse_request` and `check_body` each find in `json`.
+    fn both(json: &str) -> (Found, Found) {
         let pairs = |errors: stablemint_validate::ValidationErrors| {
             errors
                 .iter()

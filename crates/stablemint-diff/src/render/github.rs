@@ -73,6 +73,15 @@ pub(super) fn render(report: &Report, versions: Option<&VersionCheck>) -> String
                 &krate.verdict(),
             ));
         }
+        for left in &versions.left_behind {
+            out.push_str(&command_line(
+                "error",
+                &left.file,
+                Some(left.line),
+                "requirement left behind",
+                &left.verdict(),
+            ));
+        }
     }
     // A plain line for the log, outside any command.
     let _ = writeln!(out, "{}", annotation_message(&report.tally()));

@@ -65,6 +65,13 @@ pub(super) fn render(report: &Report, versions: Option<&VersionCheck>) -> String
                 "because": k.because,
                 "ok": k.ok(),
             })).collect::<Vec<_>>(),
+            "leftBehind": versions.left_behind.iter().map(|l| json!({
+                "name": l.name,
+                "requirement": l.requirement,
+                "version": l.version.to_string(),
+                "file": l.file,
+                "line": l.line,
+            })).collect::<Vec<_>>(),
         });
     }
     // Serialising a `Value` cannot fail.

@@ -71,6 +71,9 @@ pub(super) fn render(report: &Report, versions: Option<&VersionCheck>) -> String
         for krate in &versions.crates {
             let _ = writeln!(out, "- {}", code(&krate.verdict()));
         }
+        for left in &versions.left_behind {
+            let _ = writeln!(out, "- {}", code(&left.verdict()));
+        }
     }
     out
 }

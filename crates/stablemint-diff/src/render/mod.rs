@@ -226,7 +226,21 @@ impl VersionCheck {
         for krate in &self.crates {
             let _ = writeln!(out, "  {}", krate.verdict());
         }
+        for left in &self.left_behind {
+            let _ = writeln!(out, "  {}", left.verdict());
+        }
         out
+    }
+}
+
+impl crate::LeftBehind {
+    /// `Cargo.toml:31: stablemint-raw = "0.1.0" does not accept 0.2.0, ...`.
+    fn verdict(&self) -> String {
+        visible(&format!(
+            "{}:{}: {} = {:?} does not accept {}, the version of the crate it names, so \
+             cargo cannot resolve it; set it to \"{}\" (`cargo xtask bump` moves every one)",
+            self.file, self.line, self.name, self.requirement, self.version, self.version
+        ))
     }
 }
 
