@@ -132,8 +132,8 @@ impl Checkout {
             .ok_or(CheckoutError::NotFound)?;
         // The payer's details are checked with the order's own amount before anything
         // is stored.
-        let details = SessionDetails::for_order(&found, &request.payer)
-            .map_err(CheckoutError::Invalid)?;
+        let details =
+            SessionDetails::for_order(&found, &request.payer).map_err(CheckoutError::Invalid)?;
         payments::validate(&details).map_err(CheckoutError::Invalid)?;
 
         let _turn = self.lock(order_id).await;

@@ -183,17 +183,21 @@ impl PublicOrigin {
     /// path, no user name).
     pub fn parse(text: &str) -> Result<PublicOrigin, ConfigError> {
         let bad = ConfigError::PublicOrigin;
-        let uri: http::Uri = text.parse().map_err(|_| {
-            bad("it is not a URL; give one such as https://shop.example.com")
-        })?;
+        let uri: http::Uri = text
+            .parse()
+            .map_err(|_| bad("it is not a URL; give one such as https://shop.example.com"))?;
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return Err(bad("give the scheme and the host, such as https://shop.example.com"));
+            return Err(bad(
+                "give the scheme and the host, such as https://shop.example.com",
+            ));
         };
         if authority.as_str().contains('@') {
             return Err(bad("it has a user name or password in it; remove them"));
         }
         if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
-            return Err(bad("an origin has no path or query; give only https://host[:port]"));
+            return Err(bad(
+                "an origin has no path or query; give only https://host[:port]",
+            ));
         }
         let https = match scheme {
             "https" => true,
@@ -395,12 +399,11 @@ mod tests {
 
     #[test]
     fn any_stablemint_variable_means_production_and_half_a_set_is_refused() {
-        let incomplete = |missing: &[&'static str], given: &[&'static str]| {
-            ConfigError::Incomplete {
+        let incomplete =
+            |missing: &[&'static str], given: &[&'static str]| ConfigError::Incomplete {
                 missing: missing.to_vec(),
                 given: given.to_vec(),
-            }
-        };
+            };
         assert_eq!(
             vars(&[(API_KEY_VAR, "pk_1")]).unwrap_err(),
             incomplete(&[API_SECRET_VAR], &[API_KEY_VAR])
@@ -424,13 +427,21 @@ mod tests {
             ),
             "{message}"
         );
-        assert!(message.contains("unset every STABLEMINT_* variable"), "{message}");
+        assert!(
+            message.contains("unset every STABLEMINT_* variable"),
+            "{message}"
+        );
         assert_eq!(
             vars(&[(API_KEY_VAR, ""), (API_SECRET_VAR, "")]).unwrap_err(),
             incomplete(&[API_KEY_VAR, API_SECRET_VAR], &[])
         );
         assert_eq!(
-            vars(&[(API_KEY_VAR, "pk"), (API_SECRET_VAR, "sk"), (BASE_URL_VAR, "")]).unwrap_err(),
+            vars(&[
+                (API_KEY_VAR, "pk"),
+                (API_SECRET_VAR, "sk"),
+                (BASE_URL_VAR, "")
+            ])
+            .unwrap_err(),
             ConfigError::EmptyBaseUrl
         );
         let not_unicode = StableMint::from_vars(|name| {

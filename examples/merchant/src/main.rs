@@ -177,7 +177,9 @@ async fn stop_signal() -> &'static str {
                 }
             }
             Err(error) => {
-                eprintln!("warning: cannot wait for SIGTERM ({error}); only Ctrl-C stops the server");
+                eprintln!(
+                    "warning: cannot wait for SIGTERM ({error}); only Ctrl-C stops the server"
+                );
                 let _ = tokio::signal::ctrl_c().await;
                 "Ctrl-C"
             }

@@ -203,11 +203,10 @@ impl Failure {
     /// The failure `error` describes.
     fn of(error: &Error) -> Failure {
         let kind = match error {
+            Error::Transport { source, .. } if source.is_timeout() => FailureKind::Timeout,
             Error::Transport { .. } => FailureKind::Unreachable,
             Error::Deadline { .. } => FailureKind::Timeout,
-            Error::Api(api) if api.status >= 500 || api.status == 429 => {
-                FailureKind::Unavailable
-            }
+            Error::Api(api) if api.status >= 500 || api.status == 429 => FailureKind::Unavailable,
             Error::Api(_) => FailureKind::Refused,
             Error::Decode(_) | Error::ResponseTooLarge { .. } => FailureKind::Undecodable,
             _ => FailureKind::Misconfigured,
@@ -246,7 +245,11 @@ pub fn validate_payer(payer: &Payer) -> Result<(), Vec<FieldError>> {
         .into_iter()
         .filter(|e| e.pointer == "/userEmail" || e.pointer == "/userCountryCode")
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// The request for `details`, carrying `idempotency_key`, checked against StableMint's

@@ -24,7 +24,8 @@ use crate::catalog::{CartItem, MAX_QUANTITY, OrderLine, Product};
 use crate::payments::Session;
 
 /// The migrations, oldest first. Each runs once per database, in a transaction.
-const MIGRATIONS: [(i64, &str, &str); 1] = [(1, "shop", include_str!("../migrations/0001_shop.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 1] =
+    [(1, "shop", include_str!("../migrations/0001_shop.sql"))];
 
 /// The most lines one order may have.
 pub const MAX_LINES: usize = 20;
@@ -829,7 +830,10 @@ mod tests {
             price(&[item("a", 1), item("zz", 1)], &catalog),
             Err(CartError::UnknownProduct(1))
         );
-        assert_eq!(price(&[item("a", 0)], &catalog), Err(CartError::Quantity(0)));
+        assert_eq!(
+            price(&[item("a", 0)], &catalog),
+            Err(CartError::Quantity(0))
+        );
         assert_eq!(
             price(&[item("a", MAX_QUANTITY + 1)], &catalog),
             Err(CartError::Quantity(0))

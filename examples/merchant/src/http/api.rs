@@ -173,7 +173,9 @@ fn read_json_body(
             Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
-                format!("The request is larger than {BODY_LIMIT} bytes; send the form's fields only."),
+                format!(
+                    "The request is larger than {BODY_LIMIT} bytes; send the form's fields only."
+                ),
             ))
         }
         Err(_) => Err(ApiError::new(
@@ -268,7 +270,10 @@ pub(crate) fn parse_cart(body: &[u8]) -> Result<Vec<CartItem>, Vec<FieldError>> 
     let mut errors = Vec::new();
     for name in object.keys() {
         if name != "items" {
-            errors.push(unknown(name, "this field is not part of an order: remove it"));
+            errors.push(unknown(
+                name,
+                "this field is not part of an order: remove it",
+            ));
         }
     }
     let items = match object.get("items") {
@@ -342,7 +347,11 @@ pub(crate) fn parse_cart(body: &[u8]) -> Result<Vec<CartItem>, Vec<FieldError>> 
             });
         }
     }
-    if errors.is_empty() { Ok(cart) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(cart)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The order id and the payer from the checkout's JSON, trimmed, with the country
@@ -350,7 +359,10 @@ pub(crate) fn parse_cart(body: &[u8]) -> Result<Vec<CartItem>, Vec<FieldError>> 
 /// reported at once, at its field's pointer. A field the checkout does not take (an
 /// `amount`, a `currency`) is refused: the order has them.
 pub(crate) fn parse_checkout(body: &[u8]) -> Result<(String, Payer), Vec<FieldError>> {
-    let object = parse_object(body, "a JSON object with orderId, userEmail and userCountryCode")?;
+    let object = parse_object(
+        body,
+        "a JSON object with orderId, userEmail and userCountryCode",
+    )?;
     let mut errors = Vec::new();
     let mut values = Vec::with_capacity(CHECKOUT_FIELDS.len());
     for name in CHECKOUT_FIELDS {
@@ -358,11 +370,19 @@ pub(crate) fn parse_checkout(body: &[u8]) -> Result<(String, Payer), Vec<FieldEr
         match object.get(name) {
             Some(Value::String(value)) => values.push(value.trim().to_owned()),
             Some(_) => {
-                errors.push(field_error(&pointer, "type", format!("send {name} as a JSON string")));
+                errors.push(field_error(
+                    &pointer,
+                    "type",
+                    format!("send {name} as a JSON string"),
+                ));
                 values.push(String::new());
             }
             None => {
-                errors.push(field_error(&pointer, "required", format!("{name} is missing: fill it in")));
+                errors.push(field_error(
+                    &pointer,
+                    "required",
+                    format!("{name} is missing: fill it in"),
+                ));
                 values.push(String::new());
             }
         }
@@ -454,9 +474,7 @@ impl<'a> SessionAnswer<'a> {
             order_id,
             session_id: &session.session.id,
             reference: &session.session.reference,
-            expires_at: session
-                .expires_in
-                .map(|_| session.session.expires_at),
+            expires_at: session.expires_in.map(|_| session.session.expires_at),
             expires_in_seconds: session.expires_in,
             generation: session.generation,
         }
@@ -518,7 +536,10 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_objects_are_refused() {
-        assert_eq!(pointers(parse_checkout(b"[1]")), [("".into(), "type".into())]);
+        assert_eq!(
+            pointers(parse_checkout(b"[1]")),
+            [("".into(), "type".into())]
+        );
         assert_eq!(pointers(parse_checkout(b"{")), [("".into(), "json".into())]);
         assert_eq!(pointers(parse_cart(b"")), [("".into(), "json".into())]);
     }

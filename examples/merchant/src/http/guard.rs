@@ -132,8 +132,14 @@ mod tests {
     #[test]
     fn another_host_is_421_whatever_the_method() {
         let allowed = Allowed::new("127.0.0.1:3000".parse().unwrap(), &[]);
-        assert_eq!(status(&allowed, Method::GET, &[("host", "127.0.0.1:3000")]), None);
-        assert_eq!(status(&allowed, Method::GET, &[("host", "LOCALHOST:3000")]), None);
+        assert_eq!(
+            status(&allowed, Method::GET, &[("host", "127.0.0.1:3000")]),
+            None
+        );
+        assert_eq!(
+            status(&allowed, Method::GET, &[("host", "LOCALHOST:3000")]),
+            None
+        );
         for host in ["attacker.example", "127.0.0.1:3001", "127.0.0.1", ""] {
             assert_eq!(
                 status(&allowed, Method::GET, &[("host", host)]),
@@ -157,7 +163,11 @@ mod tests {
             None
         );
         assert_eq!(
-            status(&allowed, Method::POST, &[host, ("sec-fetch-site", "same-origin")]),
+            status(
+                &allowed,
+                Method::POST,
+                &[host, ("sec-fetch-site", "same-origin")]
+            ),
             None
         );
         for pairs in [
