@@ -382,6 +382,7 @@ mod tests {
         assert_eq!(vars(&[]).unwrap_err(), ConfigError::NoSandbox);
         let remote = vars(&[(API_KEY_VAR, "pk_1"), (API_SECRET_VAR, "sk_1")]).unwrap();
         assert!(!remote.is_sandbox());
+        #[allow(irrefutable_let_patterns)] // without the sandbox feature
         let StableMint::Remote { base_url, .. } = remote else {
             panic!("{remote:?}");
         };

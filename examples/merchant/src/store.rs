@@ -323,15 +323,19 @@ impl Store {
                 Box::pin(async move {
                     // The database gives up about when the request does, so that a
                     // locked or slow database frees its connections too.
-                    let statement = if connection.backend_name() == "SQLite" {
-                        format!("PRAGMA busy_timeout = {millis}")
+                    let statements = if connection.backend_name() == "SQLite" {
+                        vec![format!("PRAGMA busy_timeout = {millis}")]
                     } else {
-                        format!("SET lock_timeout = {millis}; SET statement_timeout = {millis}")
+                        vec![
+                            format!("SET lock_timeout = {millis}"),
+                            format!("SET statement_timeout = {millis}"),
+                        ]
                     };
-                    connection
-                        .execute(sqlx::AssertSqlSafe(statement))
-                        .await
-                        .map(|_| ())
+                    for statement in statements {
+                        // Built from a number only.
+                        connection.execute(sqlx::AssertSqlSafe(statement)).await?;
+                    }
+                    Ok(())
                 })
             });
         let pool = options
