@@ -91,7 +91,7 @@ struct Outcome {
 async fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args).await {
-        Ok(failed) if failed == 0 => ExitCode::SUCCESS,
+        Ok(0) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error}");
