@@ -97,6 +97,7 @@
     show(failureReference, Boolean(reference));
     show(retry, retryable);
     show(failure, true);
+    failure.scrollIntoView({ block: "nearest" });
     if (retryable) {
       retry.focus();
     }
@@ -153,6 +154,7 @@
     show(expired, false);
     show(widget, true);
     show(sessionBox, true);
+    sessionBox.scrollIntoView({ block: "nearest" });
     startCountdown(session.expiresInSeconds);
     startWidget(widget, session.sessionId);
   }
@@ -271,12 +273,18 @@
     failed(response, body, cartErrors);
   }
 
-  async function sendCheckout() {
+  // Read before the request starts: FormData leaves out the fields of a disabled
+  // fieldset, and the fieldset is disabled while a request is in flight.
+  function readCheckout() {
     const data = new FormData(form);
     const payload = { orderId };
     for (const name of FIELDS) {
       payload[name] = String(data.get(name) || "");
     }
+    return payload;
+  }
+
+  async function sendCheckout(payload) {
     const { response, body } = await post("/api/checkout", payload);
     if (response.ok && body && typeof body.sessionId === "string") {
       showSession(body);
@@ -289,10 +297,15 @@
     event.preventDefault();
     run(sendOrder);
   });
+  // What was last sent for the order: a retry, or a new session after expiry, sends
+  // it again.
+  let lastCheckout = null;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run(sendCheckout);
+    const payload = readCheckout();
+    lastCheckout = payload;
+    run(() => sendCheckout(payload));
   });
   retry.addEventListener("click", () => run(lastAction));
-  renew.addEventListener("click", () => run(sendCheckout));
+  renew.addEventListener("click", () => run(() => sendCheckout(lastCheckout)));
 })();
