@@ -35,6 +35,17 @@ fn server(db: &std::path::Path) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_the_checkout_in_flight_finish() {
+    drains_on("TERM", "SIGTERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_lets_the_checkout_in_flight_finish() {
+    drains_on("INT", "Ctrl-C").await;
+}
+
+/// Sends `signal` to the server while a checkout is in flight: the checkout gets its
+/// session, and the server says `named` and stops with status 0.
+async fn drains_on(signal: &str, named: &str) {
     let clock = std::sync::Arc::new(std::time::SystemTime::now);
     let sandbox = Sandbox::start(SandboxOptions::with_credentials(KEY, SECRET), clock)
         .await
@@ -77,7 +88,7 @@ async fn sigterm_lets_the_checkout_in_flight_finish() {
     }
     let pid = child.id().unwrap().to_string();
     let killed = Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([format!("-{signal}"), pid])
         .status()
         .await
         .unwrap();
@@ -89,7 +100,7 @@ async fn sigterm_lets_the_checkout_in_flight_finish() {
         .await
         .expect("the server did not stop after SIGTERM")
         .unwrap();
-    assert!(status.success(), "{status:?}");
+    assert!(status.success(), "{signal}: {status:?}");
     let mut rest = Vec::new();
     while let Some(line) = lines.next_line().await.unwrap() {
         rest.push(line);
@@ -97,8 +108,8 @@ async fn sigterm_lets_the_checkout_in_flight_finish() {
     assert_eq!(
         rest,
         [
-            "SIGTERM: finishing the requests in flight, then stopping",
-            "Stopped"
+            format!("{named}: finishing the requests in flight, then stopping"),
+            "Stopped".to_owned()
         ]
     );
     sandbox.shutdown().await;
