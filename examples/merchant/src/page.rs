@@ -45,6 +45,30 @@ pub fn escape_html(text: &str) -> String {
     escaped
 }
 
+/// The page shown when the shop cannot show its catalog (the database is busy or
+/// failing): a sentence and the support reference, nothing of the error.
+pub fn unavailable(reference: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Checkout · StableMint example shop</title>
+<link rel="stylesheet" href="{STYLE_PATH}">
+</head>
+<body>
+<main>
+<h1>The shop is not available right now</h1>
+<p>Please reload the page in a moment.</p>
+<p class="hint">Support reference: <code>{}</code></p>
+</main>
+</body>
+</html>
+"#,
+        escape_html(reference)
+    )
+}
+
 /// The text of the sandbox banner.
 pub const SANDBOX_BANNER: &str = "Sandbox: no money moves";
 

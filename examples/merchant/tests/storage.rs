@@ -147,3 +147,31 @@ async fn a_database_url_that_is_neither_sqlite_nor_postgres_is_refused_with_the_
     assert!(message.contains("postgres://"), "{message}");
     assert!(message.contains("sqlite:"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_is_a_page_with_a_reference_when_the_catalog_cannot_be_read() {
+    let app = App::start().await;
+    // Someone broke the database under the running shop.
+    let path = app.dir.path().join("orders.db");
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    other.execute("DROP TABLE order_lines").await.unwrap();
+    other.execute("DROP TABLE products").await.unwrap();
+    drop(other);
+    let page = common::get(&app.running.url(), "/").await;
+    assert_eq!(page.status, 500, "{}", page.text);
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    assert!(
+        page.text.contains("not available right now"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("Support reference: <code>SR-"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("products"), "{}", page.text);
+    app.running.shutdown().await;
+}

@@ -127,7 +127,8 @@ impl ApiError {
                     order_id,
                     kind = failure.kind.name(),
                     status = failure.status,
-                    request_id = failure.request_id.as_deref().unwrap_or(""),
+                    // Server text: a careless upstream may echo anything into it.
+                    request_id = redact(failure.request_id.as_deref().unwrap_or(""), secrets),
                     idempotency_key = failure.idempotency_key.as_deref().unwrap_or(""),
                     attempts = failure.attempts,
                     detail = redact(&failure.detail, secrets),

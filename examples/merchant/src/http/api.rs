@@ -36,7 +36,24 @@ pub(crate) async fn page(State(state): State<AppState>) -> Response {
             let html = page::checkout(&products, state.widget.as_ref(), state.sandbox);
             ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
         }
-        Err(error) => ApiError::storage(&error, None, &state.secrets).into_response(),
+        Err(error) => {
+            // A page, not JSON: this is what the shopper's browser shows.
+            let answer = ApiError::storage(&error, None, &state.secrets);
+            let reference = answer.body.support_reference.clone().unwrap_or_default();
+            let mut response = (
+                answer.status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page::unavailable(&reference),
+            )
+                .into_response();
+            if answer.status == StatusCode::SERVICE_UNAVAILABLE {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(super::answers::RETRY_AFTER_SECS),
+                );
+            }
+            response
+        }
     }
 }
 
