@@ -27,16 +27,27 @@ cp "$target_dir/debug/merchant-example" "$work/merchant-example"
 cargo build --quiet -p merchant-example --example replicas
 
 cleanup() {
+  # The driver, and the replicas it started, in the process group of their own.
+  if [ -n "${group:-}" ]; then
+    kill -TERM -- "-$group" 2>/dev/null || true
+  fi
   scripts/postgres.sh stop "$work/postgres" || true
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 url="$(scripts/postgres.sh start "$work/postgres")"
 echo "PostgreSQL: ${url%%\?*}"
 
-# The run itself takes well under a minute; two minutes is its budget.
-timeout 120 "$target_dir/debug/examples/replicas" \
+# The run itself takes well under a minute; two minutes is its budget. It runs in a
+# session of its own, so that the cleanup can end its replicas even if it is killed.
+setsid timeout 120 "$target_dir/debug/examples/replicas" \
   --merchant "$work/merchant-example" \
   --database-url "$url" \
   --replicas "$replicas" \
   --shoppers "$shoppers" \
-  --logs "$work/logs"
+  --logs "$work/logs" &
+group=$!
+status=0
+wait "$group" || status=$?
+group=""
+exit "$status"

@@ -341,7 +341,6 @@ async fn spawn_replica(args: &Args, index: usize, mock: &str) -> Result<Replica,
         .env("STABLEMINT_API_SECRET", SECRET)
         .env("STABLEMINT_BASE_URL", mock)
         .env_remove("STABLEMINT_WIDGET_SCRIPT_URL")
-        .env("RUST_LOG", "info")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(log_file)
