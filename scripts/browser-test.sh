@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Drives the merchant example's checkout page (examples/merchant) in headless Chromium
-# through chromedriver, with the driver in examples/merchant-browser-test: the happy
-# path, a field error, a 503, a lost answer, an expired session, a double click, hostile
-# error text and the Content-Security-Policy. Screenshots of each state go to
+# through chromedriver, with the driver in examples/merchant-browser-test: the catalog
+# and the server's total, a field error, a 503, a lost answer, a locked database,
+# StableMint refusing (with hostile text), a request altered to carry an amount, an
+# expiry at the end of time, an expired session, a double click and the
+# Content-Security-Policy. Each error state is checked to show a message and a support
+# reference and nothing for the operator. Screenshots of each state go to
 # target/browser-test/ for review. Not part of `cargo test`; CI runs it.
 #
 # Installs Debian's chromium and chromium-driver with apt when they are missing.

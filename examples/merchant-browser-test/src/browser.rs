@@ -131,10 +131,10 @@ impl Browser {
         Ok(path)
     }
 
-    /// Opens `url` and waits for the checkout form.
+    /// Opens `url` and waits for the catalog.
     pub async fn open(&self, url: &str) -> Outcome<()> {
         self.client.goto(url).await.doing("opening the page")?;
-        self.wait_visible("#pay").await.map(|_| ())
+        self.wait_visible("#make-order").await.map(|_| ())
     }
 
     /// The element at `css`.
@@ -145,20 +145,27 @@ impl Browser {
             .doing(&format!("finding {css}"))
     }
 
-    /// Types the checkout form's fields.
-    pub async fn fill(
-        &self,
-        email: &str,
-        country: &str,
-        amount: &str,
-        currency: &str,
-    ) -> Outcome<()> {
-        for (css, value) in [
-            ("#userEmail", email),
-            ("#userCountryCode", country),
-            ("#amount", amount),
-            ("#currency", currency),
-        ] {
+    /// Sets the quantity of each product of `cart` (by product id), clicks "Review
+    /// order" and waits for the order the server made; returns its id.
+    pub async fn order(&self, cart: &[(&str, u32)]) -> Outcome<String> {
+        for (product, quantity) in cart {
+            let css = format!("#qty-{product}");
+            let input = self.find(&css).await?;
+            input.clear().await.doing(&format!("clearing {css}"))?;
+            input
+                .send_keys(&quantity.to_string())
+                .await
+                .doing(&format!("typing into {css}"))?;
+        }
+        self.click("#make-order").await?;
+        self.wait_visible("#order").await?;
+        self.wait_text("#order-id", |id| id.starts_with("ord_"))
+            .await
+    }
+
+    /// Types the payment form's fields.
+    pub async fn fill(&self, email: &str, country: &str) -> Outcome<()> {
+        for (css, value) in [("#userEmail", email), ("#userCountryCode", country)] {
             let input = self.find(css).await?;
             input.clear().await.doing(&format!("clearing {css}"))?;
             input
@@ -242,6 +249,15 @@ impl Browser {
             .execute(script, Vec::new())
             .await
             .doing("running a script in the page")
+    }
+
+    /// Runs `script` in the page as an asynchronous script: it gets a callback as its
+    /// last argument and calls it with its result.
+    pub async fn run_async(&self, script: &str) -> Outcome<Value> {
+        self.client
+            .execute_async(script, Vec::new())
+            .await
+            .doing("running an asynchronous script in the page")
     }
 
     /// The browser console's entries since the last call (chromedriver hands each entry

@@ -1,12 +1,16 @@
 //! What the server is told at start: [`Config`], where sessions come from
-//! ([`StableMint`]), and the widget's script ([`WidgetScript`]).
+//! ([`StableMint`]), which origins the browser may use ([`PublicOrigin`]), and the
+//! widget's script ([`WidgetScript`]).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::payments::{Credentials, PRODUCTION_URL, SandboxOptions};
+#[cfg(feature = "sandbox")]
+use crate::payments::SandboxOptions;
+use crate::payments::{Credentials, PRODUCTION_URL};
+use crate::store::{Database, PoolSettings};
+use crate::support::Secrets;
 
 /// The time source of the server: when a stored session counts as expired, the time
 /// requests to StableMint are signed with, and the sandbox's clock. Tests move it.
@@ -19,13 +23,22 @@ pub const API_SECRET_VAR: &str = "STABLEMINT_API_SECRET";
 /// The environment variable with the API's base URL.
 pub const BASE_URL_VAR: &str = "STABLEMINT_BASE_URL";
 
+/// The variables that mean production: setting any of them, even to nothing, turns the
+/// sandbox off.
+pub const PRODUCTION_VARS: [&str; 3] = [API_KEY_VAR, API_SECRET_VAR, BASE_URL_VAR];
+
 /// How the server starts.
 #[derive(Clone)]
 pub struct Config {
-    /// The SQLite file with the orders; created if missing.
-    pub db: PathBuf,
+    /// Where the orders are.
+    pub database: Database,
+    /// The database pool, and how long a request may wait for the database.
+    pub pool: PoolSettings,
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
+    /// Origins the shop is also reached at (behind a proxy or a load balancer), besides
+    /// the listen address.
+    pub public_origins: Vec<PublicOrigin>,
     /// Where sessions come from.
     pub stablemint: StableMint,
     /// StableMint's widget script, if configured.
@@ -37,12 +50,15 @@ pub struct Config {
 }
 
 impl Config {
-    /// Orders in `db`, sessions from `stablemint`, listening on `127.0.0.1:3000`, no
-    /// widget script, 20 s per call, the system clock.
-    pub fn new(db: impl Into<PathBuf>, stablemint: StableMint) -> Config {
+    /// Orders in `database`, sessions from `stablemint`, listening on `127.0.0.1:3000`
+    /// and reached there only, no widget script, 20 s per call, the default pool, the
+    /// system clock.
+    pub fn new(database: Database, stablemint: StableMint) -> Config {
         Config {
-            db: db.into(),
+            database,
+            pool: PoolSettings::default(),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 3000)),
+            public_origins: Vec::new(),
             stablemint,
             widget_script: None,
             call_timeout: Duration::from_secs(20),
@@ -54,8 +70,10 @@ impl Config {
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field("db", &self.db)
+            .field("database", &self.database)
+            .field("pool", &self.pool)
             .field("addr", &self.addr)
+            .field("public_origins", &self.public_origins)
             .field("stablemint", &self.stablemint)
             .field("widget_script", &self.widget_script)
             .field("call_timeout", &self.call_timeout)
@@ -66,7 +84,9 @@ impl std::fmt::Debug for Config {
 /// Where sessions come from.
 #[derive(Clone, Debug)]
 pub enum StableMint {
-    /// `stablemint-mock`, started in this process.
+    /// `stablemint-mock`, started in this process: no money moves, and the page says
+    /// so. Only with the `sandbox` feature (on by default).
+    #[cfg(feature = "sandbox")]
     Sandbox(SandboxOptions),
     /// A StableMint server: the real API, or a sandbox elsewhere.
     Remote {
@@ -74,13 +94,31 @@ pub enum StableMint {
         base_url: String,
         /// The API key and secret.
         credentials: Credentials,
+        /// The key and secret again, to take out of anything logged.
+        secrets: Secrets,
     },
 }
 
 impl StableMint {
-    /// From the environment: [`StableMint::Remote`] when `STABLEMINT_API_KEY` and
-    /// `STABLEMINT_API_SECRET` are set (to `STABLEMINT_BASE_URL`, or production), else a
-    /// sandbox with made-up credentials.
+    /// The StableMint at `base_url` with this key and secret.
+    pub fn remote(base_url: &str, api_key: &str, api_secret: &str) -> StableMint {
+        StableMint::Remote {
+            base_url: base_url.to_owned(),
+            credentials: Credentials::new(api_key, api_secret),
+            secrets: Secrets::new([api_key, api_secret]),
+        }
+    }
+
+    /// Whether this is the in-process sandbox.
+    pub fn is_sandbox(&self) -> bool {
+        !matches!(self, StableMint::Remote { .. })
+    }
+
+    /// From the environment. No `STABLEMINT_*` variable at all: the in-process sandbox
+    /// (with the `sandbox` feature). Any of them set, even to nothing: production, which
+    /// needs `STABLEMINT_API_KEY` and `STABLEMINT_API_SECRET` (and takes
+    /// `STABLEMINT_BASE_URL`, StableMint's production URL by default); an incomplete
+    /// set is an error, never a fall-back to the sandbox.
     pub fn from_env() -> Result<StableMint, ConfigError> {
         Self::from_vars(|name| std::env::var_os(name).map(|v| v.into_string()))
     }
@@ -92,23 +130,119 @@ impl StableMint {
     ) -> Result<StableMint, ConfigError> {
         let read = |name: &'static str| match var(name) {
             None => Ok(None),
-            Some(Ok(value)) if value.is_empty() => Ok(None),
             Some(Ok(value)) => Ok(Some(value)),
             Some(Err(_)) => Err(ConfigError::NotUnicode(name)),
         };
         let key = read(API_KEY_VAR)?;
         let secret = read(API_SECRET_VAR)?;
         let base_url = read(BASE_URL_VAR)?;
-        match (key, secret) {
-            (Some(key), Some(secret)) => Ok(StableMint::Remote {
-                base_url: base_url.unwrap_or_else(|| PRODUCTION_URL.to_owned()),
-                credentials: Credentials::new(key, secret),
-            }),
-            (None, None) if base_url.is_some() => Err(ConfigError::BaseUrlWithoutCredentials),
-            (None, None) => Ok(StableMint::Sandbox(SandboxOptions::new())),
-            (Some(_), None) => Err(ConfigError::Missing(API_SECRET_VAR, API_KEY_VAR)),
-            (None, Some(_)) => Err(ConfigError::Missing(API_KEY_VAR, API_SECRET_VAR)),
+        if key.is_none() && secret.is_none() && base_url.is_none() {
+            #[cfg(feature = "sandbox")]
+            return Ok(StableMint::Sandbox(SandboxOptions::new()));
+            #[cfg(not(feature = "sandbox"))]
+            return Err(ConfigError::NoSandbox);
         }
+        let set: Vec<&'static str> = [(API_KEY_VAR, &key), (API_SECRET_VAR, &secret)]
+            .into_iter()
+            .filter(|(_, value)| value.as_deref().is_some_and(|v| !v.is_empty()))
+            .map(|(name, _)| name)
+            .collect();
+        let missing: Vec<&'static str> = [(API_KEY_VAR, &key), (API_SECRET_VAR, &secret)]
+            .into_iter()
+            .filter(|(_, value)| value.as_deref().is_none_or(str::is_empty))
+            .map(|(name, _)| name)
+            .collect();
+        if !missing.is_empty() {
+            let mut given: Vec<&'static str> = set;
+            if base_url.is_some() {
+                given.push(BASE_URL_VAR);
+            }
+            return Err(ConfigError::Incomplete { missing, given });
+        }
+        let base_url = match base_url {
+            Some(url) if url.is_empty() => return Err(ConfigError::EmptyBaseUrl),
+            Some(url) => url,
+            None => PRODUCTION_URL.to_owned(),
+        };
+        let (key, secret) = (key.unwrap_or_default(), secret.unwrap_or_default());
+        Ok(StableMint::remote(&base_url, &key, &secret))
+    }
+}
+
+/// An origin the browser reaches the shop at, besides the listen address: scheme, host
+/// and port, as `--public-origin https://shop.example.com` gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicOrigin {
+    origin: String,
+    hosts: Vec<String>,
+    https: bool,
+}
+
+impl PublicOrigin {
+    /// Checks `text`: `http` or `https`, a host, an optional port, and nothing else (no
+    /// path, no user name).
+    pub fn parse(text: &str) -> Result<PublicOrigin, ConfigError> {
+        let bad = ConfigError::PublicOrigin;
+        let uri: http::Uri = text
+            .parse()
+            .map_err(|_| bad("it is not a URL; give one such as https://shop.example.com"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err(bad(
+                "give the scheme and the host, such as https://shop.example.com",
+            ));
+        };
+        if authority.as_str().contains('@') {
+            return Err(bad("it has a user name or password in it; remove them"));
+        }
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(bad(
+                "an origin has no path or query; give only https://host[:port]",
+            ));
+        }
+        let https = match scheme {
+            "https" => true,
+            "http" => false,
+            _ => return Err(bad("its scheme is neither http nor https")),
+        };
+        let host = authority.host().to_ascii_lowercase();
+        if host.is_empty()
+            || !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+        {
+            return Err(bad("its host has characters a host name cannot have"));
+        }
+        let default_port = if https { 443 } else { 80 };
+        let port = authority.port_u16().unwrap_or(default_port);
+        let origin = if port == default_port {
+            format!("{scheme}://{host}")
+        } else {
+            format!("{scheme}://{host}:{port}")
+        };
+        let mut hosts = vec![format!("{host}:{port}")];
+        if port == default_port {
+            hosts.push(host.clone());
+        }
+        Ok(PublicOrigin {
+            origin,
+            hosts,
+            https,
+        })
+    }
+
+    /// The origin as a browser sends it in `Origin`: `https://shop.example.com`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The `Host` header values that name it.
+    pub fn hosts(&self) -> &[String] {
+        &self.hosts
+    }
+
+    /// Whether it is served over https.
+    pub fn is_https(&self) -> bool {
+        self.https
     }
 }
 
@@ -184,23 +318,44 @@ impl WidgetScript {
 /// A setting that cannot be used; the message names the setting and the fix.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    /// One of the two credentials is set without the other.
+    /// Some `STABLEMINT_*` variables are set, but not the two that production needs.
     #[error(
-        "{0} is not set, but {1} is: set both to use StableMint, or neither to use the in-process sandbox"
+        "{} {} not set (or empty), but {} {}: a STABLEMINT_* variable means production, which \
+         needs both STABLEMINT_API_KEY and STABLEMINT_API_SECRET; set {}, or unset every \
+         STABLEMINT_* variable to run the in-process sandbox",
+        missing.join(" and "),
+        if missing.len() == 1 { "is" } else { "are" },
+        given.join(" and "),
+        if given.len() == 1 { "is" } else { "are" },
+        missing.join(" and ")
     )]
-    Missing(&'static str, &'static str),
-    /// A base URL without credentials.
+    Incomplete {
+        /// The variables production needs that are missing.
+        missing: Vec<&'static str>,
+        /// The `STABLEMINT_*` variables that are set.
+        given: Vec<&'static str>,
+    },
+    /// `STABLEMINT_BASE_URL` is set to nothing.
     #[error(
-        "STABLEMINT_BASE_URL is set, but STABLEMINT_API_KEY and STABLEMINT_API_SECRET are not: \
-         set them too, or unset STABLEMINT_BASE_URL to use the in-process sandbox"
+        "STABLEMINT_BASE_URL is set but empty: give StableMint's URL, or unset it for the \
+         production URL"
     )]
-    BaseUrlWithoutCredentials,
+    EmptyBaseUrl,
+    /// Neither credentials nor a sandbox in this build.
+    #[error(
+        "STABLEMINT_API_KEY and STABLEMINT_API_SECRET are not set, and this build has no \
+         sandbox (it was built without the `sandbox` feature): set them to use StableMint"
+    )]
+    NoSandbox,
     /// A variable that is not UTF-8.
     #[error("{0} is not valid UTF-8: set it again as plain text")]
     NotUnicode(&'static str),
     /// The widget script's URL cannot be used.
     #[error("--widget-script-url cannot be used: {0}")]
     WidgetUrl(&'static str),
+    /// A public origin cannot be used.
+    #[error("--public-origin cannot be used: {0}")]
+    PublicOrigin(&'static str),
 }
 
 #[cfg(test)]
@@ -220,9 +375,14 @@ mod tests {
     }
 
     #[test]
-    fn credentials_choose_the_server() {
+    fn credentials_choose_the_server_and_no_variable_means_the_sandbox() {
+        #[cfg(feature = "sandbox")]
         assert!(matches!(vars(&[]), Ok(StableMint::Sandbox(_))));
+        #[cfg(not(feature = "sandbox"))]
+        assert_eq!(vars(&[]).unwrap_err(), ConfigError::NoSandbox);
         let remote = vars(&[(API_KEY_VAR, "pk_1"), (API_SECRET_VAR, "sk_1")]).unwrap();
+        assert!(!remote.is_sandbox());
+        #[allow(irrefutable_let_patterns)] // without the sandbox feature
         let StableMint::Remote { base_url, .. } = remote else {
             panic!("{remote:?}");
         };
@@ -239,18 +399,52 @@ mod tests {
     }
 
     #[test]
-    fn half_a_configuration_is_refused_with_its_fix() {
+    fn any_stablemint_variable_means_production_and_half_a_set_is_refused() {
+        let incomplete =
+            |missing: &[&'static str], given: &[&'static str]| ConfigError::Incomplete {
+                missing: missing.to_vec(),
+                given: given.to_vec(),
+            };
         assert_eq!(
             vars(&[(API_KEY_VAR, "pk_1")]).unwrap_err(),
-            ConfigError::Missing(API_SECRET_VAR, API_KEY_VAR)
+            incomplete(&[API_SECRET_VAR], &[API_KEY_VAR])
         );
         assert_eq!(
             vars(&[(API_SECRET_VAR, "sk_1")]).unwrap_err(),
-            ConfigError::Missing(API_KEY_VAR, API_SECRET_VAR)
+            incomplete(&[API_KEY_VAR], &[API_SECRET_VAR])
         );
+        // A base URL alone, or a credential set to nothing, is production too: never
+        // the sandbox.
         let error = vars(&[(BASE_URL_VAR, "https://example.com")]).unwrap_err();
-        assert_eq!(error, ConfigError::BaseUrlWithoutCredentials);
-        assert!(error.to_string().contains("unset STABLEMINT_BASE_URL"));
+        assert_eq!(
+            error,
+            incomplete(&[API_KEY_VAR, API_SECRET_VAR], &[BASE_URL_VAR])
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with(
+                "STABLEMINT_API_KEY and STABLEMINT_API_SECRET are not set (or empty), but \
+                 STABLEMINT_BASE_URL is: a STABLEMINT_* variable means production"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("unset every STABLEMINT_* variable"),
+            "{message}"
+        );
+        assert_eq!(
+            vars(&[(API_KEY_VAR, ""), (API_SECRET_VAR, "")]).unwrap_err(),
+            incomplete(&[API_KEY_VAR, API_SECRET_VAR], &[])
+        );
+        assert_eq!(
+            vars(&[
+                (API_KEY_VAR, "pk"),
+                (API_SECRET_VAR, "sk"),
+                (BASE_URL_VAR, "")
+            ])
+            .unwrap_err(),
+            ConfigError::EmptyBaseUrl
+        );
         let not_unicode = StableMint::from_vars(|name| {
             (name == API_KEY_VAR).then(|| Err(std::ffi::OsString::from("x")))
         });
@@ -258,6 +452,28 @@ mod tests {
             not_unicode.unwrap_err(),
             ConfigError::NotUnicode(API_KEY_VAR)
         );
+    }
+
+    #[test]
+    fn public_origins_give_the_origin_and_its_host_headers() {
+        let shop = PublicOrigin::parse("https://Shop.Example.com").unwrap();
+        assert_eq!(shop.origin(), "https://shop.example.com");
+        assert_eq!(shop.hosts(), ["shop.example.com:443", "shop.example.com"]);
+        assert!(shop.is_https());
+        let local = PublicOrigin::parse("http://127.0.0.1:8080/").unwrap();
+        assert_eq!(local.origin(), "http://127.0.0.1:8080");
+        assert_eq!(local.hosts(), ["127.0.0.1:8080"]);
+        assert!(!local.is_https());
+        for (text, why) in [
+            ("shop.example.com", "scheme and the host"),
+            ("https://shop.example.com/checkout", "no path"),
+            ("https://a@shop.example.com", "user name"),
+            ("ftp://shop.example.com", "neither http nor https"),
+            ("", "not a URL"),
+        ] {
+            let error = PublicOrigin::parse(text).unwrap_err().to_string();
+            assert!(error.contains(why), "{text}: {error}");
+        }
     }
 
     #[test]

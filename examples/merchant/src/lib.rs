@@ -1,15 +1,27 @@
 //! A merchant's backend and checkout page on `stablemint`: the integration as a shop
-//! builds it, crash-safe.
+//! builds it, to copy.
 //!
-//! - Orders live in SQLite ([`store`]). Each order's idempotency key is derived from the
-//!   order id and written **before** StableMint is called, so a process that dies
-//!   between StableMint's answer and the write creates no second session when the order
-//!   is retried ([`checkout`]).
-//! - The session's id, reference and expiry are stored with the order; an expired
-//!   session is replaced by a new one for the same order, under a new key.
-//! - The checkout page is server-rendered HTML and a small script from this origin
-//!   ([`page`]), under a Content-Security-Policy that allows this origin and the widget's
-//!   only. The API secret stays on the server.
+//! - **The server owns orders and prices.** The catalog is in the database
+//!   ([`catalog`], [`store`]); the server makes the order from the products and
+//!   quantities the page names, and the checkout takes the order and who pays, nothing
+//!   else: the session's amount and currency are the order's. Orders are bound to the
+//!   browser that made them by an `HttpOnly`, `SameSite=Strict` cookie.
+//! - **One order, one session**, across crashes and across replicas: the idempotency
+//!   key is derived from the order id and stored **before** StableMint is called, with
+//!   compare-and-set statements that any number of processes can run on one database
+//!   ([`checkout`], [`store`]). SQLite by default, PostgreSQL for several replicas,
+//!   through sqlx's `Any` driver: one schema, one set of migrations, a pool, and a
+//!   bounded wait (503 with `Retry-After` when the database does not answer in time).
+//! - **Shoppers see a message and a support reference; operators get the diagnosis**
+//!   in the log, without secrets, signatures or e-mail addresses ([`support`]).
+//! - **Host and Origin are checked**: another `Host` is 421, a state change from
+//!   another origin 403.
+//! - **The sandbox is on purpose**: with no `STABLEMINT_*` variable the server runs
+//!   `stablemint-mock` in process (the `sandbox` feature, on by default) and the page
+//!   says "Sandbox: no money moves"; any `STABLEMINT_*` variable means production, which
+//!   never falls back to the sandbox ([`config`]).
+//! - The page is server-rendered HTML and a small script from this origin ([`page`]),
+//!   under a Content-Security-Policy that allows this origin and the widget's only.
 //! - Every call into `stablemint` and `stablemint-mock` is in [`payments`].
 //!
 //! [`start`] runs the server in the current Tokio runtime and returns its address and
@@ -17,9 +29,12 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use merchant_example::{Config, StableMint, payments::SandboxOptions};
+//! use merchant_example::{Config, StableMint, payments::SandboxOptions, store};
 //!
-//! let mut config = Config::new("orders.db", StableMint::Sandbox(SandboxOptions::new()));
+//! let mut config = Config::new(
+//!     store::sqlite("orders.db"),
+//!     StableMint::Sandbox(SandboxOptions::new()),
+//! );
 //! config.addr = "127.0.0.1:0".parse()?;
 //! let running = merchant_example::start(config).await?;
 //! println!("checkout page at {}", running.url());
@@ -32,37 +47,44 @@
 
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod checkout;
 pub mod config;
 mod http;
 pub mod page;
 pub mod payments;
 pub mod store;
+pub mod support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Clock, Config, ConfigError, StableMint, WidgetScript};
+pub use config::{Clock, Config, ConfigError, PublicOrigin, StableMint, WidgetScript};
 pub use http::BODY_LIMIT;
+pub use http::answers::RETRY_AFTER_SECS;
+pub use http::api::BROWSER_COOKIE;
 
 use checkout::Checkout;
-use payments::{Gateway, Sandbox};
+use payments::Gateway;
+#[cfg(feature = "sandbox")]
+use payments::Sandbox;
 use store::{Store, StoreError};
 
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The database could not be opened.
-    #[error("cannot open the orders database {path}: {source}")]
+    /// The database could not be opened, migrated or written to.
+    #[error("cannot use the orders database {database}: {source}")]
     Database {
-        /// The file.
-        path: String,
+        /// The database, without credentials.
+        database: String,
         /// Why.
         source: StoreError,
     },
@@ -86,6 +108,7 @@ pub enum StartError {
 pub struct Running {
     addr: SocketAddr,
     base_url: String,
+    #[cfg(feature = "sandbox")]
     sandbox: Option<Sandbox>,
     store: Store,
     stats: Arc<http::Stats>,
@@ -95,44 +118,50 @@ pub struct Running {
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Running")
+        let mut debug = f.debug_struct("Running");
+        debug
             .field("addr", &self.addr)
-            .field("stablemint", &self.base_url)
-            .field("sandbox", &self.sandbox)
-            .finish_non_exhaustive()
+            .field("stablemint", &self.base_url);
+        #[cfg(feature = "sandbox")]
+        debug.field("sandbox", &self.sandbox);
+        debug.finish_non_exhaustive()
     }
 }
 
-/// Opens the database, starts the sandbox if the config asks for one, and starts
-/// serving on `config.addr` in the current Tokio runtime.
+/// Opens the database (applying its migrations, refusing one it cannot write to),
+/// starts the sandbox if the config asks for one, and starts serving on `config.addr`
+/// in the current Tokio runtime.
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    let store = {
-        let path = config.db.clone();
-        tokio::task::spawn_blocking(move || Store::open(&path))
-            .await
-            .unwrap_or(Err(StoreError::Panicked))
-            .map_err(|source| StartError::Database {
-                path: config.db.display().to_string(),
-                source,
-            })?
-    };
-    let (gateway, sandbox) = match config.stablemint {
+    let store = Store::open(&config.database, config.pool)
+        .await
+        .map_err(|source| StartError::Database {
+            database: config.database.shown(),
+            source,
+        })?;
+    let sandboxed = config.stablemint.is_sandbox();
+    #[cfg(feature = "sandbox")]
+    let mut sandbox = None;
+    let (gateway, secrets) = match config.stablemint {
+        #[cfg(feature = "sandbox")]
         StableMint::Sandbox(options) => {
-            let sandbox = Sandbox::start(options, config.clock.clone())
+            let secrets = options.secrets();
+            let started = Sandbox::start(options, config.clock.clone())
                 .await
                 .map_err(StartError::Sandbox)?;
             let gateway = Gateway::new(
-                &sandbox.base_url(),
-                sandbox.credentials(),
+                &started.base_url(),
+                started.credentials(),
                 config.call_timeout,
                 config.clock.clone(),
             )
             .map_err(StartError::Client)?;
-            (gateway, Some(sandbox))
+            sandbox = Some(started);
+            (gateway, secrets)
         }
         StableMint::Remote {
             base_url,
             credentials,
+            secrets,
         } => (
             Gateway::new(
                 &base_url,
@@ -141,21 +170,11 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
                 config.clock.clone(),
             )
             .map_err(StartError::Client)?,
-            None,
+            secrets,
         ),
     };
     let base_url = gateway.base_url().to_owned();
     let csp = page::content_security_policy(config.widget_script.as_ref());
-    let state = http::AppState {
-        checkout: Checkout::new(store.clone(), gateway, config.clock),
-        widget: config.widget_script,
-        // The policy is built from checked parts only (see `WidgetScript::parse`).
-        csp: HeaderValue::from_str(&csp).map_err(|_| {
-            StartError::Client("the widget origin cannot be sent in a header".into())
-        })?,
-        stats: Arc::default(),
-    };
-    let stats = state.stats.clone();
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| StartError::Listen {
@@ -166,6 +185,23 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         addr: config.addr,
         source,
     })?;
+    let secure_cookie = !config.public_origins.is_empty()
+        && config.public_origins.iter().all(PublicOrigin::is_https);
+    let state = http::AppState {
+        checkout: Checkout::new(store.clone(), gateway, config.clock),
+        widget: config.widget_script,
+        // The policy is built from checked parts only (see `WidgetScript::parse`).
+        csp: HeaderValue::from_str(&csp).map_err(|_| {
+            StartError::Client("the widget origin cannot be sent in a header".into())
+        })?,
+        stats: Arc::default(),
+        allowed: Arc::new(http::guard::Allowed::new(addr, &config.public_origins)),
+        sandbox: sandboxed,
+        secure_cookie,
+        secrets,
+        db_wait: config.pool.wait,
+    };
+    let stats = state.stats.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let app = http::router(state);
     let task = tokio::spawn(async move {
@@ -178,6 +214,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     Ok(Running {
         addr,
         base_url,
+        #[cfg(feature = "sandbox")]
         sandbox,
         store,
         stats,
@@ -203,6 +240,7 @@ impl Running {
     }
 
     /// The in-process sandbox, when the server uses one.
+    #[cfg(feature = "sandbox")]
     pub fn sandbox(&self) -> Option<&Sandbox> {
         self.sandbox.as_ref()
     }
@@ -217,18 +255,42 @@ impl Running {
         self.stats.checkout_requests.load(Ordering::Relaxed)
     }
 
-    /// Stops accepting, lets requests in flight finish, then stops the sandbox.
-    pub async fn shutdown(mut self) {
+    /// Stops accepting, lets requests in flight finish, then closes the database and
+    /// stops the sandbox.
+    pub async fn shutdown(self) {
+        self.shutdown_within(Duration::MAX).await;
+    }
+
+    /// As [`shutdown`](Self::shutdown), but requests still in flight after `limit` are
+    /// cut off. Returns whether every request finished.
+    pub async fn shutdown_within(mut self, limit: Duration) -> bool {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        match (&mut self.task).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::warn!(%error, "the server stopped with an error"),
-            Err(error) => tracing::warn!(%error, "the server task failed"),
-        }
+        let drained = match tokio::time::timeout(limit, &mut self.task).await {
+            Ok(Ok(Ok(()))) => true,
+            Ok(Ok(Err(error))) => {
+                tracing::warn!(%error, "the server stopped with an error");
+                true
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the server task failed");
+                true
+            }
+            Err(_) => {
+                tracing::warn!(
+                    limit_secs = limit.as_secs(),
+                    "requests were still in flight when the drain time ran out; cutting them off"
+                );
+                self.task.abort();
+                false
+            }
+        };
+        self.store.close().await;
+        #[cfg(feature = "sandbox")]
         if let Some(sandbox) = self.sandbox.take() {
             sandbox.shutdown().await;
         }
+        drained
     }
 }

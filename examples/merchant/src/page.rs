@@ -1,6 +1,7 @@
 //! The checkout page: server-rendered HTML, its script and its stylesheet (served from
 //! this origin, no build step), and the Content-Security-Policy that goes with them.
 
+use crate::catalog::{MAX_QUANTITY, Product, format_money};
 use crate::config::WidgetScript;
 
 /// The page's script, served at [`SCRIPT_PATH`].
@@ -44,9 +45,37 @@ pub fn escape_html(text: &str) -> String {
     escaped
 }
 
-/// The checkout page for a new order `order_id`.
-pub fn checkout(order_id: &str, widget: Option<&WidgetScript>) -> String {
-    let order_id = escape_html(order_id);
+/// The page shown when the shop cannot show its catalog (the database is busy or
+/// failing): a sentence and the support reference, nothing of the error.
+pub fn unavailable(reference: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Checkout · StableMint example shop</title>
+<link rel="stylesheet" href="{STYLE_PATH}">
+</head>
+<body>
+<main>
+<h1>The shop is not available right now</h1>
+<p>Please reload the page in a moment.</p>
+<p class="hint">Support reference: <code>{}</code></p>
+</main>
+</body>
+</html>
+"#,
+        escape_html(reference)
+    )
+}
+
+/// The text of the sandbox banner.
+pub const SANDBOX_BANNER: &str = "Sandbox: no money moves";
+
+/// The checkout page: the catalog (`products`, prices formatted by the server), the
+/// order's lines and total once the server made it, and the payment form. With
+/// `sandbox`, a banner says that no money moves.
+pub fn checkout(products: &[Product], widget: Option<&WidgetScript>, sandbox: bool) -> String {
     let (widget_tag, widget_note) = match widget {
         Some(widget) => (
             format!(
@@ -60,6 +89,26 @@ pub fn checkout(order_id: &str, widget: Option<&WidgetScript>) -> String {
             "No widget script is configured (--widget-script-url).",
         ),
     };
+    let banner = if sandbox {
+        format!(
+            "\n<p id=\"sandbox-banner\" class=\"sandbox-banner\" role=\"note\"><strong>{SANDBOX_BANNER}</strong>: sessions come from a StableMint sandbox running inside this server.</p>"
+        )
+    } else {
+        String::new()
+    };
+    let mut rows = String::new();
+    for product in products {
+        let id = escape_html(&product.id);
+        rows.push_str(&format!(
+            "<tr class=\"product\" data-product-id=\"{id}\">\
+             <td><label for=\"qty-{id}\">{name}</label></td>\
+             <td class=\"money\">{price}</td>\
+             <td><input id=\"qty-{id}\" class=\"quantity\" type=\"number\" inputmode=\"numeric\" \
+             min=\"0\" max=\"{MAX_QUANTITY}\" step=\"1\" value=\"0\" data-product-id=\"{id}\"></td></tr>\n",
+            name = escape_html(&product.name),
+            price = escape_html(&format_money(product.price_minor, &product.currency)),
+        ));
+    }
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -71,13 +120,29 @@ pub fn checkout(order_id: &str, widget: Option<&WidgetScript>) -> String {
 <script src="{SCRIPT_PATH}" defer></script>{widget_tag}
 </head>
 <body>
-<main>
-<h1>Checkout</h1>
-<p class="order">Order <code id="order-id">{order_id}</code></p>
+<main>{banner}
+<h1>Coffee corner</h1>
 <noscript><p class="failure">This checkout needs JavaScript.</p></noscript>
 
+<form id="cart" novalidate>
+<table class="catalog">
+<thead><tr><th>Product</th><th class="money">Price</th><th>Quantity</th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+<ul class="form-errors" id="cart-errors" hidden></ul>
+<button type="submit" id="make-order">Review order</button>
+</form>
+
+<section id="order" hidden>
+<h2>Your order <code id="order-id"></code></h2>
+<table class="lines">
+<thead><tr><th>Product</th><th>Quantity</th><th class="money">Price</th><th class="money">Total</th></tr></thead>
+<tbody id="order-lines"></tbody>
+<tfoot><tr><th colspan="3">Total</th><td class="money" id="order-total"></td></tr></tfoot>
+</table>
+
 <form id="checkout" novalidate>
-<input type="hidden" name="orderId" value="{order_id}">
 <fieldset id="checkout-fields">
 <legend>Your payment</legend>
 <div class="field" data-pointer="/userEmail">
@@ -90,26 +155,17 @@ pub fn checkout(order_id: &str, widget: Option<&WidgetScript>) -> String {
 <input id="userCountryCode" name="userCountryCode" autocomplete="country" maxlength="2" required aria-describedby="userCountryCode-error">
 <p class="field-error" id="userCountryCode-error" hidden></p>
 </div>
-<div class="field" data-pointer="/amount">
-<label for="amount">Amount</label>
-<input id="amount" name="amount" inputmode="decimal" required aria-describedby="amount-error">
-<p class="field-error" id="amount-error" hidden></p>
-</div>
-<div class="field" data-pointer="/currency">
-<label for="currency">Currency <span class="hint">(such as EUR)</span></label>
-<input id="currency" name="currency" maxlength="3" value="EUR" required aria-describedby="currency-error">
-<p class="field-error" id="currency-error" hidden></p>
-</div>
 <ul class="form-errors" id="form-errors" hidden></ul>
 </fieldset>
 <button type="submit" id="pay">Pay</button>
 </form>
+</section>
 
-<p id="loading" class="loading" role="status" hidden>Creating your payment session…</p>
+<p id="loading" class="loading" role="status" hidden>Please wait…</p>
 
 <section id="failure" class="failure" role="alert" hidden>
 <p id="failure-message"></p>
-<pre id="failure-detail" hidden></pre>
+<p id="failure-reference" class="hint" hidden>Support reference: <code id="failure-reference-code"></code></p>
 <button type="button" id="retry" hidden>Try again</button>
 </section>
 
@@ -171,7 +227,17 @@ mod tests {
     #[test]
     fn the_page_has_no_inline_script_or_style() {
         let widget = WidgetScript::parse("https://widget.example.com/w.js?a=1&b=2").unwrap();
-        let page = checkout("ord_1", Some(&widget));
+        let products = [Product {
+            id: "beans\"><script>".into(),
+            name: "<b>Beans</b>".into(),
+            price_minor: 1250,
+            currency: "EUR".into(),
+        }];
+        let page = checkout(&products, Some(&widget), true);
+        assert!(page.contains("&lt;b&gt;Beans&lt;/b&gt;"), "{page}");
+        assert!(page.contains("12.50 EUR"), "{page}");
+        assert!(page.contains(SANDBOX_BANNER), "{page}");
+        assert!(!checkout(&products, None, false).contains(SANDBOX_BANNER));
         // Every <script> has a src and an empty body; no style attribute or element.
         let scripts: Vec<&str> = page.split("<script").skip(1).collect();
         assert_eq!(scripts.len(), 2, "{page}");

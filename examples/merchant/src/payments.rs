@@ -1,17 +1,21 @@
 //! Every call into `stablemint` and `stablemint-mock` made by this example, in one place.
 //!
 //! The rest of the example sees only the types below: [`Gateway`] to create a session,
-//! [`Sandbox`] for the in-process mock, [`idempotency_key`] for the key of an order's
-//! session, and its own [`Session`] and [`CallError`]. So when those crates change, this
-//! module is the one to adapt.
+//! `Sandbox` for the in-process mock (with the `sandbox` feature), [`idempotency_key`]
+//! for the key of an order's session, and its own [`Session`], [`CallError`] and
+//! [`Failure`]. So when those crates change, this module is the one to adapt.
 
+#[cfg(feature = "sandbox")]
 use std::io;
 use std::time::Duration;
 
 use stablemint::{Client, Error, RetryPolicy, Validate, types};
 
 use crate::Clock;
+use crate::store::{Order, Payer};
+#[cfg(feature = "sandbox")]
 use stablemint_mock::{Fault, MockConfig, MockServer};
+#[cfg(feature = "sandbox")]
 use zeroize::Zeroizing;
 
 /// The API key and secret, as `stablemint` keeps them: the secret is wiped from memory
@@ -58,10 +62,32 @@ pub struct SessionDetails {
     pub user_email: String,
     /// The buyer's country, ISO 3166-1 alpha-2.
     pub user_country_code: String,
-    /// The amount to pay.
+    /// The amount to pay: the order's total, from its minor units.
     pub amount: f64,
     /// The currency, ISO 4217.
     pub currency: String,
+}
+
+impl SessionDetails {
+    /// The details of `order`, paid by `payer`: the amount and the currency are the
+    /// order's own, as the server computed them, never anything the browser sent.
+    pub fn for_order(order: &Order, payer: &Payer) -> Result<SessionDetails, Vec<FieldError>> {
+        let amount = stablemint::amount_from_minor_units(order.total_minor, &order.currency)
+            .map_err(|invalid| {
+                vec![FieldError {
+                    pointer: "/amount".into(),
+                    code: invalid.code().to_owned(),
+                    message: invalid.message().to_owned(),
+                }]
+            })?;
+        Ok(SessionDetails {
+            order_id: order.id.clone(),
+            user_email: payer.email.clone(),
+            user_country_code: payer.country_code.clone(),
+            amount,
+            currency: order.currency.clone(),
+        })
+    }
 }
 
 impl std::fmt::Debug for SessionDetails {
@@ -105,31 +131,125 @@ pub struct Session {
 pub enum CallError {
     /// The request breaks StableMint's rules, so it was not sent.
     Invalid(Vec<FieldError>),
-    /// StableMint answered with an error status.
-    Rejected {
-        /// The HTTP status.
-        status: u16,
-        /// The client's description: StableMint's own message (control characters
-        /// escaped), the likely cause, the request id and the idempotency key.
-        detail: String,
-    },
-    /// No answer came back: the connection failed or the call ran out of time. The
-    /// session may exist; calling again with the same key gets it.
-    Unreachable {
-        /// The client's description of what failed.
-        detail: String,
-    },
-    /// Anything else: an answer that does not decode, a client set up wrongly.
-    Failed {
-        /// The client's description of what failed.
-        detail: String,
-    },
+    /// StableMint answered, or failed to, in a way the shop cannot fix by itself; the
+    /// [`Failure`] says how, for the operator's log.
+    Failed(Failure),
+}
+
+/// How a call that gave no session failed: everything an operator needs to follow it
+/// up, none of it for the shopper's eyes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// What kind of failure it was.
+    pub kind: FailureKind,
+    /// The HTTP status of StableMint's last answer, if there was one.
+    pub status: Option<u16>,
+    /// StableMint's request id of its last answer, if it sent one.
+    pub request_id: Option<String>,
+    /// The idempotency key the call was sent with.
+    pub idempotency_key: Option<String>,
+    /// How many attempts the call made.
+    pub attempts: u32,
+    /// The client's own description (StableMint's message included, its control
+    /// characters escaped). It may quote what the server sent back, so it is logged
+    /// only through [`crate::support::redact`].
+    pub detail: String,
+}
+
+/// The kinds of [`Failure`], by what the shopper can do about them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// StableMint was unavailable (5xx or 429 on every attempt): trying again later may
+    /// work, with the same key.
+    Unavailable,
+    /// No answer came back (connection refused or reset, DNS): the session may exist;
+    /// trying again with the same key gets it.
+    Unreachable,
+    /// The call's deadline passed: as for [`Unreachable`](Self::Unreachable).
+    Timeout,
+    /// StableMint refused the request (4xx: credentials, a key reused with another
+    /// request, a rule the shop's own check missed): trying again will not help.
+    Refused,
+    /// StableMint answered with success, but not with a session this client can read.
+    Undecodable,
+    /// The client is set up wrongly.
+    Misconfigured,
+}
+
+impl FailureKind {
+    /// The kind's name in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Unavailable => "unavailable",
+            FailureKind::Unreachable => "unreachable",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Refused => "refused",
+            FailureKind::Undecodable => "undecodable",
+            FailureKind::Misconfigured => "misconfigured",
+        }
+    }
+
+    /// Whether the shopper should be told to try again: the same key then gets the
+    /// session, if one was made.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            FailureKind::Unavailable | FailureKind::Unreachable | FailureKind::Timeout
+        )
+    }
+}
+
+impl Failure {
+    /// The failure `error` describes.
+    fn of(error: &Error) -> Failure {
+        let kind = match error {
+            Error::Transport { source, .. } if source.is_timeout() => FailureKind::Timeout,
+            Error::Transport { .. } => FailureKind::Unreachable,
+            Error::Deadline { .. } => FailureKind::Timeout,
+            Error::Api(api) if api.status >= 500 || api.status == 429 => FailureKind::Unavailable,
+            Error::Api(_) => FailureKind::Refused,
+            Error::Decode(_) | Error::ResponseTooLarge { .. } => FailureKind::Undecodable,
+            _ => FailureKind::Misconfigured,
+        };
+        Failure {
+            kind,
+            status: error.status(),
+            request_id: error.request_id().map(str::to_owned),
+            idempotency_key: error.idempotency_key().map(str::to_owned),
+            attempts: error.attempts(),
+            detail: error.to_string(),
+        }
+    }
 }
 
 /// Checks `details` against StableMint's rules without sending anything, so that an
 /// invalid order is refused before it is stored.
 pub fn validate(details: &SessionDetails) -> Result<(), Vec<FieldError>> {
     request(details, "validation-only").map(|_| ())
+}
+
+/// Checks who pays against StableMint's rules (e-mail, country) before an order is
+/// looked up: the rules are checked on a request whose amount and currency are valid
+/// stand-ins, and only the payer's fields are reported.
+pub fn validate_payer(payer: &Payer) -> Result<(), Vec<FieldError>> {
+    let details = SessionDetails {
+        order_id: "ord_payer_check".into(),
+        user_email: payer.email.clone(),
+        user_country_code: payer.country_code.clone(),
+        amount: 1.0,
+        currency: "EUR".into(),
+    };
+    let errors: Vec<FieldError> = validate(&details)
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.pointer == "/userEmail" || e.pointer == "/userCountryCode")
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// The request for `details`, carrying `idempotency_key`, checked against StableMint's
@@ -224,16 +344,7 @@ impl Gateway {
                 expires_at: session.expires_at,
             }),
             Err(Error::Validation(errors)) => Err(CallError::Invalid(field_errors(errors))),
-            Err(error) => {
-                let detail = error.to_string();
-                Err(match (&error, error.status()) {
-                    (Error::Transport { .. } | Error::Deadline { .. }, _) => {
-                        CallError::Unreachable { detail }
-                    }
-                    (Error::Api(_), Some(status)) => CallError::Rejected { status, detail },
-                    _ => CallError::Failed { detail },
-                })
-            }
+            Err(error) => Err(CallError::Failed(Failure::of(&error))),
         }
     }
 }
@@ -253,6 +364,7 @@ impl stablemint::Clock for SigningClock {
     }
 }
 
+#[cfg(feature = "sandbox")]
 /// How to start the in-process sandbox.
 #[derive(Clone, Debug)]
 pub struct SandboxOptions {
@@ -264,12 +376,18 @@ pub struct SandboxOptions {
     pub session_ttl: Option<Duration>,
 }
 
+#[cfg(feature = "sandbox")]
 impl SandboxOptions {
     /// A sandbox with made-up credentials: a fixed key and a secret new to this process,
     /// which is never shown.
     pub fn new() -> SandboxOptions {
         let secret = format!("sandbox_secret_{}", uuid::Uuid::new_v4().simple());
         SandboxOptions::with_credentials("sandbox_key", &secret)
+    }
+
+    /// The key and secret, to take out of anything logged.
+    pub fn secrets(&self) -> crate::support::Secrets {
+        crate::support::Secrets::new([self.api_key.as_str(), self.api_secret.0.as_str()])
     }
 
     /// A sandbox that accepts this key and secret.
@@ -282,22 +400,26 @@ impl SandboxOptions {
     }
 }
 
+#[cfg(feature = "sandbox")]
 impl Default for SandboxOptions {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "sandbox")]
 /// A secret that `Debug` never shows and that is wiped from memory on drop.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
 
+#[cfg(feature = "sandbox")]
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("** redacted **")
     }
 }
 
+#[cfg(feature = "sandbox")]
 /// `stablemint-mock`, running in this process on `127.0.0.1`: StableMint's checks
 /// (signature, timestamp, idempotency keys) without the network, and faults on demand.
 pub struct Sandbox {
@@ -305,6 +427,7 @@ pub struct Sandbox {
     credentials: Credentials,
 }
 
+#[cfg(feature = "sandbox")]
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sandbox")
@@ -314,6 +437,7 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
+#[cfg(feature = "sandbox")]
 impl Sandbox {
     /// Starts the mock on a free port of `127.0.0.1`, reading the time from `clock`
     /// (for `expiresAt` and its timestamp check).

@@ -6,15 +6,18 @@
 //! the STABLEMINT_* variables), so the kill is a real `SIGKILL` between StableMint's
 //! answer and the write that would have stored it.
 
+// The tests run the in-process sandbox: they need the `sandbox` feature (on by default).
+#![cfg(feature = "sandbox")]
+
 mod common;
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{EMAIL, KEY, SECRET, form, order_id, post};
+use common::{EMAIL, KEY, SECRET, Shopper, form};
 use merchant_example::payments::{Sandbox, SandboxOptions, idempotency_key};
-use merchant_example::store::Store;
+use merchant_example::store::{self, PoolSettings, Store};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -84,23 +87,19 @@ async fn a_server_killed_mid_call_and_restarted_gets_the_same_session() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("orders.db");
-    let order = order_id();
 
     // StableMint creates the session at once and holds its answer back: the process is
     // killed while it waits.
+    let (first, url) = spawn_server(&db, &sandbox.base_url()).await;
+    let mut shopper = Shopper::new(&url);
+    let order = shopper.new_order().await;
     sandbox
         .delay_next_answers(1, Duration::from_secs(120))
         .unwrap();
-    let (first, url) = spawn_server(&db, &sandbox.base_url()).await;
     let in_flight = tokio::spawn({
+        let shopper = shopper.clone();
         let body = form(&order);
-        async move {
-            common::client()
-                .post(format!("{url}/api/checkout"))
-                .json(&body)
-                .send()
-                .await
-        }
+        async move { shopper.checkout(&body).await }
     });
     until("the sandbox has created the session", || {
         sandbox.sessions_created() == 1
@@ -108,32 +107,43 @@ async fn a_server_killed_mid_call_and_restarted_gets_the_same_session() {
     .await;
 
     // The key was stored before the call; the session was not, since no answer came.
-    let store = Store::open(&db).unwrap();
-    let stored = store.order(&order).unwrap().expect("the order is stored");
-    assert_eq!(stored.idempotency_key, idempotency_key(&order, 1));
+    let store = Store::open(&store::sqlite(&db), PoolSettings::default())
+        .await
+        .unwrap();
+    let stored = store
+        .order(&order)
+        .await
+        .unwrap()
+        .expect("the order is stored");
+    assert_eq!(
+        stored.idempotency_key.as_deref(),
+        Some(idempotency_key(&order, 1).as_str())
+    );
     assert_eq!(stored.session, None);
 
     let first_log = kill(first).await;
-    assert!(
-        in_flight.await.unwrap().is_err(),
-        "the killed server answered"
-    );
-    assert_eq!(store.order(&order).unwrap().unwrap().session, None);
+    // The shopper's request got no answer: its task failed on the broken connection.
+    assert!(in_flight.await.is_err(), "the killed server answered");
+    assert_eq!(store.order(&order).await.unwrap().unwrap().session, None);
 
     // Restarted on the same database, the retried order gets the session StableMint
     // created for the dead process: the same key is sent, and StableMint replays it.
     let (second, url) = spawn_server(&db, &sandbox.base_url()).await;
-    let retried = post(&url, &form(&order)).await;
+    shopper.base = url.clone();
+    let retried = shopper.checkout(&form(&order)).await;
     assert_eq!(retried.status, 200, "{}", retried.text);
     assert_eq!(sandbox.sessions_created(), 1);
     assert_eq!(sandbox.requests_received(), 2);
     let session_id = retried.str("sessionId").to_owned();
-    let stored = store.order(&order).unwrap().unwrap();
+    let stored = store.order(&order).await.unwrap().unwrap();
     assert_eq!(stored.session.map(|s| s.id), Some(session_id.clone()));
-    assert_eq!(stored.idempotency_key, idempotency_key(&order, 1));
+    assert_eq!(
+        stored.idempotency_key.as_deref(),
+        Some(idempotency_key(&order, 1).as_str())
+    );
 
     // And from now on the stored session is the answer, without a call.
-    let again = post(&url, &form(&order)).await;
+    let again = shopper.checkout(&form(&order)).await;
     assert_eq!(again.str("sessionId"), session_id);
     assert_eq!(sandbox.requests_received(), 2);
 
@@ -146,5 +156,6 @@ async fn a_server_killed_mid_call_and_restarted_gets_the_same_session() {
         assert!(!log.contains(EMAIL), "an e-mail address in the log: {log}");
         assert!(!log.contains(SECRET), "the secret in the log: {log}");
     }
+    store.close().await;
     sandbox.shutdown().await;
 }
