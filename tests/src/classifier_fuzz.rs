@@ -5,10 +5,12 @@
 //! (`scripts/classifier-fuzz.sh`); this module holds what needs no compiler: the base
 //! spec, the edits, and the tally.
 //!
-//! The base is today's spec with the operations of `tests/fixtures/every-shape.yaml`
-//! and [`add_fixture`]'s enums and constraints, so that every kind of edit has
-//! something to edit. An edit whose every change the classifier calls non-breaking must
-//! leave `every_item` compiling.
+//! The base is a frozen copy of the spec (`tests/fixtures/stablemint-frozen.yaml`) with
+//! the operations of `tests/fixtures/every-shape.yaml` and [`add_fixture`]'s enums and
+//! constraints, so that every kind of edit has something to edit. It is frozen so that
+//! the spec can grow (an optional field, an operation) without anyone having to teach
+//! `every_item` the new items by hand. An edit whose every change the classifier calls
+//! non-breaking must leave `every_item` compiling.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -19,11 +21,11 @@ use stablemint_diff::Level;
 
 use crate::downstream::merge_every_shape;
 
-/// The spec the edits start from: `openapi/stablemint.yaml`, the operations of
-/// `tests/fixtures/every-shape.yaml`, and [`add_fixture`].
+/// The spec the edits start from: `tests/fixtures/stablemint-frozen.yaml`, the
+/// operations of `tests/fixtures/every-shape.yaml`, and [`add_fixture`].
 pub fn base_spec() -> Value {
-    let text = std::fs::read_to_string(crate::spec_path()).expect("the spec is readable");
-    let mut spec: Value = serde_yaml::from_str(&text).expect("the spec parses");
+    let text = include_str!("../fixtures/stablemint-frozen.yaml");
+    let mut spec: Value = serde_yaml::from_str(text).expect("the frozen spec parses");
     merge_every_shape(&mut spec);
     add_fixture(&mut spec);
     spec
@@ -34,22 +36,22 @@ pub fn base_spec() -> Value {
 /// that enum values and constraints can be added and removed.
 pub fn add_fixture(spec: &mut Value) {
     let schemas = &mut spec["components"]["schemas"];
-    schemas["RefundRequest"]["properties"]["reason"] = json!({
+    schemas["ProbeRefundRequest"]["properties"]["reason"] = json!({
         "type": "string",
         "enum": ["duplicate", "fraudulent", "requested"],
         "description": "Why the refund is asked for."
     });
-    schemas["RefundRequest"]["properties"]["note"] = json!({
+    schemas["ProbeRefundRequest"]["properties"]["note"] = json!({
         "type": "string",
         "maxLength": 200,
         "description": "A note for the merchant's records."
     });
-    schemas["SessionStatus"]["properties"]["phase"] = json!({
+    schemas["ProbeStatus"]["properties"]["phase"] = json!({
         "type": "string",
         "enum": ["open", "paid", "expired"],
         "description": "Where the session is."
     });
-    schemas["SessionStatus"]["properties"]["attempts"] = json!({
+    schemas["ProbeStatus"]["properties"]["attempts"] = json!({
         "type": "integer",
         "format": "int32",
         "minimum": 0,
@@ -765,12 +767,12 @@ mod tests {
         assert!(
             output
                 .rust_api
-                .contains("variant types::RefundRequestReason::Duplicate")
+                .contains("variant types::ProbeRefundRequestReason::Duplicate")
         );
         assert!(
             output
                 .rust_api
-                .contains("field types::SessionStatus::attempts: Option<i32>")
+                .contains("field types::ProbeStatus::attempts: Option<i32>")
         );
         assert_eq!(classify(&base, &base), []);
     }

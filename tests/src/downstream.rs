@@ -88,9 +88,20 @@ pub fn add_every_shape(root: &Path) {
 }
 
 /// The operations and schemas of `tests/fixtures/every-shape.yaml`, added to `spec`.
+///
+/// Panics, naming it, when `spec` already has one of the fixture's paths, schemas or
+/// operation ids: the fixture never replaces what a spec has. (Its names are all
+/// "probes", which no real operation of StableMint's is expected to be called.)
 pub fn merge_every_shape(spec: &mut Value) {
     let extra: Value = serde_yaml::from_str(include_str!("../fixtures/every-shape.yaml"))
         .expect("tests/fixtures/every-shape.yaml parses");
+    let taken = collisions(spec, &extra);
+    assert!(
+        taken.is_empty(),
+        "the spec already has what tests/fixtures/every-shape.yaml adds: {}; rename them in \
+         the fixture (and in the crates of tests/downstream that call them), never in the spec",
+        taken.join(", ")
+    );
     for section in ["/paths", "/components/schemas"] {
         let added = extra.pointer(section).and_then(Value::as_object).cloned();
         let target = spec.pointer_mut(section).and_then(Value::as_object_mut);
@@ -98,6 +109,44 @@ pub fn merge_every_shape(spec: &mut Value) {
             target.extend(added);
         }
     }
+}
+
+/// The paths, schemas and operation ids of `extra` that `spec` has too.
+pub fn collisions(spec: &Value, extra: &Value) -> Vec<String> {
+    let keys = |document: &Value, section: &str| -> Vec<String> {
+        document
+            .pointer(section)
+            .and_then(Value::as_object)
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let operation_ids = |document: &Value| -> Vec<String> {
+        document
+            .pointer("/paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+            .filter_map(|operation| operation.get("operationId")?.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut taken = Vec::new();
+    for (section, what) in [("/paths", "path"), ("/components/schemas", "schema")] {
+        let existing = keys(spec, section);
+        for key in keys(extra, section) {
+            if existing.contains(&key) {
+                taken.push(format!("{what} `{key}`"));
+            }
+        }
+    }
+    let existing = operation_ids(spec);
+    for id in operation_ids(extra) {
+        if existing.contains(&id) {
+            taken.push(format!("operation `{id}`"));
+        }
+    }
+    taken
 }
 
 /// The manifest of the downstream crate `name`, written to `dir` with its paths to the
@@ -197,4 +246,54 @@ pub fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walk(root, root, &mut out);
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn spec() -> Value {
+        serde_yaml::from_str(&std::fs::read_to_string(crate::spec_path()).unwrap()).unwrap()
+    }
+
+    /// The operations the README's "Adding an endpoint" suggests, added to the spec
+    /// first: the fixture still merges beside them, and none of them is touched.
+    #[test]
+    fn the_fixture_merges_beside_the_names_a_maintainer_would_add() {
+        let mut grown = spec();
+        let get = json!({"get": {"operationId": "getSession", "responses": {}}});
+        grown["paths"]["/session/{sessionId}"] = get.clone();
+        grown["paths"]["/session/hosted"] = json!({"post": {"operationId": "createHostedSession"}});
+        grown["components"]["schemas"]["SessionStatus"] = json!({"type": "object"});
+        let fixture: Value =
+            serde_yaml::from_str(include_str!("../fixtures/every-shape.yaml")).unwrap();
+        assert_eq!(collisions(&grown, &fixture), Vec::<String>::new());
+        merge_every_shape(&mut grown);
+        assert_eq!(grown["paths"]["/session/{sessionId}"], get);
+        assert!(grown["paths"]["/probes/{probeId}"].is_object());
+    }
+
+    #[test]
+    fn a_name_the_spec_has_already_is_named_not_replaced() {
+        let mut spec = spec();
+        spec["paths"]["/probes"] = json!({"get": {"operationId": "mine"}});
+        spec["paths"]["/x"] = json!({"get": {"operationId": "getProbe"}});
+        spec["components"]["schemas"]["ProbeNote"] = json!({"type": "object"});
+        let fixture: Value =
+            serde_yaml::from_str(include_str!("../fixtures/every-shape.yaml")).unwrap();
+        assert_eq!(
+            collisions(&spec, &fixture),
+            [
+                "path `/probes`",
+                "schema `ProbeNote`",
+                "operation `getProbe`"
+            ]
+        );
+        let merged = std::panic::catch_unwind(move || merge_every_shape(&mut spec));
+        let message = merged.unwrap_err();
+        let message = message.downcast_ref::<String>().unwrap();
+        assert!(message.contains("never in the spec"), "{message}");
+    }
 }

@@ -17,24 +17,36 @@ use stablemint_test_support::{Reply, Server};
 use stablemint_tests::downstream::{copy_repository, downstream, edit_spec, files, generate};
 use stablemint_tests::workspace_root;
 
-fn add_property(spec: &mut Value, schema: &str, name: &str, property: Value) {
-    spec["components"]["schemas"][schema]["properties"]
-        .as_object_mut()
-        .unwrap()
-        .insert(name.to_owned(), property);
+/// Adds `key` to `map`, which must not have it: these edits never replace what the spec
+/// has. Their names are "probes", which no real operation or field of StableMint's is
+/// expected to be called, so the spec can grow without breaking them.
+fn add_new(map: &mut Value, key: &str, value: Value) {
+    let map = map.as_object_mut().unwrap();
+    assert!(
+        !map.contains_key(key),
+        "the spec already has `{key}`, which this test adds; rename it in the test (and in \
+         tests/downstream), never in the spec"
+    );
+    map.insert(key.to_owned(), value);
 }
 
-/// `POST /session/hosted`: the same headers, request and response as the embedded session.
+fn add_property(spec: &mut Value, schema: &str, name: &str, property: Value) {
+    add_new(
+        &mut spec["components"]["schemas"][schema]["properties"],
+        name,
+        property,
+    );
+}
+
+/// `POST /probes/hosted`: the same headers, request and response as the embedded
+/// session, under a new operation id.
 fn add_hosted_session(spec: &mut Value) {
     let mut operation = spec["paths"]["/session/embedded"].clone();
-    operation["post"]["operationId"] = json!("createHostedSession");
+    operation["post"]["operationId"] = json!("createProbeHostedSession");
     operation["post"]["summary"] = json!("Create a hosted session.");
     operation["post"]["description"] =
         json!("Creates a session whose payment flow runs on StableMint's checkout page.");
-    spec["paths"]
-        .as_object_mut()
-        .unwrap()
-        .insert("/session/hosted".into(), operation);
+    add_new(&mut spec["paths"], "/probes/hosted", operation);
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -49,19 +61,19 @@ fn additive_spec_edits_break_no_downstream_build_and_a_removal_does() {
         add_property(
             spec,
             "EmbeddedSessionRequest",
-            "loyaltyTier",
+            "probeLoyaltyTier",
             json!({"type": "string", "description": "Loyalty tier."}),
         );
         add_property(
             spec,
             "UserKyc",
-            "nickname",
+            "probeNickname",
             json!({"type": "string", "description": "What the user likes to be called."}),
         );
         add_property(
             spec,
             "EmbeddedSessionResponse",
-            "checkoutUrl",
+            "probeCheckoutUrl",
             json!({"type": "string", "description": "Where the widget loads from."}),
         );
         add_hosted_session(spec);
@@ -163,7 +175,7 @@ async fn a_new_operation_reaches_users_signed_validated_and_retried() {
     let key = seen[0].body["idempotencyKey"].as_str().unwrap().to_owned();
     assert_eq!(key.len(), 36, "a UUID: {key}");
     for attempt in &seen {
-        assert_eq!(attempt.path, "/session/hosted");
+        assert_eq!(attempt.path, "/probes/hosted");
         assert_eq!(attempt.header("api_key"), "downstream-key-0001");
         assert_eq!(attempt.body["idempotencyKey"], key.as_str(), "the same key");
         let timestamp: u64 = attempt.header("timestamp").parse().unwrap();

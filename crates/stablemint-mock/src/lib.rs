@@ -75,7 +75,7 @@
 //! | check | status | `code` |
 //! |---|---|---|
 //! | the header fields add up to more than 32 KiB (name, value and 4 bytes each) | 431 | `headers_too_large` |
-//! | no operation has the path (any other path, including StableMint operations the spec does not have, such as `POST /session/hosted`); the message lists what is served | 404 | `not_found` |
+//! | no operation of the spec has the path (an operation StableMint has but the spec does not describe included); the message lists what is served | 404 | `not_found` |
 //! | the path's operations do not take the method (the answer has `Allow` with those they take) | 405 | `method_not_allowed` |
 //! | a [`Fault::Status`] is armed | as armed | `injected_fault` |
 //! | the operation takes a body, and `Content-Type` is not `application/json` (parameters are fine, but a `charset` other than UTF-8 is not: the body is read as UTF-8) | 415 | `unsupported_media_type` |

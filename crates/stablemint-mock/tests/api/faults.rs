@@ -61,7 +61,7 @@ async fn faults_come_before_any_check_but_after_routing() {
     server.fail_next(1, Fault::Status(502)).unwrap();
     error(
         Call::signed(&valid_body())
-            .path("/other")
+            .path(&unknown_path())
             .send(&server)
             .await,
         404,

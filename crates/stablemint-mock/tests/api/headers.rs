@@ -44,7 +44,7 @@ async fn every_answer_has_the_mock_clock_and_a_new_request_id() {
         (Call::signed_at(&valid_body(), NOW - 3600), 401),
         (Call::signed(&valid_body()).without("content-type"), 415),
         (Call::signed(&valid_body()).body("{"), 400),
-        (Call::signed(&valid_body()).path("/session/hosted"), 404),
+        (Call::signed(&valid_body()).path(&unknown_path()), 404),
         (Call::signed(&valid_body()).method("GET"), 405),
         (
             Call::signed(&valid_body()).header("x-big", "a".repeat(40_000)),

@@ -15,6 +15,43 @@ pub const SECRET: &str = "mock-secret-made-up-b51e0a";
 pub const NOW: u64 = 1_700_000_000;
 pub const ROUTE: &str = "/session/embedded";
 
+/// A path no operation of the spec can have, however the spec grows: one segment more
+/// than its deepest path template, so that no template can match it.
+pub fn unknown_path() -> String {
+    let deepest = stablemint_raw::operations::ALL
+        .iter()
+        .map(|operation| operation.path.split('/').count())
+        .max()
+        .unwrap_or(1);
+    "/not-served".repeat(deepest)
+}
+
+/// Whether some operation of the spec has a path template that matches `path`, as the
+/// mock routes: as many segments, literals equal, variables not empty.
+pub fn served(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    stablemint_raw::operations::ALL.iter().any(|operation| {
+        let template: Vec<&str> = operation.path.split('/').skip(1).collect();
+        template.len() == parts.len()
+            && template.iter().zip(&parts).all(|(t, p)| {
+                if t.starts_with('{') {
+                    !p.is_empty()
+                } else {
+                    t == p
+                }
+            })
+    })
+}
+
+/// What a 404's message lists: every operation the spec has (the first ten).
+pub fn assert_lists_what_is_served(message: &str) {
+    for operation in stablemint_raw::operations::ALL.iter().take(10) {
+        let served = format!("{} {}", operation.method, operation.path);
+        assert!(message.contains(&served), "{served} not in: {message}");
+    }
+    assert!(message.ends_with("; check the path"), "{message}");
+}
+
 /// A configuration with the test credentials and the clock stopped at [`NOW`].
 pub fn config() -> MockConfig {
     MockConfig::new(KEY, SECRET).clock(|| SystemTime::UNIX_EPOCH + Duration::from_secs(NOW))

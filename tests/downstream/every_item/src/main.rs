@@ -18,10 +18,10 @@ use std::time::Duration;
 use stablemint::types::builder;
 use stablemint::types::error::ConversionError;
 use stablemint::types::{
-    AllowedPaymentMethod, CreateRefund400Error, EmbeddedSessionRequest, EmbeddedSessionResponse,
-    FieldProblem, IntoOptional, PaymentMethodCountry, Problem, Refund, RefundRequest,
-    RefundRequestNote, RefundRequestReason, SavedBank, ServiceStatus, SessionNote, SessionStatus,
-    SessionStatusPhase, UserKyc,
+    AllowedPaymentMethod, CreateProbeRefund400Error, EmbeddedSessionRequest, EmbeddedSessionResponse,
+    ProbeFieldProblem, IntoOptional, PaymentMethodCountry, ProbeProblem, ProbeRefund, ProbeRefundRequest,
+    ProbeRefundRequestNote, ProbeRefundRequestReason, SavedBank, ProbeServiceStatus, ProbeNote, ProbeStatus,
+    ProbeStatusPhase, UserKyc,
 };
 use stablemint::{Client, Credentials, Error, Response, RetryPolicy, Validate, options};
 
@@ -107,50 +107,50 @@ fn read_embedded_session_request(request: &EmbeddedSessionRequest) -> String {
     )
 }
 
-fn refund_request() -> Result<RefundRequest, Failure> {
-    let note: RefundRequestNote = "Customer called".try_into()?;
-    let from_string = RefundRequestNote::try_from(String::from("Customer called"))?;
-    let parsed: RefundRequestNote = "Customer called".parse()?;
+fn refund_request() -> Result<ProbeRefundRequest, Failure> {
+    let note: ProbeRefundRequestNote = "Customer called".try_into()?;
+    let from_string = ProbeRefundRequestNote::try_from(String::from("Customer called"))?;
+    let parsed: ProbeRefundRequestNote = "Customer called".parse()?;
     let text: &String = &note;
     let owned: String = String::from(from_string.clone());
     let same = note == parsed && from_string <= parsed && text == &owned;
     let mut notes = BTreeSet::new();
     notes.insert(note.clone());
-    let request = RefundRequest::builder()
+    let request = ProbeRefundRequest::builder()
         .user_id("user-1")
-        .session_id("s-1")
+        .probe_id("p-1")
         .amount(12.5_f64)
         .currency("EUR")
-        .reason(RefundRequestReason::Duplicate)
+        .reason(ProbeRefundRequestReason::Duplicate)
         .note(if same { Some(note) } else { None })
         .try_into()?;
     Ok(request)
 }
 
-fn read_refund_request(request: &RefundRequest) -> String {
+fn read_refund_request(request: &ProbeRefundRequest) -> String {
     let user_id: String = request.user_id.clone();
-    let session_id: String = request.session_id.clone();
+    let probe_id: String = request.probe_id.clone();
     let amount: f64 = request.amount.clone();
     let currency: String = request.currency.clone();
-    let reason: Option<RefundRequestReason> = request.reason.clone();
-    let note: Option<RefundRequestNote> = request.note.clone();
+    let reason: Option<ProbeRefundRequestReason> = request.reason.clone();
+    let note: Option<ProbeRefundRequestNote> = request.note.clone();
     let reason = match reason {
-        Some(RefundRequestReason::Duplicate) => "duplicate".to_owned(),
-        Some(RefundRequestReason::Fraudulent) => "fraudulent".to_owned(),
-        Some(RefundRequestReason::Requested) => "requested".to_owned(),
+        Some(ProbeRefundRequestReason::Duplicate) => "duplicate".to_owned(),
+        Some(ProbeRefundRequestReason::Fraudulent) => "fraudulent".to_owned(),
+        Some(ProbeRefundRequestReason::Requested) => "requested".to_owned(),
         Some(other) => other.to_string(),
         None => String::new(),
     };
     format!(
-        "{user_id} {session_id} {amount} {currency} {reason} {:?}",
+        "{user_id} {probe_id} {amount} {currency} {reason} {:?}",
         note.as_deref()
     )
 }
 
-fn reasons() -> Result<Vec<RefundRequestReason>, ConversionError> {
-    let parsed: RefundRequestReason = "fraudulent".parse()?;
-    let from_str = RefundRequestReason::try_from("requested")?;
-    let from_string = RefundRequestReason::try_from(String::from("duplicate"))?;
+fn reasons() -> Result<Vec<ProbeRefundRequestReason>, ConversionError> {
+    let parsed: ProbeRefundRequestReason = "fraudulent".parse()?;
+    let from_str = ProbeRefundRequestReason::try_from("requested")?;
+    let from_string = ProbeRefundRequestReason::try_from(String::from("duplicate"))?;
     let copied = parsed;
     let mut set = std::collections::HashSet::new();
     set.insert(copied);
@@ -158,15 +158,15 @@ fn reasons() -> Result<Vec<RefundRequestReason>, ConversionError> {
     Ok(vec![parsed, from_str, from_string, ordered])
 }
 
-fn session_note() -> Result<SessionNote, ConversionError> {
-    SessionNote::builder()
+fn session_note() -> Result<ProbeNote, ConversionError> {
+    ProbeNote::builder()
         .user_id("user-1")
         .note("Deliver to the back door.")
         .idempotency_key("note-1")
         .try_into()
 }
 
-fn read_session_note(note: &SessionNote) -> String {
+fn read_session_note(note: &ProbeNote) -> String {
     let user_id: String = note.user_id.clone();
     let text: String = note.note.clone();
     let key: Option<String> = note.idempotency_key.clone();
@@ -244,66 +244,66 @@ fn read_embedded_session_response(response: &EmbeddedSessionResponse) -> String 
     format!("{id} {expires} {methods:?} {banks:?} {reference}")
 }
 
-fn session_status() -> Result<SessionStatus, ConversionError> {
-    SessionStatus::builder()
-        .session_id("s-1")
+fn session_status() -> Result<ProbeStatus, ConversionError> {
+    ProbeStatus::builder()
+        .probe_id("p-1")
         .status("open")
         .expires_at(1_764_150_000_i64)
         .reference("SM-1")
-        .phase(SessionStatusPhase::Open)
+        .phase(ProbeStatusPhase::Open)
         .attempts(1_i32)
         .try_into()
 }
 
-fn read_session_status(status: &SessionStatus) -> String {
-    let id: String = status.session_id.clone();
+fn read_session_status(status: &ProbeStatus) -> String {
+    let id: String = status.probe_id.clone();
     let state: String = status.status.clone();
     let expires: i64 = status.expires_at.clone();
     let reference: Option<String> = status.reference.clone();
-    let phase: Option<SessionStatusPhase> = status.phase.clone();
+    let phase: Option<ProbeStatusPhase> = status.phase.clone();
     let attempts: Option<i32> = status.attempts.clone();
     let phase = match phase {
-        Some(SessionStatusPhase::Open) => "open".to_owned(),
-        Some(SessionStatusPhase::Paid) => "paid".to_owned(),
-        Some(SessionStatusPhase::Expired) => "expired".to_owned(),
+        Some(ProbeStatusPhase::Open) => "open".to_owned(),
+        Some(ProbeStatusPhase::Paid) => "paid".to_owned(),
+        Some(ProbeStatusPhase::Expired) => "expired".to_owned(),
         Some(other) => other.to_string(),
         None => String::new(),
     };
     format!("{id} {state} {expires} {reference:?} {phase} {attempts:?}")
 }
 
-fn phases() -> Result<Vec<SessionStatusPhase>, ConversionError> {
-    let parsed: SessionStatusPhase = "paid".parse()?;
-    let from_str = SessionStatusPhase::try_from("open")?;
-    let from_string = SessionStatusPhase::try_from(String::from("expired"))?;
+fn phases() -> Result<Vec<ProbeStatusPhase>, ConversionError> {
+    let parsed: ProbeStatusPhase = "paid".parse()?;
+    let from_str = ProbeStatusPhase::try_from("open")?;
+    let from_string = ProbeStatusPhase::try_from(String::from("expired"))?;
     let mut set = std::collections::HashSet::new();
     set.insert(parsed);
     Ok(vec![parsed, from_str.min(from_string)])
 }
 
-fn refund() -> Result<Refund, ConversionError> {
-    Refund::builder()
+fn refund() -> Result<ProbeRefund, ConversionError> {
+    ProbeRefund::builder()
         .refund_id(uuid())
         .amount(12.5_f64)
         .currency("EUR")
         .try_into()
 }
 
-fn read_refund(refund: &Refund) -> String {
+fn read_refund(refund: &ProbeRefund) -> String {
     let id: uuid::Uuid = refund.refund_id.clone();
     let amount: f64 = refund.amount.clone();
     let currency: String = refund.currency.clone();
     format!("{id} {amount} {currency}")
 }
 
-fn service_status() -> Result<ServiceStatus, ConversionError> {
-    ServiceStatus::builder()
+fn service_status() -> Result<ProbeServiceStatus, ConversionError> {
+    ProbeServiceStatus::builder()
         .status("up")
         .time(1_764_150_000_i64)
         .try_into()
 }
 
-fn read_service_status(status: &ServiceStatus) -> String {
+fn read_service_status(status: &ProbeServiceStatus) -> String {
     let state: String = status.status.clone();
     let time: i64 = status.time.clone();
     format!("{state} {time}")
@@ -311,46 +311,46 @@ fn read_service_status(status: &ServiceStatus) -> String {
 
 // The declared error bodies.
 
-fn field_problem() -> Result<FieldProblem, ConversionError> {
-    FieldProblem::builder()
+fn field_problem() -> Result<ProbeFieldProblem, ConversionError> {
+    ProbeFieldProblem::builder()
         .pointer("/amount")
         .code("positive")
         .message("must be positive")
         .try_into()
 }
 
-fn read_field_problem(problem: &FieldProblem) -> String {
+fn read_field_problem(problem: &ProbeFieldProblem) -> String {
     let pointer: String = problem.pointer.clone();
     let code: String = problem.code.clone();
     let message: String = problem.message.clone();
     format!("{pointer} {code} {message}")
 }
 
-fn problem() -> Result<Problem, ConversionError> {
-    Problem::builder()
+fn problem() -> Result<ProbeProblem, ConversionError> {
+    ProbeProblem::builder()
         .code("not_found")
         .message("no such session")
         .try_into()
 }
 
-fn read_problem(problem: &Problem) -> String {
+fn read_problem(problem: &ProbeProblem) -> String {
     let code: String = problem.code.clone();
     let message: String = problem.message.clone();
     format!("{code} {message}")
 }
 
-fn create_refund_400() -> Result<CreateRefund400Error, ConversionError> {
-    CreateRefund400Error::builder()
+fn create_probe_refund_400() -> Result<CreateProbeRefund400Error, ConversionError> {
+    CreateProbeRefund400Error::builder()
         .code("invalid")
         .message("the refund is not possible")
         .errors(vec![field_problem()?])
         .try_into()
 }
 
-fn read_create_refund_400(error: &CreateRefund400Error) -> String {
+fn read_create_refund_400(error: &CreateProbeRefund400Error) -> String {
     let code: String = error.code.clone();
     let message: String = error.message.clone();
-    let errors: Vec<FieldProblem> = error.errors.clone();
+    let errors: Vec<ProbeFieldProblem> = error.errors.clone();
     let errors: Vec<String> = errors.iter().map(read_field_problem).collect();
     format!("{code} {message} {errors:?}")
 }
@@ -363,23 +363,23 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         builder::EmbeddedSessionRequest::from(embedded_session_request()?)
             .user_kyc(kyc.clone())
             .try_into()?;
-    let refund_request: RefundRequest = builder::RefundRequest::from(refund_request()?)
+    let refund_request: ProbeRefundRequest = builder::ProbeRefundRequest::from(refund_request()?)
         .reason(None)
         .try_into()?;
-    let note: SessionNote = builder::SessionNote::from(session_note()?).try_into()?;
+    let note: ProbeNote = builder::ProbeNote::from(session_note()?).try_into()?;
     let country: PaymentMethodCountry = builder::PaymentMethodCountry::default().try_into()?;
     let method: AllowedPaymentMethod =
         builder::AllowedPaymentMethod::from(allowed_payment_method()?).try_into()?;
     let bank: SavedBank = builder::SavedBank::from(saved_bank()?).try_into()?;
     let response: EmbeddedSessionResponse =
         builder::EmbeddedSessionResponse::from(embedded_session_response()?).try_into()?;
-    let status: SessionStatus = builder::SessionStatus::from(session_status()?).try_into()?;
-    let refund: Refund = builder::Refund::from(refund()?).try_into()?;
-    let service: ServiceStatus = builder::ServiceStatus::from(service_status()?).try_into()?;
-    let field: FieldProblem = builder::FieldProblem::from(field_problem()?).try_into()?;
-    let problem: Problem = builder::Problem::from(problem()?).try_into()?;
-    let error: CreateRefund400Error =
-        builder::CreateRefund400Error::from(create_refund_400()?).try_into()?;
+    let status: ProbeStatus = builder::ProbeStatus::from(session_status()?).try_into()?;
+    let refund: ProbeRefund = builder::ProbeRefund::from(refund()?).try_into()?;
+    let service: ProbeServiceStatus = builder::ProbeServiceStatus::from(service_status()?).try_into()?;
+    let field: ProbeFieldProblem = builder::ProbeFieldProblem::from(field_problem()?).try_into()?;
+    let problem: ProbeProblem = builder::ProbeProblem::from(problem()?).try_into()?;
+    let error: CreateProbeRefund400Error =
+        builder::CreateProbeRefund400Error::from(create_probe_refund_400()?).try_into()?;
     let defaults = (
         UserKyc::default(),
         PaymentMethodCountry::default(),
@@ -387,19 +387,19 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         SavedBank::default(),
         builder::UserKyc::default(),
         builder::EmbeddedSessionRequest::default(),
-        builder::RefundRequest::default(),
-        builder::SessionNote::default(),
+        builder::ProbeRefundRequest::default(),
+        builder::ProbeNote::default(),
     );
     let builders = (
         builder::AllowedPaymentMethod::default(),
         builder::SavedBank::default(),
         builder::EmbeddedSessionResponse::default(),
-        builder::SessionStatus::default(),
-        builder::Refund::default(),
-        builder::ServiceStatus::default(),
-        builder::FieldProblem::default(),
-        builder::Problem::default(),
-        builder::CreateRefund400Error::default(),
+        builder::ProbeStatus::default(),
+        builder::ProbeRefund::default(),
+        builder::ProbeServiceStatus::default(),
+        builder::ProbeFieldProblem::default(),
+        builder::ProbeProblem::default(),
+        builder::CreateProbeRefund400Error::default(),
     );
     let validated = [
         kyc.validate().is_ok(),
@@ -426,14 +426,14 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         serde_json::to_string(&reasons()?)?,
         serde_json::to_string(&phases()?)?,
         format!("{:?}", serde_json::from_str::<UserKyc>("{}")?),
-        format!("{:?}", serde_json::from_str::<RefundRequestNote>("\"n\"")?),
+        format!("{:?}", serde_json::from_str::<ProbeRefundRequestNote>("\"n\"")?),
         format!(
             "{:?}",
-            serde_json::from_str::<SessionStatusPhase>("\"open\"")?
+            serde_json::from_str::<ProbeStatusPhase>("\"open\"")?
         ),
         format!(
             "{:?}",
-            serde_json::from_str::<RefundRequestReason>("\"requested\"")?
+            serde_json::from_str::<ProbeRefundRequestReason>("\"requested\"")?
         ),
         format!(
             "{defaults:?} {builders:?} {validated:?} {:?}",
@@ -457,10 +457,10 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
 fn read_error(error: &Error) -> String {
     let mut out = format!("{error} {:?} {}", error.status(), error.attempts());
     if let Error::Api(api) = error {
-        if let Some(body) = api.decoded::<CreateRefund400Error>() {
+        if let Some(body) = api.decoded::<CreateProbeRefund400Error>() {
             out.push_str(&read_create_refund_400(body));
         }
-        if let Some(body) = api.decoded::<Problem>() {
+        if let Some(body) = api.decoded::<ProbeProblem>() {
             out.push_str(&read_problem(body));
         }
     }
@@ -502,48 +502,48 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
     out.push(read_embedded_session_response(&session));
 
     let refund_request = refund_request()?;
-    match client.create_refund(&refund_request).await {
+    match client.create_probe_refund(&refund_request).await {
         Ok(refund) => out.push(read_refund(&refund)),
         Err(error) => out.push(read_error(&error)),
     }
-    let options = options::CreateRefundOptions::new()
+    let options = options::CreateProbeRefundOptions::new()
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let refund: Response<Refund> = client.create_refund_with(&refund_request, &options).await?;
+    let refund: Response<ProbeRefund> = client.create_probe_refund_with(&refund_request, &options).await?;
     out.push(read_refund(&refund));
 
-    let deleted: Response<()> = client.delete_session("s-1").await?;
+    let deleted: Response<()> = client.delete_probe("p-1").await?;
     out.push(read_response(&deleted));
-    let options = options::DeleteSessionOptions::new()
+    let options = options::DeleteProbeOptions::new()
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let deleted: Response<()> = client.delete_session_with("s-1", &options).await?;
+    let deleted: Response<()> = client.delete_probe_with("p-1", &options).await?;
     out.push(read_response(&deleted));
 
-    let service: Response<ServiceStatus> = client.get_service_status().await?;
+    let service: Response<ProbeServiceStatus> = client.get_probe_service_status().await?;
     out.push(read_service_status(&service));
-    let options = options::GetServiceStatusOptions::new()
+    let options = options::GetProbeServiceStatusOptions::new()
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let service: Response<ServiceStatus> = client.get_service_status_with(&options).await?;
+    let service: Response<ProbeServiceStatus> = client.get_probe_service_status_with(&options).await?;
     out.push(read_service_status(&service));
 
-    let status: Response<SessionStatus> = client.get_session("s-1").await?;
+    let status: Response<ProbeStatus> = client.get_probe("p-1").await?;
     out.push(read_session_status(&status));
-    let options = options::GetSessionOptions::new()
+    let options = options::GetProbeOptions::new()
         .x_trace_id("trace-1")
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let status: Response<SessionStatus> = client.get_session_with("s-1", &options).await?;
+    let status: Response<ProbeStatus> = client.get_probe_with("p-1", &options).await?;
     out.push(read_session_status(&status));
 
-    let sessions: Response<Vec<SessionStatus>> = client.list_sessions("user-1").await?;
+    let sessions: Response<Vec<ProbeStatus>> = client.list_probes("user-1").await?;
     out.extend(sessions.iter().map(read_session_status));
-    let options = options::ListSessionsOptions::new()
+    let options = options::ListProbesOptions::new()
         .limit(5_i32)
         .active(true)
         .status(["open", "paid"])
@@ -552,29 +552,29 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let sessions: Response<Vec<SessionStatus>> =
-        client.list_sessions_with("user-1", &options).await?;
+    let sessions: Response<Vec<ProbeStatus>> =
+        client.list_probes_with("user-1", &options).await?;
     out.extend(sessions.iter().map(read_session_status));
 
     let note = session_note()?;
-    let stored: Response<SessionNote> = client.put_session_note("s-1", &note).await?;
+    let stored: Response<ProbeNote> = client.put_probe_note("p-1", &note).await?;
     out.push(read_session_note(&stored));
-    let options = options::PutSessionNoteOptions::new()
+    let options = options::PutProbeNoteOptions::new()
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let stored: Response<SessionNote> =
-        client.put_session_note_with("s-1", &note, &options).await?;
+    let stored: Response<ProbeNote> =
+        client.put_probe_note_with("p-1", &note, &options).await?;
     out.push(read_session_note(&stored));
 
-    let amended: Response<SessionNote> = client.amend_session_note("s-1", &note).await?;
+    let amended: Response<ProbeNote> = client.amend_probe_note("p-1", &note).await?;
     out.push(read_session_note(&amended));
-    let options = options::AmendSessionNoteOptions::new()
+    let options = options::AmendProbeNoteOptions::new()
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry);
-    let amended: Response<SessionNote> = client
-        .amend_session_note_with("s-1", &note, &options)
+    let amended: Response<ProbeNote> = client
+        .amend_probe_note_with("p-1", &note, &options)
         .await?;
     out.push(read_session_note(&amended));
 

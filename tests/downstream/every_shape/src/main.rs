@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use stablemint::types::{CreateRefund400Error, Problem, RefundRequest, SessionNote};
+use stablemint::types::{CreateProbeRefund400Error, ProbeProblem, ProbeRefundRequest, ProbeNote};
 use stablemint::{Client, Credentials, Error, RetryPolicy, options};
 use stablemint_mock::{Fault, MockConfig, MockServer};
 
@@ -40,26 +40,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = client_with(&server, SECRET);
 
     // A GET signed over its path parameter; a 503 first is retried without a key.
-    server.fail_next_on("getSession", 1, Fault::Status(503))?;
-    let session = client.get_session("s-1").await?;
-    assert_eq!(session.session_id, "s-1");
-    assert_eq!(session.attempts(), 2);
-    assert_eq!(session.idempotency_key(), None);
+    server.fail_next_on("getProbe", 1, Fault::Status(503))?;
+    let probe = client.get_probe("p-1").await?;
+    assert_eq!(probe.probe_id, "p-1");
+    assert_eq!(probe.attempts(), 2);
+    assert_eq!(probe.idempotency_key(), None);
     let traced = client
-        .get_session_with(
-            "s-2",
-            &options::GetSessionOptions::new()
+        .get_probe_with(
+            "p-2",
+            &options::GetProbeOptions::new()
                 .x_trace_id("trace-1")
                 .timeout(Duration::from_secs(5)),
         )
         .await?;
-    assert_eq!(traced.session_id, "s-2");
+    assert_eq!(traced.probe_id, "p-2");
 
     // A list with required and optional query parameters, answering an array.
-    let sessions = client
-        .list_sessions_with(
+    let probes = client
+        .list_probes_with(
             "user-1",
-            &options::ListSessionsOptions::new()
+            &options::ListProbesOptions::new()
                 .limit(5)
                 .active(true)
                 .status(["open", "closed"])
@@ -67,13 +67,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .since("2026-01-31"),
         )
         .await?;
-    assert_eq!(sessions.len(), 1);
+    assert_eq!(probes.len(), 1);
     // A parameter that breaks its rule is refused before anything is sent.
     let sent = server.requests_received();
     let invalid = client
-        .list_sessions_with(
+        .list_probes_with(
             "user-1",
-            &options::ListSessionsOptions::new()
+            &options::ListProbesOptions::new()
                 .currency("EURO")
                 .since("2026-02-30"),
         )
@@ -87,65 +87,65 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(server.requests_received(), sent);
 
     // A PUT with a body, keyed.
-    let note: SessionNote = SessionNote::builder()
+    let note: ProbeNote = ProbeNote::builder()
         .user_id("user-1")
         .note("left at the door")
         .try_into()?;
-    let stored = client.put_session_note("s-1", &note).await?;
+    let stored = client.put_probe_note("p-1", &note).await?;
     assert_eq!(stored.note, "left at the door");
     assert!(stored.idempotency_key().is_some());
 
     // A PATCH with a body and no idempotency key: answered, and a 503 once the request
     // has left is not retried, as PATCH is not idempotent.
-    let amended = client.amend_session_note("s-1", &note).await?;
+    let amended = client.amend_probe_note("p-1", &note).await?;
     assert_eq!(amended.note, "left at the door");
     assert_eq!(amended.idempotency_key(), None);
     let sent = server.requests_received();
-    server.fail_next_on("amendSessionNote", 1, Fault::Status(503))?;
-    let unavailable = api(client.amend_session_note("s-1", &note).await.unwrap_err());
+    server.fail_next_on("amendProbeNote", 1, Fault::Status(503))?;
+    let unavailable = api(client.amend_probe_note("p-1", &note).await.unwrap_err());
     assert_eq!(unavailable.status, 503);
     assert_eq!(server.requests_received(), sent + 1);
 
     // A DELETE answering 204.
-    let deleted = client.delete_session("s-1").await?;
+    let deleted = client.delete_probe("p-1").await?;
     let () = deleted.into_inner();
 
     // A POST answering 201, with a declared 400 schema and a `default` one.
-    let refund: RefundRequest = RefundRequest::builder()
+    let refund: ProbeRefundRequest = ProbeRefundRequest::builder()
         .user_id("user-1")
-        .session_id("s-1")
+        .probe_id("p-1")
         .amount(10.5)
         .currency("EUR")
         .try_into()?;
-    let created = client.create_refund(&refund).await?;
+    let created = client.create_probe_refund(&refund).await?;
     assert_eq!(created.amount, 10.5);
     // A 503 on a POST without a key field is not retried once the request has left.
     let sent = server.requests_received();
-    server.fail_next_on("createRefund", 1, Fault::Status(503))?;
-    let unavailable = api(client.create_refund(&refund).await.unwrap_err());
+    server.fail_next_on("createProbeRefund", 1, Fault::Status(503))?;
+    let unavailable = api(client.create_probe_refund(&refund).await.unwrap_err());
     assert_eq!(unavailable.status, 503);
     assert_eq!(server.requests_received(), sent + 1);
     // The 400's body decodes as its type, and any other error's as `default`'s.
-    server.fail_next_on("createRefund", 1, Fault::Status(400))?;
-    let rejected = api(client.create_refund(&refund).await.unwrap_err());
-    let problem: &CreateRefund400Error = rejected.decoded().expect("a decoded 400");
+    server.fail_next_on("createProbeRefund", 1, Fault::Status(400))?;
+    let rejected = api(client.create_probe_refund(&refund).await.unwrap_err());
+    let problem: &CreateProbeRefund400Error = rejected.decoded().expect("a decoded 400");
     assert_eq!(problem.code, "injected_fault");
     let wrong = client_with(&server, "not-the-secret");
-    let refused = api(wrong.create_refund(&refund).await.unwrap_err());
+    let refused = api(wrong.create_probe_refund(&refund).await.unwrap_err());
     assert_eq!(refused.status, 401);
-    let problem: &Problem = refused.decoded().expect("a decoded 401");
+    let problem: &ProbeProblem = refused.decoded().expect("a decoded 401");
     assert_eq!(problem.code, "bad_signature");
     // The signature covers what each operation declares: the wrong secret fails them all.
-    assert_eq!(api(wrong.get_session("s-1").await.unwrap_err()).status, 401);
+    assert_eq!(api(wrong.get_probe("p-1").await.unwrap_err()).status, 401);
 
     // An operation without authentication: even the wrong secret does not matter.
-    let status = wrong.get_service_status().await?;
+    let status = wrong.get_probe_service_status().await?;
     assert_eq!(status.status, "text");
 
     println!(
         "operations=8 get_attempts={} refunds={} deleted=1",
-        session.attempts(),
-        server.carried_out("createRefund").unwrap_or_default()
+        probe.attempts(),
+        server.carried_out("createProbeRefund").unwrap_or_default()
     );
     server.shutdown().await;
     Ok(())

@@ -1,5 +1,5 @@
 //! Calls an operation added to the spec after this crate's author last looked: the
-//! generated `create_hosted_session`, signed, validated and retried like every other.
+//! generated `create_probe_hosted_session`, signed, validated and retried like every other.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .currency("EUR")
         .amount(Some(12.5))
         .try_into()?;
-    let session = client.create_hosted_session(&request).await?;
+    let session = client.create_probe_hosted_session(&request).await?;
     println!(
         "attempts={} key={} session={}",
         session.attempts(),

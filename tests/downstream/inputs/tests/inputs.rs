@@ -13,7 +13,7 @@ use std::future::Future;
 use downstream_inputs::{PREFIX, Recorded, Recorder, ambiguities};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use stablemint::types::SessionNote;
+use stablemint::types::ProbeNote;
 use stablemint::{Client, Error, options};
 
 /// Cases per property.
@@ -145,8 +145,8 @@ fn encoded_len(value: &str) -> usize {
         .sum()
 }
 
-/// Checks one call of an operation whose path is `/session/{sessionId}` + `suffix`,
-/// signed over the session id, or over `signed_over` when it is given.
+/// Checks one call of an operation whose path is `/probes/{probeId}` + `suffix`,
+/// signed over the probe id, or over `signed_over` when it is given.
 fn check_path(
     origin: &str,
     value: &str,
@@ -155,7 +155,7 @@ fn check_path(
     suffix: &str,
     signed_over: Option<&str>,
 ) -> Result<(), TestCaseError> {
-    let literal = origin.len() + PREFIX.len() + "/session/".len() + suffix.len();
+    let literal = origin.len() + PREFIX.len() + "/probes/".len() + suffix.len();
     let expected_refusal = if value.is_empty() || value == "." || value == ".." {
         Some("path_segment")
     } else if literal + encoded_len(value) > MAX_URL {
@@ -165,7 +165,7 @@ fn check_path(
     };
     match (outcome, expected_refusal) {
         (Err(errors), Some(code)) => {
-            prop_assert_eq!(errors, vec![("/sessionId".to_owned(), code)]);
+            prop_assert_eq!(errors, vec![("/probeId".to_owned(), code)]);
         }
         (Ok(sent), None) => {
             prop_assert_eq!(sent.len(), 1, "{:?}", sent);
@@ -174,7 +174,7 @@ fn check_path(
             let segment = request
                 .path()
                 .strip_prefix(PREFIX)
-                .and_then(|rest| rest.strip_prefix("/session/"))
+                .and_then(|rest| rest.strip_prefix("/probes/"))
                 .and_then(|rest| rest.strip_suffix(suffix));
             prop_assert!(segment.is_some(), "sent to {}", request.target);
             let segment = segment.unwrap_or_default();
@@ -205,8 +205,8 @@ fn check_path(
     Ok(())
 }
 
-fn note() -> SessionNote {
-    SessionNote::builder()
+fn note() -> ProbeNote {
+    ProbeNote::builder()
         .user_id("user-1")
         .note("left at the door")
         .try_into()
@@ -214,29 +214,29 @@ fn note() -> SessionNote {
 }
 
 #[test]
-fn get_session_sends_every_id_to_its_segment_or_refuses_it() {
+fn get_probe_sends_every_id_to_its_segment_or_refuses_it() {
     let fixture = Fixture::new();
     property(hostile_text(), |id| {
-        let outcome = fixture.run(fixture.client.get_session(&id));
+        let outcome = fixture.run(fixture.client.get_probe(&id));
         check_path(&fixture.recorder.origin, &id, outcome, "GET", "", None)
     });
 }
 
 #[test]
-fn delete_session_sends_every_id_to_its_segment_or_refuses_it() {
+fn delete_probe_sends_every_id_to_its_segment_or_refuses_it() {
     let fixture = Fixture::new();
     property(hostile_text(), |id| {
-        let outcome = fixture.run(fixture.client.delete_session(&id));
+        let outcome = fixture.run(fixture.client.delete_probe(&id));
         check_path(&fixture.recorder.origin, &id, outcome, "DELETE", "", None)
     });
 }
 
 #[test]
-fn put_session_note_sends_every_id_to_its_segment_or_refuses_it() {
+fn put_probe_note_sends_every_id_to_its_segment_or_refuses_it() {
     let fixture = Fixture::new();
     let note = note();
     property(hostile_text(), |id| {
-        let outcome = fixture.run(fixture.client.put_session_note(&id, &note));
+        let outcome = fixture.run(fixture.client.put_probe_note(&id, &note));
         check_path(
             &fixture.recorder.origin,
             &id,
@@ -249,11 +249,11 @@ fn put_session_note_sends_every_id_to_its_segment_or_refuses_it() {
 }
 
 #[test]
-fn amend_session_note_sends_every_id_to_its_segment_or_refuses_it() {
+fn amend_probe_note_sends_every_id_to_its_segment_or_refuses_it() {
     let fixture = Fixture::new();
     let note = note();
     property(hostile_text(), |id| {
-        let outcome = fixture.run(fixture.client.amend_session_note(&id, &note));
+        let outcome = fixture.run(fixture.client.amend_probe_note(&id, &note));
         check_path(
             &fixture.recorder.origin,
             &id,
@@ -270,8 +270,8 @@ fn amend_session_note_sends_every_id_to_its_segment_or_refuses_it() {
 fn a_header_parameter_arrives_unchanged_or_is_refused() {
     let fixture = Fixture::new();
     property(hostile_text(), |trace| {
-        let options = options::GetSessionOptions::new().x_trace_id(trace.as_str());
-        let outcome = fixture.run(fixture.client.get_session_with("s-1", &options));
+        let options = options::GetProbeOptions::new().x_trace_id(trace.as_str());
+        let outcome = fixture.run(fixture.client.get_probe_with("p-1", &options));
         let visible = trace.bytes().all(|b| (b' '..=b'~').contains(&b))
             && !trace.starts_with(' ')
             && !trace.ends_with(' ');
@@ -310,13 +310,13 @@ fn a_query_parameter_decodes_to_the_value_given() {
     let fixture = Fixture::new();
     let strategy = (hostile_text(), any::<i32>());
     property(strategy, |(user, limit)| {
-        let options = options::ListSessionsOptions::new().limit(limit);
-        let outcome = fixture.run(fixture.client.list_sessions_with(&user, &options));
+        let options = options::ListProbesOptions::new().limit(limit);
+        let outcome = fixture.run(fixture.client.list_probes_with(&user, &options));
         match outcome {
             Ok(sent) => {
                 prop_assert_eq!(sent.len(), 1);
                 let request = &sent[0];
-                prop_assert_eq!(request.path(), format!("{PREFIX}/sessions"));
+                prop_assert_eq!(request.path(), format!("{PREFIX}/probes"));
                 let mut pairs: Vec<(String, String)> =
                     form_urlencoded::parse(request.query().unwrap_or_default().as_bytes())
                         .into_owned()
@@ -363,34 +363,34 @@ fn backslash_dot_dot_stays_in_its_segment() {
     let client = &fixture.client;
     assert_eq!(
         sent_to(&fixture, async {
-            client.get_session("..\\status").await.map(drop)
+            client.get_probe("..\\status").await.map(drop)
         }),
-        format!("GET {PREFIX}/session/..%5Cstatus")
+        format!("GET {PREFIX}/probes/..%5Cstatus")
     );
     assert_eq!(
         sent_to(&fixture, async {
             client
-                .delete_session("..\\..\\..\\..\\..\\metrics")
+                .delete_probe("..\\..\\..\\..\\..\\metrics")
                 .await
                 .map(drop)
         }),
-        format!("DELETE {PREFIX}/session/..%5C..%5C..%5C..%5C..%5Cmetrics")
+        format!("DELETE {PREFIX}/probes/..%5C..%5C..%5C..%5C..%5Cmetrics")
     );
     let note = note();
     assert_eq!(
         sent_to(&fixture, async {
             client
-                .put_session_note("x\\..\\..\\session\\victim", &note)
+                .put_probe_note("x\\..\\..\\probes\\victim", &note)
                 .await
                 .map(drop)
         }),
-        format!("PUT {PREFIX}/session/x%5C..%5C..%5Csession%5Cvictim/note")
+        format!("PUT {PREFIX}/probes/x%5C..%5C..%5Cprobes%5Cvictim/note")
     );
     assert_eq!(
         sent_to(&fixture, async {
-            client.get_session("a;b").await.map(drop)
+            client.get_probe("a;b").await.map(drop)
         }),
-        format!("GET {PREFIX}/session/a%3Bb")
+        format!("GET {PREFIX}/probes/a%3Bb")
     );
 }
 
@@ -401,15 +401,15 @@ fn empty_and_dot_segments_are_refused_before_sending() {
     for id in ["", ".", ".."] {
         assert_eq!(
             refused(&fixture, async {
-                client.delete_session(id).await.map(drop)
+                client.delete_probe(id).await.map(drop)
             }),
-            [("/sessionId".to_owned(), "path_segment")],
+            [("/probeId".to_owned(), "path_segment")],
             "{id:?}"
         );
     }
     assert_eq!(
-        refused(&fixture, async { client.get_session("").await.map(drop) }),
-        [("/sessionId".to_owned(), "path_segment")]
+        refused(&fixture, async { client.get_probe("").await.map(drop) }),
+        [("/probeId".to_owned(), "path_segment")]
     );
 }
 
@@ -419,9 +419,9 @@ fn a_70_kb_parameter_is_a_validation_error_not_a_transport_error() {
     let long = "s".repeat(70_000);
     assert_eq!(
         refused(&fixture, async {
-            fixture.client.get_session(&long).await.map(drop)
+            fixture.client.get_probe(&long).await.map(drop)
         }),
-        [("/sessionId".to_owned(), "too_long")]
+        [("/probeId".to_owned(), "too_long")]
     );
 }
 
@@ -429,12 +429,12 @@ fn a_70_kb_parameter_is_a_validation_error_not_a_transport_error() {
 fn line_breaks_and_non_ascii_in_a_header_are_refused_by_name() {
     let fixture = Fixture::new();
     for trace in ["a\r\nX-Injected: 1", "caf\u{e9}"] {
-        let options = options::GetSessionOptions::new().x_trace_id(trace);
+        let options = options::GetProbeOptions::new().x_trace_id(trace);
         assert_eq!(
             refused(&fixture, async {
                 fixture
                     .client
-                    .get_session_with("s-1", &options)
+                    .get_probe_with("p-1", &options)
                     .await
                     .map(drop)
             }),
