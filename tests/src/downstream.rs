@@ -166,6 +166,10 @@ pub fn downstream_crate(name: &str, root: &Path, dir: &Path) -> PathBuf {
         .replace(
             "STABLEMINT_WIRE_PATH",
             &root.join("crates/stablemint-wire").display().to_string(),
+        )
+        .replace(
+            "STABLEMINT_RAW_PATH",
+            &root.join("crates/stablemint-raw").display().to_string(),
         );
     std::fs::create_dir_all(dir).unwrap();
     write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes());

@@ -208,7 +208,7 @@ fn mark_non_exhaustive(file: &mut syn::File) -> Result<(), String> {
 
 /// The items of progenitor's `types` module (the schema types; their builders are in a
 /// module nested inside it).
-fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
+pub(crate) fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
     file.items
         .iter_mut()
         .find_map(|item| match item {

@@ -30,6 +30,7 @@ mod declaration;
 mod error;
 mod handwritten;
 mod model;
+mod open_enums;
 pub mod operations;
 mod raw;
 pub mod rules;
@@ -133,6 +134,7 @@ pub fn generate_with(
         .collect();
     let mut tree =
         client::generate(&document, &openapi, &field_rules, &bodies, settings).map_err(fail)?;
+    open_enums::open_response_enums(&mut tree, &models).map_err(fail)?;
     let operations = operations::generate(&models, &tree).map_err(fail)?;
     let operations_tree = syn::parse_file(&operations)
         .map_err(|e| fail(format!("the generated operations do not parse: {e}")))?;

@@ -184,7 +184,7 @@
 //! | `response-property-type-changed` | breaking | as the wire | oasdiff | Responses change shape. |
 //! | `response-property-type-generalized` | breaking | as the wire | oasdiff | The response may hold values the caller does not expect. |
 //! | `response-property-type-specialized` | non-breaking | breaking if the Rust type changes | oasdiff | Narrower on the wire; breaking when the field's Rust type changes (`String` to `Uuid`). |
-//! | `response-property-enum-value-added` | possibly-breaking | breaking | oasdiff | typify's enums have no catch-all variant: a response with the new value fails to deserialise. |
+//! | `response-property-enum-value-added` | non-breaking | as the wire | oasdiff | The generated response enums take a value the spec does not list into their `Unknown(String)` variant, and are `#[non_exhaustive]`: answers with the new value decode, and no caller breaks (oasdiff warns, for clients whose enums are closed). |
 //! | `response-property-enum-value-removed` | non-breaking | breaking | oasdiff | The variant disappears. |
 //! | `response-property-became-enum` | non-breaking | breaking if the Rust type changes | project | Narrower on the wire; the field's type changes from `String` to an enum. |
 //! | `response-property-became-not-enum` | possibly-breaking | breaking if the Rust type changes | project | The response may hold any value; the field's type changes from an enum to `String`. |

@@ -197,7 +197,7 @@ pub const RULES: &[Rule] = &[
     oas("response-property-type-changed", B, Wire, "Responses change shape."),
     oas("response-property-type-generalized", B, Wire, "The response may hold values the caller does not expect."),
     oas("response-property-type-specialized", N, IfType, "Narrower on the wire; breaking when the field's Rust type changes (`String` to `Uuid`)."),
-    oas("response-property-enum-value-added", P, Always, "typify's enums have no catch-all variant: a response with the new value fails to deserialise."),
+    oas("response-property-enum-value-added", N, Wire, "The generated response enums take a value the spec does not list into their `Unknown(String)` variant, and are `#[non_exhaustive]`: answers with the new value decode, and no caller breaks (oasdiff warns, for clients whose enums are closed)."),
     oas("response-property-enum-value-removed", N, Always, "The variant disappears."),
     own("response-property-became-enum", N, IfType, "Narrower on the wire; the field's type changes from `String` to an enum."),
     own("response-property-became-not-enum", P, IfType, "The response may hold any value; the field's type changes from an enum to `String`."),

@@ -15,7 +15,7 @@ fn spec(operation: &str) -> String {
          Req:\n      type: object\n      required: [r]\n      properties:\n        \
          r: {{type: string}}\n        o: {{type: string}}\n        \
          k: {{type: string, enum: [x, y], example: example-text-in-the-spec}}\n    \
-         Resp: {{type: object, properties: {{s: {{type: string}}}}}}\n    \
+         Resp: {{type: object, properties: {{s: {{type: string}}, e: {{type: string, enum: [p, q]}}}}}}\n    \
          Err: {{type: object, properties: {{m: {{type: string}}}}}}\n"
     )
 }
@@ -181,15 +181,22 @@ fn builders_and_exhaustiveness() {
     // enums are #[non_exhaustive], so new fields and variants break no caller.
     assert!(compact.contains("#[non_exhaustive]pubstructReq{"), "struct");
     assert!(compact.contains("#[non_exhaustive]pubenumReqK{"), "enum");
-    // response-property-enum-value-added: no catch-all variant, so an unknown value
-    // fails to deserialise.
+    // A request enum stays closed: nothing the spec does not list is sent.
     let variants = &compact[compact.find("pubenumReqK{").unwrap()..];
     let variants = &variants[..variants.find('}').unwrap()];
     assert!(
-        variants.contains("X,") && variants.contains("Y,"),
+        variants.contains("X,") && variants.contains("Y,") && !variants.contains("Unknown"),
         "{variants}"
     );
-    assert!(!compact.contains("serde(other)") && !compact.contains("untagged"));
+    // response-property-enum-value-added: a response enum takes any other value into
+    // `Unknown`, so an answer with a new value decodes.
+    let variants = &compact[compact.find("pubenumRespE{").unwrap()..];
+    let variants = &variants[..variants.find('}').unwrap()];
+    assert!(
+        variants.ends_with("#[serde(untagged)]Unknown(::std::string::String),"),
+        "{variants}"
+    );
+    assert_eq!(compact.matches("untagged").count(), 1);
     // response-required-property-added: a struct with no required field derives
     // `Default`, and one with a required field does not, so the first required field
     // takes `Default` away.

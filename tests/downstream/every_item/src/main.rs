@@ -18,10 +18,11 @@ use std::time::Duration;
 use stablemint::types::builder;
 use stablemint::types::error::ConversionError;
 use stablemint::types::{
-    AllowedPaymentMethod, CreateProbeRefund400Error, EmbeddedSessionRequest, EmbeddedSessionResponse,
-    ProbeFieldProblem, IntoOptional, PaymentMethodCountry, ProbeProblem, ProbeRefund, ProbeRefundRequest,
-    ProbeRefundRequestNote, ProbeRefundRequestReason, SavedBank, ProbeServiceStatus, ProbeNote, ProbeStatus,
-    ProbeStatusPhase, UserKyc,
+    AllowedPaymentMethod, CreateProbeRefund400Error, EmbeddedSessionRequest,
+    EmbeddedSessionResponse, IntoOptional, PaymentMethodCountry, ProbeFieldProblem, ProbeNote,
+    ProbeProblem, ProbeRefund, ProbeRefundRequest, ProbeRefundRequestNote,
+    ProbeRefundRequestReason, ProbeServiceStatus, ProbeStatus, ProbeStatusPhase, ProbeStatusState,
+    SavedBank, UserKyc,
 };
 use stablemint::{Client, Credentials, Error, Response, RetryPolicy, Validate, options};
 
@@ -251,6 +252,7 @@ fn session_status() -> Result<ProbeStatus, ConversionError> {
         .expires_at(1_764_150_000_i64)
         .reference("SM-1")
         .phase(ProbeStatusPhase::Open)
+        .state(ProbeStatusState::Completed)
         .attempts(1_i32)
         .try_into()
 }
@@ -266,10 +268,19 @@ fn read_session_status(status: &ProbeStatus) -> String {
         Some(ProbeStatusPhase::Open) => "open".to_owned(),
         Some(ProbeStatusPhase::Paid) => "paid".to_owned(),
         Some(ProbeStatusPhase::Expired) => "expired".to_owned(),
+        Some(ProbeStatusPhase::Unknown(value)) => value,
         Some(other) => other.to_string(),
         None => String::new(),
     };
-    format!("{id} {state} {expires} {reference:?} {phase} {attempts:?}")
+    let where_: ProbeStatusState = status.state.clone();
+    let where_ = match where_ {
+        ProbeStatusState::Open => "open".to_owned(),
+        ProbeStatusState::Completed => "completed".to_owned(),
+        ProbeStatusState::Expired => "expired".to_owned(),
+        ProbeStatusState::Unknown(value) => value,
+        other => other.to_string(),
+    };
+    format!("{id} {state} {expires} {reference:?} {phase} {where_} {attempts:?}")
 }
 
 fn phases() -> Result<Vec<ProbeStatusPhase>, ConversionError> {
@@ -277,7 +288,7 @@ fn phases() -> Result<Vec<ProbeStatusPhase>, ConversionError> {
     let from_str = ProbeStatusPhase::try_from("open")?;
     let from_string = ProbeStatusPhase::try_from(String::from("expired"))?;
     let mut set = std::collections::HashSet::new();
-    set.insert(parsed);
+    set.insert(parsed.clone());
     Ok(vec![parsed, from_str.min(from_string)])
 }
 
@@ -375,7 +386,8 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         builder::EmbeddedSessionResponse::from(embedded_session_response()?).try_into()?;
     let status: ProbeStatus = builder::ProbeStatus::from(session_status()?).try_into()?;
     let refund: ProbeRefund = builder::ProbeRefund::from(refund()?).try_into()?;
-    let service: ProbeServiceStatus = builder::ProbeServiceStatus::from(service_status()?).try_into()?;
+    let service: ProbeServiceStatus =
+        builder::ProbeServiceStatus::from(service_status()?).try_into()?;
     let field: ProbeFieldProblem = builder::ProbeFieldProblem::from(field_problem()?).try_into()?;
     let problem: ProbeProblem = builder::ProbeProblem::from(problem()?).try_into()?;
     let error: CreateProbeRefund400Error =
@@ -426,7 +438,10 @@ fn builders_and_derives() -> Result<Vec<String>, Failure> {
         serde_json::to_string(&reasons()?)?,
         serde_json::to_string(&phases()?)?,
         format!("{:?}", serde_json::from_str::<UserKyc>("{}")?),
-        format!("{:?}", serde_json::from_str::<ProbeRefundRequestNote>("\"n\"")?),
+        format!(
+            "{:?}",
+            serde_json::from_str::<ProbeRefundRequestNote>("\"n\"")?
+        ),
         format!(
             "{:?}",
             serde_json::from_str::<ProbeStatusPhase>("\"open\"")?
@@ -510,7 +525,9 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let refund: Response<ProbeRefund> = client.create_probe_refund_with(&refund_request, &options).await?;
+    let refund: Response<ProbeRefund> = client
+        .create_probe_refund_with(&refund_request, &options)
+        .await?;
     out.push(read_refund(&refund));
 
     let deleted: Response<()> = client.delete_probe("p-1").await?;
@@ -528,7 +545,8 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let service: Response<ProbeServiceStatus> = client.get_probe_service_status_with(&options).await?;
+    let service: Response<ProbeServiceStatus> =
+        client.get_probe_service_status_with(&options).await?;
     out.push(read_service_status(&service));
 
     let status: Response<ProbeStatus> = client.get_probe("p-1").await?;
@@ -552,8 +570,7 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let sessions: Response<Vec<ProbeStatus>> =
-        client.list_probes_with("user-1", &options).await?;
+    let sessions: Response<Vec<ProbeStatus>> = client.list_probes_with("user-1", &options).await?;
     out.extend(sessions.iter().map(read_session_status));
 
     let note = session_note()?;
@@ -563,8 +580,7 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry.clone());
-    let stored: Response<ProbeNote> =
-        client.put_probe_note_with("p-1", &note, &options).await?;
+    let stored: Response<ProbeNote> = client.put_probe_note_with("p-1", &note, &options).await?;
     out.push(read_session_note(&stored));
 
     let amended: Response<ProbeNote> = client.amend_probe_note("p-1", &note).await?;
@@ -573,9 +589,7 @@ async fn calls(client: &Client) -> Result<Vec<String>, Failure> {
         .timeout(timeout)
         .total_timeout(total)
         .retry(retry);
-    let amended: Response<ProbeNote> = client
-        .amend_probe_note_with("p-1", &note, &options)
-        .await?;
+    let amended: Response<ProbeNote> = client.amend_probe_note_with("p-1", &note, &options).await?;
     out.push(read_session_note(&amended));
 
     out.push(format!("{:?}", optional::<String>("text")));

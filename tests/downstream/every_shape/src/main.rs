@@ -7,12 +7,25 @@
 
 use std::time::Duration;
 
-use stablemint::types::{CreateProbeRefund400Error, ProbeProblem, ProbeRefundRequest, ProbeNote};
+use stablemint::types::{
+    CreateProbeRefund400Error, ProbeNote, ProbeProblem, ProbeRefundRequest, ProbeStatusState,
+};
 use stablemint::{Client, Credentials, Error, RetryPolicy, options};
 use stablemint_mock::{Fault, MockConfig, MockServer};
+use stablemint_wire::{OperationSpec, ResponseSpec};
 
 const KEY: &str = "every-shape-key-0001";
 const SECRET: &str = "every-shape-made-up-secret";
+
+/// `getProbe` as a later version of the API answers it: with a `state` the spec does
+/// not list.
+static TOMORROW: [OperationSpec; 1] = [OperationSpec {
+    success: ResponseSpec {
+        example: Some(r#"{"probeId": "p-0", "status": "ok", "state": "refunded", "expiresAt": 1}"#),
+        ..stablemint_raw::operations::GET_PROBE.success
+    },
+    ..stablemint_raw::operations::GET_PROBE
+}];
 
 fn client_with(server: &MockServer, secret: &str) -> Client {
     Client::builder(Credentials::new(KEY, secret))
@@ -43,6 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     server.fail_next_on("getProbe", 1, Fault::Status(503))?;
     let probe = client.get_probe("p-1").await?;
     assert_eq!(probe.probe_id, "p-1");
+    assert_eq!(probe.state, ProbeStatusState::Open);
     assert_eq!(probe.attempts(), 2);
     assert_eq!(probe.idempotency_key(), None);
     let traced = client
@@ -141,6 +155,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An operation without authentication: even the wrong secret does not matter.
     let status = wrong.get_probe_service_status().await?;
     assert_eq!(status.status, "text");
+
+    // A state the spec does not list yet, from a server that has it: the answer decodes,
+    // and the value is kept as sent.
+    let tomorrow = MockServer::start(MockConfig::new(KEY, SECRET).operations(&TOMORROW)).await?;
+    let later = client_with(&tomorrow, SECRET).get_probe("p-9").await?;
+    assert_eq!(
+        later.state,
+        ProbeStatusState::Unknown("refunded".to_owned())
+    );
+    assert_eq!(later.state.to_string(), "refunded");
+    assert_eq!(later.probe_id, "p-9");
+    tomorrow.shutdown().await;
 
     println!(
         "operations=8 get_attempts={} refunds={} deleted=1",

@@ -20,13 +20,16 @@ impl Clock for Stepping {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = std::env::var("DOWNSTREAM_BASE_URL")?;
-    let client = Client::builder(Credentials::new("downstream-key-0001", "downstream-made-up-secret"))
-        .base_url(&base_url)
-        .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
-        .clock(Stepping(AtomicU64::new(1_700_000_000)))
-        // The test server's own Date is not this clock's: no correction wanted here.
-        .clock_skew_correction(false)
-        .build()?;
+    let client = Client::builder(Credentials::new(
+        "downstream-key-0001",
+        "downstream-made-up-secret",
+    ))
+    .base_url(&base_url)
+    .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+    .clock(Stepping(AtomicU64::new(1_700_000_000)))
+    // The test server's own Date is not this clock's: no correction wanted here.
+    .clock_skew_correction(false)
+    .build()?;
     let request: EmbeddedSessionRequest = EmbeddedSessionRequest::builder()
         .user_id("hosted-user-1")
         .user_email("jane@example.com")
