@@ -154,11 +154,12 @@ fn a_field_with_an_unknown_format_fails_generation() {
     assert!(error.contains("FORMATS"), "{error}");
 }
 
-/// An edit that takes away what `stablemint`'s handwritten code is built on stops
-/// generation with a sentence naming the spec's part and the handwritten file, instead
-/// of `stablemint` failing to compile inside its own sources (found by the classifier
-/// fuzz: `expiresAt` retyped to a string). Each retyping is one `EmbeddedSession::expiry`
-/// could not read; `generate_from_str`, which knows nothing of `stablemint`, takes them.
+/// An edit that takes away what handwritten code is built on stops generation with a
+/// sentence naming the spec's part and the handwritten file, instead of that code
+/// failing to compile inside its own sources (found by the classifier fuzz: `expiresAt`
+/// retyped to a string). Each retyping takes away the `Expiring` impl behind
+/// `EmbeddedSession::expiry`, which the `stablemint` command reads;
+/// `generate_from_str`, which knows nothing of handwritten code, takes them.
 #[test]
 fn an_edit_under_handwritten_code_stops_generation_by_name() {
     let original = std::fs::read_to_string(spec_path()).unwrap();
@@ -179,7 +180,7 @@ fn an_edit_under_handwritten_code_stops_generation_by_name() {
             .to_owned();
         assert!(
             problem.contains("`EmbeddedSessionResponse.expiresAt` required")
-                && problem.contains("crates/stablemint/src/response.rs")
+                && problem.contains("crates/stablemint-cli/src/main.rs")
                 && problem.contains("HANDWRITTEN_USES"),
             "{schema}: {problem}"
         );

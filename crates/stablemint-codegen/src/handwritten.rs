@@ -1,10 +1,11 @@
 //! What the handwritten part of `stablemint` uses of the generated code.
 //!
 //! A few handwritten items are built on one generated type: `stablemint::request_from_json`
-//! on `EmbeddedSessionRequest`, and `EmbeddedSession`'s `expiry()` on the Unix seconds of
-//! `EmbeddedSessionResponse::expires_at`. A spec edit that takes one of those away would
-//! make `stablemint` itself stop compiling, with an error inside its own sources; the
-//! generator stops first, with a sentence that names the spec's part and the file.
+//! on `EmbeddedSessionRequest`, and the `stablemint` command and the merchant example on
+//! `EmbeddedSession`'s `expiry()`, which the generator gives every answer with a required
+//! `expiresAt` in Unix seconds. A spec edit that takes one of those away would make them
+//! stop compiling, with an error inside their own sources; the generator stops first,
+//! with a sentence that names the spec's part and the file.
 
 /// One item of the generated Rust API that handwritten code uses.
 pub struct HandwrittenUse {
@@ -40,10 +41,11 @@ pub const HANDWRITTEN_USES: &[HandwrittenUse] = &[
         keep: "the component schema `EmbeddedSessionResponse`, an object",
     },
     HandwrittenUse {
-        item: "stablemint_raw field types::EmbeddedSessionResponse::expires_at: i64",
+        item: "stablemint impl Expiring for types::EmbeddedSessionResponse",
         contains: &[],
-        used_by: "`EmbeddedSession::expiry` and `expires_at_rfc3339` \
-                  (crates/stablemint/src/response.rs)",
+        used_by: "`stablemint session create` (crates/stablemint-cli/src/main.rs) and the \
+                  merchant example (examples/merchant), through `EmbeddedSession::expiry` \
+                  and `expires_at_rfc3339`",
         keep: "`EmbeddedSessionResponse.expiresAt` required, with `type: integer` and \
                `format: int64` and no `minimum` or `maximum` (Unix seconds as an `i64`)",
     },

@@ -26,6 +26,7 @@
 
 mod builders;
 mod client;
+mod compose;
 mod declaration;
 mod error;
 mod handwritten;
@@ -122,7 +123,8 @@ pub fn generate_with(
     settings: &Settings,
 ) -> Result<Output, CodegenError> {
     let fail = |problem: String| CodegenError::new(origin, problem);
-    let original = spec::parse(source).map_err(fail)?;
+    let mut original = spec::parse(source).map_err(fail)?;
+    compose::merge_all_of(&mut original).map_err(fail)?;
     let mut document = original.clone();
     model::hoist_error_schemas(&mut document).map_err(fail)?;
     let models = model::read(&document).map_err(fail)?;

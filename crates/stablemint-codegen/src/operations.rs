@@ -41,11 +41,27 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
     let types = crate::raw::types(raw);
     let mut items = Vec::new();
     let mut options = Vec::new();
+    let mut expiring = std::collections::BTreeSet::new();
     for model in models {
         let raw_method = methods.get(model)?;
         let emitted = emit_operation(model, raw_method, &types)?;
         items.push(emitted.items);
         options.push(emitted.options);
+        if let Some(name) = expiring_type(raw_method, &types) {
+            expiring.insert(name);
+        }
+    }
+    for name in expiring {
+        let ty = format_ident!("{name}");
+        items.push(quote! {
+            impl crate::response::sealed::Sealed for types::#ty {}
+
+            impl crate::Expiring for types::#ty {
+                fn expires_at_unix(&self) -> i64 {
+                    self.expires_at
+                }
+            }
+        });
     }
     // `types` is imported only where it is used, so the generated file draws no lint.
     let uses_types = |tokens: &[TokenStream]| quote!(#(#tokens)*).to_string().contains("types ::");
@@ -89,6 +105,31 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
     })
     .map_err(|e| format!("the generated operations do not parse: {e}"))?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// The name of `method`'s success type when it is a struct with a required
+/// `expiresAt` of type `i64` (Unix seconds): what `stablemint::Expiring` is for.
+fn expiring_type(
+    method: &syn::ImplItemFn,
+    types: &std::collections::BTreeMap<String, &syn::ItemStruct>,
+) -> Option<String> {
+    let success = success_type(method)?;
+    let syn::Type::Path(path) = &success else {
+        return None;
+    };
+    let name = path.path.segments.last()?.ident.to_string();
+    let item = types.get(&name)?;
+    let field = field_ident(item, "expiresAt").ok()?;
+    let syn::Fields::Named(fields) = &item.fields else {
+        return None;
+    };
+    let ty = &fields
+        .named
+        .iter()
+        .find(|f| f.ident.as_ref() == Some(&field))?
+        .ty;
+    let is_i64 = matches!(ty, syn::Type::Path(p) if p.path.is_ident("i64"));
+    is_i64.then_some(name)
 }
 
 /// What one operation adds: its items beside the client, and its options type.

@@ -24,6 +24,7 @@ pub const FORMATS: &[(&str, Option<&str>)] = &[
     ("iso3166-alpha2", Some("alpha2")),
     ("iso4217", Some("currency")),
     ("date", Some("date")),
+    ("uri", Some("uri")),
     ("uuid", None),
     ("int32", None),
     ("int64", None),

@@ -43,15 +43,24 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
             _ => "?".into(),
         };
         rows.push(["signed".into(), signed, String::new(), String::new()]);
+        let key = field("idempotencyKeyField");
         rows.push([
             "idempotency key".into(),
-            field("idempotencyKeyField")
-                .map_or("none: retried on connect errors only".into(), |f| {
-                    format!("body {f}")
-                }),
+            key.map_or("none".into(), |f| format!("body {f}")),
             String::new(),
             String::new(),
         ]);
+        // What the client does (see `stablemint_wire::Method::is_idempotent`).
+        let idempotent = matches!(method, "get" | "head" | "put" | "delete" | "options");
+        let retried = match (key, idempotent) {
+            (Some(_), _) => "after timeouts, 429 and 5xx, with the key (added when absent)".into(),
+            (None, true) => format!(
+                "after timeouts, 429 and 5xx: {} is idempotent",
+                method.to_uppercase()
+            ),
+            (None, false) => "only when the connection could not be made".to_owned(),
+        };
+        rows.push(["retried".into(), retried, String::new(), String::new()]);
     }
     let path_params = document
         .pointer(&format!("/paths/{}/parameters", pointer_segment(path)))

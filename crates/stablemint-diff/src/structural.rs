@@ -261,6 +261,10 @@ pub(crate) fn unexplained(
             code(&key)
         };
         let message = match (leaf.before, leaf.after) {
+            (Some(Value::String(b)), Some(Value::String(a))) => {
+                let (b, a) = differing(b, a);
+                format!("{what} changed from {} to {}", show(&b), show(&a))
+            }
             (Some(b), Some(a)) => format!("{what} changed from {} to {}", show(b), show(a)),
             (None, Some(a)) => format!("{what} added: {}", show(a)),
             (Some(b), None) => format!("{what} removed (was {})", show(b)),
@@ -282,6 +286,46 @@ pub(crate) fn unexplained(
         });
     }
     out
+}
+
+/// How many characters of context a shortened text keeps on each side of where two
+/// texts differ.
+const CONTEXT: usize = 20;
+
+/// Two texts as a message shows them: whole when short, else each cut to where they
+/// differ, with some context and `…` where text was left out, so that the difference
+/// is what the reader sees (two long descriptions cut to the same first sixty
+/// characters would look equal).
+fn differing(before: &str, after: &str) -> (Value, Value) {
+    const WHOLE: usize = 60;
+    let b: Vec<char> = before.chars().collect();
+    let a: Vec<char> = after.chars().collect();
+    if b.len() <= WHOLE && a.len() <= WHOLE {
+        return (Value::from(before), Value::from(after));
+    }
+    let prefix = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let room = b.len().min(a.len()) - prefix;
+    let suffix = b
+        .iter()
+        .rev()
+        .zip(a.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let cut = |text: &[char]| {
+        let start = prefix.saturating_sub(CONTEXT);
+        let end = (text.len() - suffix + CONTEXT).min(text.len());
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&text[start..end]);
+        if end < text.len() {
+            out.push('…');
+        }
+        Value::from(out)
+    };
+    (cut(&b), cut(&a))
 }
 
 /// `POST /session/embedded` for a pointer under `/paths/~1session~1embedded/post`.
@@ -340,6 +384,23 @@ mod tests {
                 (None, s("/p/0"))
             ]
         );
+    }
+
+    #[test]
+    fn long_texts_are_shown_where_they_differ() {
+        let intro = "The loyalty tier of the user, as the merchant's own program names it, ";
+        let before = format!("{intro}from bronze to gold. Optional.");
+        let after = format!("{intro}from bronze to platinum. Optional.");
+        let (b, a) = differing(&before, &after);
+        // Twenty characters before the first difference, and after the last one.
+        assert_eq!(b, json!("… it, from bronze to gold. Optional."));
+        assert_eq!(a, json!("… it, from bronze to platinum. Optional."));
+        // Short texts are shown whole.
+        assert_eq!(differing("a", "b"), (json!("a"), json!("b")));
+        // A text that only grows at its end.
+        let (b, a) = differing(&"x".repeat(80), &format!("{}y", "x".repeat(80)));
+        assert_eq!(b, json!(format!("…{}", "x".repeat(20))));
+        assert_eq!(a, json!(format!("…{}y", "x".repeat(20))));
     }
 
     #[test]

@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(messages, ["struct", "a", "b1", "b2"]);
     }
 
-    const RULES: [&str; 8] = crate::model::RuleKind::NAMES;
+    const RULES: [&str; 9] = crate::model::RuleKind::NAMES;
 
     #[test]
     fn edit_distance_counts_each_kind_of_edit_once() {

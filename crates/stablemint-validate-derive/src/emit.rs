@@ -101,7 +101,11 @@ fn emit_rule(
     };
 
     Some(match &rule.kind {
-        RuleKind::Alpha2 | RuleKind::Date | RuleKind::Email | RuleKind::Currency => {
+        RuleKind::Alpha2
+        | RuleKind::Date
+        | RuleKind::Email
+        | RuleKind::Uri
+        | RuleKind::Currency => {
             let function = Ident::new(rule.kind.name(), span);
             quote_spanned! {span=>
                 #krate::__private::str_rule(

@@ -58,6 +58,8 @@ pub enum RuleKind {
     Date,
     /// `email`: an e-mail address.
     Email,
+    /// `uri`: an absolute URI.
+    Uri,
     /// `currency`: an active ISO 4217 currency code.
     Currency,
     /// `positive`: a finite number above zero.
@@ -79,10 +81,11 @@ pub enum RuleKind {
 
 impl RuleKind {
     /// Every rule name, in the order the documentation lists them.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 9] = [
         "alpha2",
         "date",
         "email",
+        "uri",
         "currency",
         "positive",
         "precision",
@@ -96,6 +99,7 @@ impl RuleKind {
             Self::Alpha2 => "alpha2",
             Self::Date => "date",
             Self::Email => "email",
+            Self::Uri => "uri",
             Self::Currency => "currency",
             Self::Positive => "positive",
             Self::Precision { .. } => "precision",
@@ -107,7 +111,7 @@ impl RuleKind {
     /// The field types the rule accepts, judged from the type as written.
     pub fn accepts(&self) -> Accepts {
         match self {
-            Self::Alpha2 | Self::Date | Self::Email | Self::Currency => Accepts::Str,
+            Self::Alpha2 | Self::Date | Self::Email | Self::Uri | Self::Currency => Accepts::Str,
             Self::Positive | Self::Precision { .. } => Accepts::Float,
             Self::Nested | Self::Custom { .. } => Accepts::Any,
         }

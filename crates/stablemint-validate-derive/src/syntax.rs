@@ -282,7 +282,7 @@ fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
     let span = name.span();
     let name = name.to_string();
     let kind = match name.as_str() {
-        "alpha2" | "date" | "email" | "currency" | "positive" | "nested" => {
+        "alpha2" | "date" | "email" | "uri" | "currency" | "positive" | "nested" => {
             if !rule.is_bare() {
                 return Err(Error::new_spanned(
                     &rule,
@@ -293,6 +293,7 @@ fn parse_rule(rule: RawRule) -> syn::Result<Rule> {
                 "alpha2" => RuleKind::Alpha2,
                 "date" => RuleKind::Date,
                 "email" => RuleKind::Email,
+                "uri" => RuleKind::Uri,
                 "currency" => RuleKind::Currency,
                 "positive" => RuleKind::Positive,
                 _ => RuleKind::Nested,

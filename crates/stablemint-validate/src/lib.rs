@@ -98,6 +98,7 @@ pub use rules::amount::{amount_from_minor_units, fits_precision, fraction_digits
 pub use rules::currency::{MinorUnits, currency_minor_units, is_currency};
 pub use rules::date::is_date;
 pub use rules::email::is_email;
+pub use rules::uri::{MAX_URI_LEN, is_uri};
 pub use validate::Validate;
 
 /// Derives [`Validate`](trait@Validate) for a struct with named fields from its

@@ -92,7 +92,7 @@ pub use json::request_from_json;
 pub use operations::options;
 /// The reqwest this crate is built with, for [`ClientBuilder::http_client`].
 pub use reqwest;
-pub use response::{EmbeddedSession, Response};
+pub use response::{EmbeddedSession, Expiring, Response};
 pub use retry::RetryPolicy;
 /// The validation crate, so that `#[derive(Validate)]` on your own types works with only
 /// `stablemint` as a dependency: name it with `#[validate(crate = "stablemint::validate")]`.
@@ -118,12 +118,19 @@ pub use stablemint_validate::{
 pub use stablemint_wire::escape_controls;
 
 /// The request and response types, generated from the OpenAPI spec (re-exported from
-/// `stablemint-raw`), and [`IntoOptional`](types::IntoOptional), what an optional
-/// field's builder setter takes.
+/// `stablemint-raw`), [`IntoOptional`](types::IntoOptional), what an optional field's
+/// builder setter takes, and [`Uuid`](types::Uuid), what fields and parameters with
+/// `format: uuid` are.
 pub mod types {
     pub use stablemint_raw::IntoOptional;
     pub use stablemint_raw::types::*;
+    /// The `uuid` crate's UUID, which the generated types use for every `format: uuid`
+    /// field and parameter: `Uuid::parse_str("…")` makes one for a call that takes it.
+    pub use uuid::Uuid;
 }
+
+/// The `uuid` crate this one is built with (see [`types::Uuid`]).
+pub use uuid;
 
 /// This crate's README (what crates.io shows) compiles as a doctest, so it cannot drift
 /// from the API.

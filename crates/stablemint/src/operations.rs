@@ -91,6 +91,12 @@ impl Operation for CreateEmbeddedSessionCall<'_> {
         raw.create_embedded_session(auth.api_key, auth.signature, auth.timestamp, body)
     }
 }
+impl crate::response::sealed::Sealed for types::EmbeddedSessionResponse {}
+impl crate::Expiring for types::EmbeddedSessionResponse {
+    fn expires_at_unix(&self) -> i64 {
+        self.expires_at
+    }
+}
 /// The options of each operation: its optional parameters, and per-call overrides
 /// of the client's timeout, deadline and retry policy.
 ///

@@ -67,11 +67,28 @@ impl<T> Deref for Response<T> {
     }
 }
 
-impl Response<EmbeddedSessionResponse> {
-    /// When the session expires, as a `SystemTime` (the field `expires_at` is the same
-    /// moment in Unix seconds, as the API sends it).
+/// An answer that says when what it describes expires: its `expiresAt`, in Unix seconds.
+///
+/// The generator implements it for every success type of the spec with a required
+/// `expiresAt` integer (`format: int64`), so every such [`Response`] has
+/// [`expiry`](Response::expiry), [`expires_at_rfc3339`](Response::expires_at_rfc3339) and
+/// [`is_expired`](Response::is_expired). It cannot be implemented outside this crate.
+pub trait Expiring: sealed::Sealed {
+    /// The `expiresAt` field: Unix seconds.
+    fn expires_at_unix(&self) -> i64;
+}
+
+pub(crate) mod sealed {
+    /// Only the generated impls of [`Expiring`](super::Expiring) may exist.
+    pub trait Sealed {}
+}
+
+impl<T: Expiring> Response<T> {
+    /// When it expires, as a `SystemTime` (`expires_at` is the same moment in Unix
+    /// seconds, as the API sends it). A moment `SystemTime` cannot hold is the nearest
+    /// one it can, never a panic.
     pub fn expiry(&self) -> SystemTime {
-        let seconds = self.value.expires_at;
+        let seconds = self.value.expires_at_unix();
         let offset = Duration::from_secs(seconds.unsigned_abs());
         let moment = if seconds >= 0 {
             SystemTime::UNIX_EPOCH.checked_add(offset)
@@ -81,18 +98,17 @@ impl Response<EmbeddedSessionResponse> {
         moment.unwrap_or(SystemTime::UNIX_EPOCH)
     }
 
-    /// When the session expires, as an RFC 3339 UTC timestamp
-    /// (`2026-11-26T14:15:00Z`).
+    /// When it expires, as an RFC 3339 UTC timestamp (`2026-11-26T14:15:00Z`).
     pub fn expires_at_rfc3339(&self) -> String {
-        crate::text::rfc3339(self.value.expires_at)
+        crate::text::rfc3339(self.value.expires_at_unix())
     }
 
-    /// Whether the session has expired by the system clock.
+    /// Whether it has expired by the system clock.
     pub fn is_expired(&self) -> bool {
         self.is_expired_at(SystemTime::now())
     }
 
-    /// Whether the session has expired at `now`.
+    /// Whether it has expired at `now`.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
         now >= self.expiry()
     }

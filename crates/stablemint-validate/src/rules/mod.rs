@@ -19,6 +19,7 @@ pub(crate) mod amount;
 pub(crate) mod currency;
 pub(crate) mod date;
 pub(crate) mod email;
+pub(crate) mod uri;
 
 use std::borrow::Cow;
 
@@ -67,6 +68,11 @@ pub fn date(s: &str) -> Result<(), Invalid> {
 /// An e-mail address (see [`is_email`](crate::is_email)). Code `"email"`.
 pub fn email(s: &str) -> Result<(), Invalid> {
     check::<email::Email>(s)
+}
+
+/// An absolute URI (see [`is_uri`](crate::is_uri)). Code `"uri"`.
+pub fn uri(s: &str) -> Result<(), Invalid> {
+    check::<uri::Uri>(s)
 }
 
 /// An active ISO 4217 currency code (see [`is_currency`](crate::is_currency)).
