@@ -8,6 +8,9 @@ use hyper::header::HeaderValue;
 use subtle::ConstantTimeEq;
 
 use crate::api_error::{ApiError, Code};
+use crate::config::MockConfig;
+use crate::journal::SignatureCheck;
+use stablemint_wire::{Auth, Location, OperationSpec};
 
 use stablemint_wire::headers::{API_KEY, SIGNATURE, TIMESTAMP};
 
@@ -124,6 +127,73 @@ pub(crate) fn check_signature(
                  sent, the API secret the mock was started with and {place}"
             ),
         ))
+    }
+}
+
+/// Whether a request's signature verifies, for the journal: the key is the configured
+/// one, and the signature is the one the secret gives over the `timestamp` header's text
+/// and the value `operation` signs (read from the body or the parameters as sent). The
+/// timestamp's freshness is not asked. Never fails: what cannot be read is `Wrong`.
+pub(crate) fn verdict(
+    operation: &OperationSpec,
+    headers: &HeaderMap,
+    path: &[(&'static str, String)],
+    query: Option<&str>,
+    body: Option<&serde_json::Value>,
+    config: &MockConfig,
+) -> SignatureCheck {
+    let signed = match operation.auth {
+        Auth::None => return SignatureCheck::NotSigned,
+        Auth::SignedField(field) => body
+            .and_then(|b| b.get(field))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+        Auth::SignedParameter(name) => signed_parameter(operation, name, headers, path, query),
+    };
+    let key = single(headers, API_KEY, "").ok();
+    let timestamp = single(headers, TIMESTAMP, "")
+        .ok()
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.parse::<u64>().ok().filter(|n| n.to_string() == t));
+    let signature = single(headers, SIGNATURE, "").ok();
+    let verified = match (key, timestamp, signature, signed) {
+        (Some(key), Some(timestamp), Some(signature), Some(signed)) => {
+            let expected = stablemint_wire::signature(timestamp, &config.api_secret, &signed);
+            bool::from(key.as_bytes().ct_eq(config.api_key.as_bytes()))
+                && bool::from(signature.as_bytes().ct_eq(expected.as_bytes()))
+        }
+        _ => false,
+    };
+    if verified {
+        SignatureCheck::Verified
+    } else {
+        SignatureCheck::Wrong
+    }
+}
+
+/// The decoded value of the parameter `name`, as sent.
+fn signed_parameter(
+    operation: &OperationSpec,
+    name: &str,
+    headers: &HeaderMap,
+    path: &[(&'static str, String)],
+    query: Option<&str>,
+) -> Option<String> {
+    match operation.parameter(name)?.location {
+        Location::Path => {
+            let raw = path.iter().find(|(n, _)| *n == name)?;
+            stablemint_wire::percent_decode(&raw.1).ok()
+        }
+        Location::Query => stablemint_wire::decode_query(query?)
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value),
+        Location::Header => single(headers, name, "")
+            .ok()?
+            .to_str()
+            .ok()
+            .map(str::to_owned),
     }
 }
 

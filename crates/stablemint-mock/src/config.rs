@@ -56,6 +56,7 @@ pub struct MockConfig {
     pub(crate) unknown_fields: UnknownFields,
     pub(crate) random_faults: Option<RandomFaults>,
     pub(crate) on_request: Option<Arc<RequestHook>>,
+    pub(crate) journal_limit: usize,
 }
 
 impl MockConfig {
@@ -64,7 +65,7 @@ impl MockConfig {
     /// Defaults: timestamps within ±300 s of the server clock, sessions that expire
     /// 900 s after creation, request bodies up to 64 KiB, idempotency keys kept for
     /// 24 hours and at most 100,000 of them, the system clock, no saved banks, no
-    /// faults and no request hook.
+    /// faults, no request hook, and a journal of the last 1,000 requests.
     pub fn new(api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
         Self {
             api_key: api_key.into(),
@@ -81,7 +82,17 @@ impl MockConfig {
             unknown_fields: UnknownFields::Reject,
             random_faults: None,
             on_request: None,
+            journal_limit: 1_000,
         }
+    }
+
+    /// How many requests the [journal](crate::MockServer::journal) keeps, the oldest
+    /// forgotten first. Default 1,000; zero keeps none. It holds request bodies (e-mail
+    /// addresses among them): a server that runs for long, or for more than tests, may
+    /// want fewer.
+    pub fn journal_limit(mut self, limit: usize) -> Self {
+        self.journal_limit = limit;
+        self
     }
 
     /// What to do with a request body property the API does not define. Default
@@ -242,6 +253,7 @@ impl fmt::Debug for MockConfig {
             .field("unknown_fields", &self.unknown_fields)
             .field("random_faults", &self.random_faults)
             .field("on_request", &self.on_request.is_some())
+            .field("journal_limit", &self.journal_limit)
             .finish_non_exhaustive()
     }
 }
@@ -394,6 +406,16 @@ pub enum FaultError {
     NoFaults,
     /// A fault for an operation the server does not serve: its id as given.
     UnknownOperation(String),
+    /// A scripted body the operation could not answer with: not JSON, or not of the type
+    /// the operation declares for the status ([`Answer::body`](crate::Answer::body)).
+    Body {
+        /// The operation's id.
+        operation: String,
+        /// The status it was scripted with.
+        status: u16,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 impl fmt::Display for FaultError {
@@ -411,6 +433,15 @@ impl fmt::Display for FaultError {
             FaultError::NoFaults => {
                 f.write_str("random faults need at least one fault to choose from")
             }
+            FaultError::Body {
+                operation,
+                status,
+                problem,
+            } => write!(
+                f,
+                "the body scripted for {operation}'s {status} answer cannot be sent: {}",
+                stablemint_wire::shown(problem, 300)
+            ),
             FaultError::UnknownOperation(id) => write!(
                 f,
                 "the mock serves no operation `{}`; give the spec's operationId, such as \

@@ -6,15 +6,17 @@ use std::time::{Duration, Instant};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::http::request::Parts;
 use hyper::{Request, Response};
 use stablemint_wire::headers::REQUEST_ID;
 
-use crate::Fault;
 use crate::api_error::{ApiError, Code, json_response};
 use crate::body;
+use crate::journal::{Received, SignatureCheck};
 use crate::log::RequestLog;
 use crate::router::Unmatched;
-use crate::serve::{Answer, serve};
+use crate::script::Action;
+use crate::serve::{Success, serve};
 use crate::state::{Shared, http_date, request_id};
 
 /// The most header bytes (names, values, and 4 bytes of `: ` and CRLF for each field)
@@ -54,8 +56,10 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
         latency: Duration::ZERO,
         request_id: request_id(),
     };
+    // What the journal keeps of the request, filled in as it is read.
+    let mut seen = Seen::default();
 
-    let mut fault = None;
+    let mut answer = None;
     let mut served = None;
     let result = if header_bytes(&parts.headers) > MAX_HEADER_BYTES {
         Err(ApiError::new(
@@ -82,15 +86,39 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
             Ok(matched) => {
                 let operation = matched.operation;
                 log.operation = Some(operation.id);
+                seen.operation = Some(operation);
+                seen.path_parameters = matched.path_parameters;
                 served = shared.served(operation);
-                fault = shared.take_fault(operation.id);
-                log.fault = fault.map(Fault::name);
-                match (fault, served) {
-                    (Some(Fault::DropConnection), _) => return dropped(shared, log, started),
-                    (Some(Fault::Status(status)), _) => Err(ApiError::injected(status)),
+                let taken = shared.take_answer(operation.id);
+                log.fault = taken.as_ref().map(|(_, name)| *name);
+                answer = taken.map(|(answer, _)| answer);
+                let action = answer.as_ref().map_or(&Action::Process, |a| &a.action);
+                match (action, served) {
+                    (Action::DropConnection, _) => {
+                        seen.body = journal_body(&mut body, shared).await;
+                        return dropped(shared, log, &parts, seen, started);
+                    }
+                    (Action::Status(status), _) => {
+                        seen.body = journal_body(&mut body, shared).await;
+                        Err(ApiError::injected(*status))
+                    }
+                    (
+                        Action::Json {
+                            status, body: json, ..
+                        },
+                        _,
+                    ) => {
+                        seen.body = journal_body(&mut body, shared).await;
+                        Ok(scripted(*status, json))
+                    }
                     (_, Some(served)) => {
-                        let path = matched.path_parameters;
-                        serve(shared, served, &path, &parts, &mut body, shared.now()).await
+                        let path = &seen.path_parameters;
+                        let now = shared.now();
+                        let mut value = None;
+                        let result =
+                            serve(shared, served, path, &parts, &mut body, now, &mut value).await;
+                        seen.body = value;
+                        result
                     }
                     (_, None) => Err(ApiError::new(
                         Code::NotFound,
@@ -102,11 +130,11 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     };
 
     let mut response = match result {
-        Ok(Answer {
+        Ok(Success {
             status,
             body: Some(json),
         }) => json_response(status, json),
-        Ok(Answer { status, body: None }) => {
+        Ok(Success { status, body: None }) => {
             let mut empty = Response::new(Full::new(Bytes::new()));
             *empty.status_mut() = status;
             empty
@@ -133,8 +161,11 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
 
-    if let Some(Fault::DropAfterProcessing) = fault {
-        return dropped(shared, log, started);
+    if answer
+        .as_ref()
+        .is_some_and(|a| a.action == Action::DropAfterProcessing)
+    {
+        return dropped(shared, log, &parts, seen, started);
     }
     log.status = Some(response.status().as_u16());
     let request_id = HeaderValue::from_str(&log.request_id).ok();
@@ -143,9 +174,10 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     let _report = ReportOnDrop {
         shared,
         log: Some(log),
+        received: Some(seen.received(shared, &parts)),
         started,
     };
-    if let Some(Fault::Delay(delay)) = fault {
+    if let Some(delay) = answer.as_ref().and_then(|a| a.delay) {
         tokio::time::sleep(delay).await;
     }
 
@@ -158,17 +190,79 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     Reply::Respond(response)
 }
 
+/// A scripted JSON answer: its status and its body as given.
+fn scripted(status: u16, json: &Result<serde_json::Value, String>) -> Success {
+    let text = match json {
+        Ok(value) => value.to_string(),
+        // Refused when it was scripted; never reached.
+        Err(_) => "null".to_owned(),
+    };
+    Success {
+        status: hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK),
+        body: Some(Bytes::from(text)),
+    }
+}
+
+/// The body of a request answered without processing, read for the journal only (up to
+/// the body limit, within the body timeout), as JSON when it is.
+async fn journal_body(body: &mut Incoming, shared: &Shared) -> Option<serde_json::Value> {
+    let bytes = body::read(body, shared.config.body_limit).await.ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// What the journal keeps of a request, gathered while it is handled.
+#[derive(Default)]
+struct Seen {
+    operation: Option<&'static stablemint_wire::OperationSpec>,
+    path_parameters: Vec<(&'static str, String)>,
+    body: Option<serde_json::Value>,
+}
+
+impl Seen {
+    /// The journal's entry, with the status answered (`None`: dropped).
+    fn received(self, shared: &Shared, parts: &Parts) -> Received {
+        let spec = self.operation;
+        let idempotency_key = spec
+            .zip(self.body.as_ref())
+            .and_then(|(spec, body)| spec.json_key(body))
+            .map(str::to_owned);
+        let signature = match spec {
+            Some(spec) => crate::auth::verdict(
+                spec,
+                &parts.headers,
+                &self.path_parameters,
+                parts.uri.query(),
+                self.body.as_ref(),
+                &shared.config,
+            ),
+            None => SignatureCheck::NotSigned,
+        };
+        Received {
+            operation: spec.map(|s| s.id),
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            body: self.body,
+            idempotency_key,
+            signature,
+            status: None,
+            fault: None,
+        }
+    }
+}
+
 /// Reports its request when dropped.
 struct ReportOnDrop<'a> {
     shared: &'a Shared,
     log: Option<RequestLog>,
+    received: Option<Received>,
     started: Instant,
 }
 
 impl Drop for ReportOnDrop<'_> {
     fn drop(&mut self) {
-        if let Some(log) = self.log.take() {
-            report(self.shared, log, self.started);
+        if let (Some(log), Some(received)) = (self.log.take(), self.received.take()) {
+            report(self.shared, log, received, self.started);
         }
     }
 }
@@ -182,13 +276,17 @@ fn header_bytes(headers: &HeaderMap) -> usize {
 }
 
 /// Reports a request whose connection is dropped without an answer.
-fn dropped(shared: &Shared, log: RequestLog, started: Instant) -> Reply {
-    report(shared, log, started);
+fn dropped(shared: &Shared, log: RequestLog, parts: &Parts, seen: Seen, started: Instant) -> Reply {
+    let received = seen.received(shared, parts);
+    report(shared, log, received, started);
     Reply::DropConnection
 }
 
-/// Logs the request at `debug` and tells the configured hook.
-fn report(shared: &Shared, mut log: RequestLog, started: Instant) {
+/// Logs the request at `debug`, tells the configured hook, and keeps it in the journal.
+fn report(shared: &Shared, mut log: RequestLog, mut received: Received, started: Instant) {
+    received.status = log.status;
+    received.fault = log.fault;
+    shared.journal.push(received);
     log.latency = started.elapsed();
     tracing::debug!(
         method = %log.method,

@@ -190,11 +190,16 @@ mod api_error;
 mod auth;
 mod body;
 mod config;
+mod expect;
 pub mod fixtures;
 mod handler;
+mod journal;
+#[cfg(feature = "kit")]
+mod kit;
 mod log;
 mod params;
 mod router;
+mod script;
 mod serve;
 mod server;
 mod sessions;
@@ -202,6 +207,11 @@ mod state;
 mod synth;
 
 pub use config::{Fault, FaultError, MockConfig, RandomFaults};
+pub use expect::{Expect, Unmet};
+pub use journal::{Journal, Received, SignatureCheck};
+#[cfg(feature = "kit")]
+pub use kit::{RecordingSleeper, TestKit};
 pub use log::RequestLog;
+pub use script::Answer;
 pub use server::MockServer;
 pub use stablemint_wire::UnknownFields;

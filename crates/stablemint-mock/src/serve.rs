@@ -20,7 +20,7 @@ use crate::synth::Synth;
 use crate::{auth, body};
 
 /// A successful answer: its status and its JSON body, if it has one.
-pub(crate) struct Answer {
+pub(crate) struct Success {
     pub(crate) status: StatusCode,
     pub(crate) body: Option<Bytes>,
 }
@@ -32,6 +32,9 @@ pub(crate) struct Answer {
 /// parameters' and the body's rules, and last the idempotency key. So nothing about
 /// the request is revealed to a caller that is not authenticated, and nothing is stored
 /// for a request that fails a check.
+///
+/// The body, once read as JSON, is left in `seen` for the journal (when the journal
+/// keeps requests).
 pub(crate) async fn serve(
     shared: &Shared,
     served: &Served,
@@ -39,7 +42,8 @@ pub(crate) async fn serve(
     parts: &Parts,
     incoming: &mut Incoming,
     now: SystemTime,
-) -> Result<Answer, ApiError> {
+    seen: &mut Option<Value>,
+) -> Result<Success, ApiError> {
     let config = &shared.config;
     let operation = served.spec;
     let headers = &parts.headers;
@@ -65,6 +69,9 @@ pub(crate) async fn serve(
         Some(bytes) => Some(read_json(bytes)?),
         None => None,
     };
+    if shared.journal.keeps() {
+        seen.clone_from(&value);
+    }
     let fields = value.as_ref().and_then(Value::as_object);
 
     let mut parameter_errors = ValidationErrors::new();
@@ -156,7 +163,7 @@ pub(crate) async fn serve(
         Status::Code(code) => StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
         Status::Range(_) | Status::Default => StatusCode::OK,
     };
-    Ok(Answer {
+    Ok(Success {
         status,
         body: render(shared, served, &session, fields, &parameters_json),
     })

@@ -23,7 +23,10 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::{Fault, FaultError, MockConfig};
+use crate::expect::{Expect, Unmet};
 use crate::handler::{self, MAX_HEAD_BYTES, Reply};
+use crate::journal::Journal;
+use crate::script::Answer;
 use crate::state::Shared;
 
 /// How long a client may take to send the request line and headers.
@@ -112,6 +115,84 @@ impl MockServer {
         self.shared.arm(Some(operation_id), count, fault)
     }
 
+    /// Scripts how the next requests to `operation_id` are answered: each [`Answer`] in
+    /// turn (once, [`times`](Answer::times) or [`always`](Answer::always)), after those
+    /// scripted already; then as the spec says. A scripted answer comes before an armed
+    /// [`Fault`].
+    ///
+    /// Fails, scripting nothing, for an operation the server does not serve, a status
+    /// outside `200..=599`, or a typed body ([`Answer::body`]) that does not decode as the
+    /// type the operation declares for its status.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{Answer, MockConfig, MockServer};
+    ///
+    /// let server = MockServer::start(MockConfig::new("test_key", "test_secret")).await?;
+    /// server.script(
+    ///     "createEmbeddedSession",
+    ///     [Answer::status(503).times(2), Answer::process()],
+    /// )?;
+    /// assert!(server.script("noSuchOperation", [Answer::process()]).is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn script(
+        &self,
+        operation_id: &str,
+        answers: impl IntoIterator<Item = Answer>,
+    ) -> Result<(), FaultError> {
+        self.shared.script(operation_id, answers)
+    }
+
+    /// Every request received so far (up to
+    /// [`MockConfig::journal_limit`], the newest kept), however it was answered:
+    /// operation, method, path, query, body, idempotency key, whether the signature
+    /// verified, and the status.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{MockConfig, MockServer};
+    ///
+    /// let server = MockServer::start(MockConfig::new("test_key", "test_secret")).await?;
+    /// for received in server.journal().of("createEmbeddedSession") {
+    ///     println!("{received}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn journal(&self) -> Journal {
+        self.shared.journal.snapshot()
+    }
+
+    /// Adds an expectation, checked by [`verify`](Self::verify), or when the server is
+    /// dropped or shut down without that: then an unmet expectation panics, with what
+    /// the server received. Fails for an operation the server does not serve.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{Expect, MockConfig, MockServer};
+    ///
+    /// let server = MockServer::start(MockConfig::new("test_key", "test_secret")).await?;
+    /// server.expect(Expect::called("createEmbeddedSession").never())?;
+    /// server.verify()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn expect(&self, expectation: Expect) -> Result<(), FaultError> {
+        self.shared.expect(expectation)
+    }
+
+    /// Checks every expectation against what was received; the error lists each unmet
+    /// one and every request. Once verified, the expectations are not checked again
+    /// when the server is dropped (until another is added).
+    pub fn verify(&self) -> Result<(), Unmet> {
+        self.shared.verify()
+    }
+
     /// How many `POST` requests were carried out (answered with success, not
     /// replayed), over every operation: in this API each creates a session. Idempotent
     /// replays do not count.
@@ -141,6 +222,7 @@ impl MockServer {
     /// Stops the server: stops accepting, lets requests in flight finish (for up to
     /// 5 seconds), closes every connection, and returns once the port is free.
     pub async fn shutdown(mut self) {
+        self.check_expectations();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
@@ -150,6 +232,29 @@ impl MockServer {
             tracing::warn!(%error, "the stablemint mock's server task failed");
         }
         tracing::debug!(addr = %self.addr, "stablemint mock stopped");
+    }
+}
+
+impl MockServer {
+    /// Panics, listing them and what was received, when expectations were set and
+    /// never verified and are not met; unless the thread is panicking already.
+    fn check_expectations(&self) {
+        if self.shared.unverified()
+            && !std::thread::panicking()
+            && let Err(unmet) = self.shared.verify()
+        {
+            panic!("the StableMint mock's expectations are not met:\n{unmet}");
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.check_expectations();
+        // Not shut down: stop accepting, and let the task end by itself.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
     }
 }
 

@@ -11,8 +11,11 @@ use serde_json::Value;
 use stablemint_wire::{Method, OperationSpec, ResponseSpec, Status};
 
 use crate::config::{Fault, FaultError, MockConfig, RandomFaults, check_operation};
+use crate::expect::{Expect, Unmet};
 use crate::fixtures::Offer;
+use crate::journal;
 use crate::router::Router;
+use crate::script::{Answer, Scripts};
 use crate::sessions::{Limits, Sessions};
 
 /// Armed faults: the queue first, then the random ones.
@@ -58,6 +61,11 @@ pub(crate) struct Shared {
     pub(crate) router: Router,
     served: Vec<Served>,
     faults: Mutex<Faults>,
+    scripts: Mutex<Scripts>,
+    /// Every request received, up to the configured limit.
+    pub(crate) journal: journal::Store,
+    /// What the test expects, and whether it was verified already.
+    expectations: Mutex<(Vec<Expect>, bool)>,
     requests: AtomicUsize,
     /// `allowedPaymentMethods` for SEPA, Faster Payments and card only, as JSON text.
     offers: [String; 3],
@@ -118,6 +126,9 @@ impl Shared {
         };
         Ok(Self {
             router: Router::new(config.operations),
+            journal: journal::Store::new(config.journal_limit),
+            scripts: Mutex::new(Scripts::default()),
+            expectations: Mutex::new((Vec::new(), false)),
             config,
             sessions: Sessions::new(limits),
             served,
@@ -187,9 +198,79 @@ impl Shared {
         Ok(())
     }
 
+    /// Appends scripted answers for `operation_id`.
+    pub(crate) fn script(
+        &self,
+        operation_id: &str,
+        answers: impl IntoIterator<Item = Answer>,
+    ) -> Result<(), FaultError> {
+        // Consistent even if a holder panicked: each change is one call.
+        self.scripts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(self.config.operations, operation_id, answers)
+    }
+
+    /// How to answer this request to `operation_id`, and why, when a test said so: a
+    /// scripted answer first (`script`), then an armed or drawn fault (by its name).
+    pub(crate) fn take_answer(&self, operation_id: &str) -> Option<(Answer, &'static str)> {
+        let scripted = self
+            .scripts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(operation_id);
+        if let Some(answer) = scripted {
+            return Some((answer, "script"));
+        }
+        self.take_fault(operation_id)
+            .map(|fault| (Answer::from_fault(fault), fault.name()))
+    }
+
+    /// Adds an expectation about `operation`, which must be one the server serves.
+    pub(crate) fn expect(&self, expectation: Expect) -> Result<(), FaultError> {
+        check_operation(self.config.operations, expectation.operation())?;
+        let mut expectations = self
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        expectations.0.push(expectation);
+        expectations.1 = false;
+        Ok(())
+    }
+
+    /// Checks every expectation against the journal; the expectations count as verified
+    /// from then on (whatever the outcome), so a drop does not report them again.
+    pub(crate) fn verify(&self) -> Result<(), Unmet> {
+        let journal = self.journal.snapshot();
+        let mut expectations = self
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        expectations.1 = true;
+        let reasons: Vec<String> = expectations
+            .0
+            .iter()
+            .filter_map(|e| e.unmet(&journal))
+            .collect();
+        if reasons.is_empty() {
+            Ok(())
+        } else {
+            Err(Unmet { reasons, journal })
+        }
+    }
+
+    /// Whether expectations were set and not verified since.
+    pub(crate) fn unverified(&self) -> bool {
+        let expectations = self
+            .expectations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        !expectations.0.is_empty() && !expectations.1
+    }
+
     /// The fault for this request to `operation_id`, if one is armed or drawn; using a
     /// queued one counts it down.
-    pub(crate) fn take_fault(&self, operation_id: &str) -> Option<Fault> {
+    fn take_fault(&self, operation_id: &str) -> Option<Fault> {
         let mut faults = self.lock_faults();
         let applies = |scope: &Option<String>| scope.as_deref().is_none_or(|id| id == operation_id);
         if let Some(index) = faults.queue.iter().position(|(scope, _, _)| applies(scope)) {

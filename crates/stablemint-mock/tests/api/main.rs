@@ -11,6 +11,7 @@ mod faults;
 mod garbage;
 mod headers;
 mod idempotency;
+mod kit;
 mod lifecycle;
 mod malformed;
 mod operations;
