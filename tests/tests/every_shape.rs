@@ -97,3 +97,25 @@ fn every_parameter_value_reaches_its_place_or_is_refused() {
         "{stdout}"
     );
 }
+
+/// `tests/downstream/kit`: a shop's axum service tested with the test kit alone (one
+/// dev-dependency line): a session created, an invalid request that sends nothing, a
+/// 503 retried with one key and no real wait, a conflict and a declared refusal told
+/// apart, an unmet expectation that lists what was received.
+#[test]
+fn a_service_is_tested_with_the_kit_alone() {
+    let root = every_shape_copy();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = downstream_crate("kit", root, dir.path());
+    let output = cargo(&["test", "--quiet"], &manifest, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the service's tests failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("test result: ok. 5 passed; 0 failed"),
+        "{stdout}"
+    );
+}

@@ -232,8 +232,9 @@ impl Synth<'_> {
         }
         let text = match format {
             Some("date") => date(self.now),
-            Some("date-time") => format!("{}T00:00:00Z", date(self.now)),
+            Some("date-time") => date_time(self.now),
             Some("email") => "user@example.com".to_owned(),
+            Some("uri") => "https://example.com/".to_owned(),
             Some("iso3166-alpha2") => "DE".to_owned(),
             Some("iso4217") => "EUR".to_owned(),
             _ => "text".to_owned(),
@@ -336,6 +337,15 @@ fn number(schema: &Value) -> Value {
     Number::from_f64(value).map_or(Value::from(0), Value::Number)
 }
 
+/// `unix_seconds` as an RFC 3339 time in UTC, `2026-12-06T08:30:00Z`, within the years
+/// 0001 to 9999.
+fn date_time(unix_seconds: i64) -> String {
+    let day = date(unix_seconds);
+    let in_day = unix_seconds.rem_euclid(86_400);
+    let (hour, minute, second) = (in_day / 3600, in_day % 3600 / 60, in_day % 60);
+    format!("{day}T{hour:02}:{minute:02}:{second:02}Z")
+}
+
 /// `YYYY-MM-DD` of Unix seconds, clamped to years 1 to 9999.
 fn date(unix_seconds: i64) -> String {
     match stablemint_wire::civil_date(unix_seconds) {
@@ -429,18 +439,33 @@ mod tests {
 
     #[test]
     fn the_responses_example_is_the_base_and_arrays_and_formats_are_made_up() {
-        let schema = json!({"type": "object", "required": ["when", "day", "list"], "properties": {
+        let schema = json!({"type": "object",
+            "required": ["when", "day", "list", "link", "mail"], "properties": {
             "when": {"type": "string", "format": "date-time"},
             "day": {"type": "string", "format": "date"},
             "list": {"type": "array", "minItems": 2, "items": {"type": "boolean"}},
+            "link": {"type": "string", "format": "uri"},
+            "mail": {"type": "string", "format": "email"},
             "named": {"type": "string"}}});
         let example = json!({"named": "from the example"});
         let answer = synth(vec![], 1).answer(&schema, Some(&example));
         assert_eq!(
             answer,
-            json!({"when": "2023-11-14T00:00:00Z", "day": "2023-11-14", "list": [true, true],
+            json!({"when": "2023-11-14T22:13:20Z", "day": "2023-11-14", "list": [true, true],
+                   "link": "https://example.com/", "mail": "user@example.com",
                    "named": "from the example"})
         );
+        // Every value fits its format as the client's rules read it.
+        assert!(stablemint_validate::is_uri(
+            answer["link"].as_str().unwrap()
+        ));
+        assert!(stablemint_validate::is_email(
+            answer["mail"].as_str().unwrap()
+        ));
+        assert!(stablemint_validate::is_date(
+            answer["day"].as_str().unwrap()
+        ));
+        assert_eq!(date_time(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]
