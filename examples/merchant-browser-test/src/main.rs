@@ -19,6 +19,7 @@ use merchant_example::payments::{ATTEMPTS_PER_CALL, Sandbox, SandboxOptions};
 use merchant_example::{Running, WidgetScript, page};
 use serde_json::{Value, json};
 use sqlx::{Connection, Executor};
+use stablemint_mock::Answer;
 
 use browser::{Browser, Context, Outcome, is_csp_violation};
 use servers::Local;
@@ -377,8 +378,9 @@ async fn happy_path(w: &mut World) -> Outcome<()> {
     check_eq("order lines shown", lines.len(), CART.len())?;
     w.browser.shot("order-and-payment-form").await?;
     // A slow answer, so that the loading state can be seen.
+    let slow = Answer::process().delayed(Duration::from_secs(2));
     sandbox
-        .delay_next_answers(1, Duration::from_secs(2))
+        .script("createEmbeddedSession", [slow])
         .doing("arming a delay")?;
     w.browser.click("#pay").await?;
     check(w.browser.visible("#loading").await?, || {
@@ -448,7 +450,7 @@ async fn status_503(w: &mut World) -> Outcome<()> {
     failure_then_retry(
         w,
         "stablemint-503",
-        |sandbox| sandbox.fail_next_with_status(ATTEMPTS_PER_CALL, 503),
+        Answer::status(503).times(ATTEMPTS_PER_CALL),
         0,
     )
     .await
@@ -459,7 +461,7 @@ async fn lost_answer(w: &mut World) -> Outcome<()> {
     failure_then_retry(
         w,
         "answer-lost",
-        |sandbox| sandbox.lose_next_answers(ATTEMPTS_PER_CALL),
+        Answer::drop_after_processing().times(ATTEMPTS_PER_CALL),
         1,
     )
     .await
@@ -492,13 +494,15 @@ async fn shown_failure(w: &World, retryable: bool) -> Outcome<String> {
 async fn failure_then_retry(
     w: &mut World,
     name: &str,
-    arm: impl FnOnce(&Sandbox) -> Result<(), String>,
+    failure: Answer,
     created_by_failure: usize,
 ) -> Outcome<()> {
     let sandbox = sandbox(&w.shop)?;
     let (sessions, requests) = (sandbox.sessions_created(), sandbox.requests_received());
     let order_id = valid_order(w, &w.shop).await?;
-    arm(sandbox).doing("arming the faults")?;
+    sandbox
+        .script("createEmbeddedSession", [failure])
+        .doing("arming the faults")?;
     w.browser.click("#pay").await?;
     let message = shown_failure(w, true).await?;
     check(message.contains("try again in a moment"), || {
@@ -714,8 +718,9 @@ async fn double_click(w: &mut World) -> Outcome<()> {
     let sandbox = sandbox(&w.shop)?;
     let (sessions, checkouts) = (sandbox.sessions_created(), w.shop.checkout_requests());
     let order_id = valid_order(w, &w.shop).await?;
+    let slow = Answer::process().delayed(Duration::from_secs(1));
     sandbox
-        .delay_next_answers(1, Duration::from_secs(1))
+        .script("createEmbeddedSession", [slow])
         .doing("arming a delay")?;
     let pay = w.browser.find("#pay").await?;
     let clicks = MouseActions::new("mouse".into())

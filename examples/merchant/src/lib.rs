@@ -39,7 +39,8 @@
 //! let running = merchant_example::start(config).await?;
 //! println!("checkout page at {}", running.url());
 //! if let Some(sandbox) = running.sandbox() {
-//!     sandbox.fail_next_with_status(1, 503)?; // the client retries it
+//!     // The mock's test kit: the next session request is answered 503, and retried.
+//!     sandbox.script("createEmbeddedSession", [stablemint_mock::Answer::status(503)])?;
 //! }
 //! running.shutdown().await;
 //! # Ok(()) }

@@ -14,7 +14,7 @@ use stablemint::{Client, Error, RetryPolicy, Validate, types};
 use crate::Clock;
 use crate::store::{Order, Payer};
 #[cfg(feature = "sandbox")]
-use stablemint_mock::{Fault, MockConfig, MockServer};
+use stablemint_mock::{MockConfig, MockServer};
 #[cfg(feature = "sandbox")]
 use zeroize::Zeroizing;
 
@@ -421,10 +421,23 @@ impl std::fmt::Debug for Secret {
 
 #[cfg(feature = "sandbox")]
 /// `stablemint-mock`, running in this process on `127.0.0.1`: StableMint's checks
-/// (signature, timestamp, idempotency keys) without the network, and faults on demand.
+/// (signature, timestamp, idempotency keys) without the network.
+///
+/// It derefs to the [`MockServer`], so a test scripts its answers, reads its journal
+/// and sets expectations with the mock's own test kit:
+/// `sandbox.script("createEmbeddedSession", [Answer::status(503)])`.
 pub struct Sandbox {
     server: MockServer,
     credentials: Credentials,
+}
+
+#[cfg(feature = "sandbox")]
+impl std::ops::Deref for Sandbox {
+    type Target = MockServer;
+
+    fn deref(&self) -> &MockServer {
+        &self.server
+    }
 }
 
 #[cfg(feature = "sandbox")]
@@ -455,46 +468,9 @@ impl Sandbox {
         })
     }
 
-    /// Where it listens: `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
     /// The credentials it accepts, for the client.
     pub fn credentials(&self) -> Credentials {
         self.credentials.clone()
-    }
-
-    /// The next `count` requests are answered with `status`, and create nothing.
-    pub fn fail_next_with_status(&self, count: usize, status: u16) -> Result<(), String> {
-        self.arm(count, Fault::Status(status))
-    }
-
-    /// The next `count` requests are processed (a valid one creates its session), but
-    /// their answers are lost: the connection closes before the answer is sent.
-    pub fn lose_next_answers(&self, count: usize) -> Result<(), String> {
-        self.arm(count, Fault::DropAfterProcessing)
-    }
-
-    /// The next `count` requests are processed at once, and answered after `delay`.
-    pub fn delay_next_answers(&self, count: usize, delay: Duration) -> Result<(), String> {
-        self.arm(count, Fault::Delay(delay))
-    }
-
-    fn arm(&self, count: usize, fault: Fault) -> Result<(), String> {
-        self.server
-            .fail_next(count, fault)
-            .map_err(|error| error.to_string())
-    }
-
-    /// How many distinct sessions it created; idempotent replays do not count.
-    pub fn sessions_created(&self) -> usize {
-        self.server.sessions_created()
-    }
-
-    /// How many requests reached it, faults included.
-    pub fn requests_received(&self) -> usize {
-        self.server.requests_received()
     }
 
     /// Stops it and waits until its port is free.

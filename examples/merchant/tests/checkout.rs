@@ -14,6 +14,7 @@ use merchant_example::payments::{ATTEMPTS_PER_CALL, Session, idempotency_key};
 use merchant_example::store::Payer;
 use merchant_example::{BODY_LIMIT, RETRY_AFTER_SECS, StableMint, WidgetScript, page};
 use serde_json::json;
+use stablemint_mock::{Answer, Expect};
 use stablemint_test_support::{Reply, Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,11 +236,19 @@ async fn a_503_is_retried_within_the_call_and_creates_one_session() {
     let app = App::start().await;
     let mut shopper = app.shopper();
     let order = shopper.new_order().await;
-    app.sandbox().fail_next_with_status(1, 503).unwrap();
+    app.sandbox()
+        .script("createEmbeddedSession", [Answer::status(503)])
+        .unwrap();
+    let retried = Expect::called("createEmbeddedSession")
+        .times(2)
+        .with_one_key();
+    app.sandbox().expect(retried).unwrap();
 
     let answer = shopper.checkout(&form(&order)).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-    assert_eq!(app.sandbox().requests_received(), 2);
+    app.sandbox().verify().unwrap();
+    let statuses: Vec<_> = app.sandbox().journal().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [Some(503), Some(200)]);
     assert_eq!(app.sandbox().sessions_created(), 1);
     app.running.shutdown().await;
 }
@@ -249,8 +258,9 @@ async fn when_every_attempt_fails_the_order_is_kept_and_a_retry_gets_one_session
     let app = App::start().await;
     let mut shopper = app.shopper();
     let order = shopper.new_order().await;
+    let unavailable = Answer::status(503).times(ATTEMPTS_PER_CALL);
     app.sandbox()
-        .fail_next_with_status(ATTEMPTS_PER_CALL, 503)
+        .script("createEmbeddedSession", [unavailable])
         .unwrap();
 
     let failed = shopper.checkout(&form(&order)).await;
@@ -283,7 +293,10 @@ async fn a_lost_answer_then_a_retry_gives_the_session_that_was_created() {
     let app = App::start().await;
     let mut shopper = app.shopper();
     let order = shopper.new_order().await;
-    app.sandbox().lose_next_answers(ATTEMPTS_PER_CALL).unwrap();
+    let lost = Answer::drop_after_processing().times(ATTEMPTS_PER_CALL);
+    app.sandbox()
+        .script("createEmbeddedSession", [lost])
+        .unwrap();
 
     let lost = shopper.checkout(&form(&order)).await;
     assert_eq!(lost.status, 503, "{}", lost.text);
@@ -349,8 +362,9 @@ async fn concurrent_requests_for_one_order_make_one_call() {
     let mut shopper = app.shopper();
     let order = shopper.new_order().await;
     // The first call is slow, so that the others arrive while it is in flight.
+    let slow = Answer::process().delayed(Duration::from_millis(500));
     app.sandbox()
-        .delay_next_answers(1, Duration::from_millis(500))
+        .script("createEmbeddedSession", [slow])
         .unwrap();
 
     let requests: Vec<_> = (0..8)

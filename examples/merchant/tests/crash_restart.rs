@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use common::{EMAIL, KEY, SECRET, Shopper, form};
 use merchant_example::payments::{Sandbox, SandboxOptions, idempotency_key};
 use merchant_example::store::{self, PoolSettings, Store};
+use stablemint_mock::Answer;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -93,9 +94,8 @@ async fn a_server_killed_mid_call_and_restarted_gets_the_same_session() {
     let (first, url) = spawn_server(&db, &sandbox.base_url()).await;
     let mut shopper = Shopper::new(&url);
     let order = shopper.new_order().await;
-    sandbox
-        .delay_next_answers(1, Duration::from_secs(120))
-        .unwrap();
+    let slow = Answer::process().delayed(Duration::from_secs(120));
+    sandbox.script("createEmbeddedSession", [slow]).unwrap();
     let in_flight = tokio::spawn({
         let shopper = shopper.clone();
         let body = form(&order);

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{KEY, SECRET, Shopper, form};
 use merchant_example::payments::{Sandbox, SandboxOptions};
+use stablemint_mock::Answer;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 
@@ -70,9 +71,8 @@ async fn drains_on(signal: &str, named: &str) {
     let mut shopper = Shopper::new(&url);
     let order = shopper.new_order().await;
 
-    sandbox
-        .delay_next_answers(1, Duration::from_secs(2))
-        .unwrap();
+    let slow = Answer::process().delayed(Duration::from_secs(2));
+    sandbox.script("createEmbeddedSession", [slow]).unwrap();
     let in_flight = tokio::spawn({
         let shopper = shopper.clone();
         let body = form(&order);
