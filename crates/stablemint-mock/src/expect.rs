@@ -25,6 +25,11 @@ pub struct Expect {
 
 impl Expect {
     /// The operation `operation_id` is called at least once.
+    ///
+    /// ```
+    /// let called = stablemint_mock::Expect::called("createEmbeddedSession");
+    /// # let _ = called;
+    /// ```
     pub fn called(operation_id: impl Into<String>) -> Self {
         Self {
             operation: operation_id.into(),
@@ -34,17 +39,34 @@ impl Expect {
     }
 
     /// … exactly `count` times (every attempt counts: a retry is a call).
+    ///
+    /// ```
+    /// // One call, retried once after a 503.
+    /// let retried = stablemint_mock::Expect::called("createEmbeddedSession").times(2);
+    /// # let _ = retried;
+    /// ```
     pub fn times(mut self, count: usize) -> Self {
         self.times = Some(count);
         self
     }
 
     /// … never.
+    ///
+    /// ```
+    /// // An invalid order must not reach StableMint.
+    /// let untouched = stablemint_mock::Expect::called("createEmbeddedSession").never();
+    /// # let _ = untouched;
+    /// ```
     pub fn never(self) -> Self {
         self.times(0)
     }
 
     /// … and every call carried one idempotency key, the same.
+    ///
+    /// ```
+    /// let safe = stablemint_mock::Expect::called("createEmbeddedSession").with_one_key();
+    /// # let _ = safe;
+    /// ```
     pub fn with_one_key(mut self) -> Self {
         self.one_key = true;
         self
@@ -94,6 +116,23 @@ fn plural(n: usize) -> String {
 }
 
 /// Expectations a server's journal does not meet: each, and every request it received.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use stablemint_mock::{Expect, TestKit};
+///
+/// let kit = TestKit::start().await?;
+/// kit.expect(Expect::called("createEmbeddedSession"))?;
+/// let unmet = kit.verify().unwrap_err();
+/// assert_eq!(unmet.reasons, ["createEmbeddedSession was expected to be called"]);
+/// assert_eq!(
+///     unmet.to_string(),
+///     "createEmbeddedSession was expected to be called\nthe mock received:\n(no request)"
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unmet {
     /// Why each expectation is not met, in the order they were set.

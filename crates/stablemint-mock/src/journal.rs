@@ -10,6 +10,18 @@ use serde_json::Value;
 
 /// One request as the mock received it. Authentication header values are not kept: only
 /// whether the signature verified.
+///
+/// ```
+/// use stablemint_mock::{Received, SignatureCheck};
+///
+/// /// Whether `retry` repeated `first`: the same idempotency key, signed.
+/// fn is_a_retry_of(retry: &Received, first: &Received) -> bool {
+///     first.idempotency_key.is_some()
+///         && retry.idempotency_key == first.idempotency_key
+///         && retry.signature == SignatureCheck::Verified
+/// }
+/// # let _ = is_a_retry_of;
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Received {
@@ -37,6 +49,17 @@ pub struct Received {
 }
 
 /// Whether a request's signature verified.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let kit = stablemint_mock::TestKit::start().await?;
+/// // … your code calls StableMint through kit.client() …
+/// let journal = kit.journal();
+/// assert!(journal.iter().all(|r| r.signature == stablemint_mock::SignatureCheck::Verified));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureCheck {
@@ -102,11 +125,33 @@ pub struct Journal {
 
 impl Journal {
     /// Every request kept, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// // … your code calls StableMint through kit.client() …
+    /// for received in kit.journal().iter() {
+    ///     assert_ne!(received.status, Some(401), "{received}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, Received> {
         self.entries.iter()
     }
 
     /// The requests to `operation_id`, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// // … your code refuses an invalid order before calling StableMint …
+    /// assert_eq!(kit.journal().of("createEmbeddedSession").count(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn of<'j>(&'j self, operation_id: &'j str) -> impl Iterator<Item = &'j Received> + 'j {
         self.entries
             .iter()
@@ -114,17 +159,47 @@ impl Journal {
     }
 
     /// How many requests it holds.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// assert_eq!(kit.journal().len(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether it holds none.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// assert!(kit.journal().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// How many of the oldest requests were forgotten to keep it within its limit
     /// ([`MockConfig::journal_limit`](crate::MockConfig::journal_limit)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{MockConfig, TestKit};
+    ///
+    /// let config = MockConfig::new(TestKit::API_KEY, TestKit::API_SECRET).journal_limit(10);
+    /// let kit = TestKit::with_config(config).await?;
+    /// assert_eq!(kit.journal().forgotten(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forgotten(&self) -> usize {
         self.forgotten
     }

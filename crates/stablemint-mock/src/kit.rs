@@ -53,9 +53,25 @@ pub struct TestKit {
 
 impl TestKit {
     /// The API key the kit's mock accepts and its client sends (made up).
+    ///
+    /// ```
+    /// use stablemint_mock::{MockConfig, TestKit};
+    ///
+    /// // A mock of your own configuration that the kit's client still signs for.
+    /// let config = MockConfig::new(TestKit::API_KEY, TestKit::API_SECRET);
+    /// # let _ = config;
+    /// ```
     pub const API_KEY: &'static str = "test-kit-key-0001";
 
     /// The secret the kit's mock verifies and its client signs with (made up).
+    ///
+    /// ```
+    /// let credentials = stablemint::Credentials::new(
+    ///     stablemint_mock::TestKit::API_KEY,
+    ///     stablemint_mock::TestKit::API_SECRET,
+    /// );
+    /// # let _ = credentials;
+    /// ```
     pub const API_SECRET: &'static str = "test-kit-made-up-secret";
 
     /// A mock with the default configuration and the kit's credentials, on a free port
@@ -106,6 +122,16 @@ impl TestKit {
     }
 
     /// The client, pointed at the mock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// let client: stablemint::Client = kit.client().clone(); // for your code's state
+    /// assert_eq!(client.base_url(), kit.base_url());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -130,16 +156,54 @@ impl TestKit {
 
     /// The waits the kit's clients asked for between retries, in order (none was
     /// slept).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{Answer, TestKit};
+    ///
+    /// let kit = TestKit::start().await?;
+    /// kit.script("createEmbeddedSession", [Answer::status(503).times(2)])?;
+    /// // … your code creates a session through kit.client() …
+    /// # let request: stablemint::types::EmbeddedSessionRequest =
+    /// #     stablemint::types::EmbeddedSessionRequest::builder()
+    /// #         .user_id("u-1").user_email("jane@example.com").user_country_code("DE")
+    /// #         .currency("EUR").try_into()?;
+    /// # kit.client().create_embedded_session(&request).await?;
+    /// assert_eq!(kit.delays().len(), 2); // two backoffs, none slept
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delays(&self) -> Vec<Duration> {
         self.sleeper.delays()
     }
 
     /// The mock.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// let server: &stablemint_mock::MockServer = kit.server();
+    /// assert_eq!(server.requests_received(), 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn server(&self) -> &MockServer {
         &self.server
     }
 
     /// Stops the mock (checking its expectations first, as a drop does).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let kit = stablemint_mock::TestKit::start().await?;
+    /// kit.expect(stablemint_mock::Expect::called("createEmbeddedSession").never())?;
+    /// kit.shutdown().await; // panics if an expectation is unmet
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn shutdown(self) {
         self.server.shutdown().await;
     }
@@ -184,11 +248,38 @@ pub struct RecordingSleeper {
 
 impl RecordingSleeper {
     /// A sleeper with nothing recorded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sleeper = stablemint_mock::RecordingSleeper::new();
+    /// assert!(sleeper.delays().is_empty());
+    /// let client = stablemint::Client::builder(stablemint::Credentials::new("key", "secret"))
+    ///     .sleeper(sleeper.clone())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Every wait asked for, in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use stablemint::Sleeper;
+    ///
+    /// let sleeper = stablemint_mock::RecordingSleeper::new();
+    /// sleeper.sleep(Duration::from_millis(250)).await;
+    /// sleeper.sleep(Duration::from_millis(500)).await;
+    /// assert_eq!(sleeper.delays(), [Duration::from_millis(250), Duration::from_millis(500)]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delays(&self) -> Vec<Duration> {
         self.delays
             .lock()

@@ -21,6 +21,16 @@
 //!   are remembered for a while and up to a number ([see below](#idempotency-keys));
 //! - answers made from the response's schema ([see below](#answers)), and error answers
 //!   in the shape the operation declares for their status, if it declares one;
+//! - scripted answers per operation ([`Answer`], [`MockServer::script`]): a status, a
+//!   body of the operation's declared type or raw JSON, a dropped connection or a lost
+//!   answer, delayed, once, n times or always; what is not scripted is answered from the
+//!   spec;
+//! - a journal of what it received ([`MockServer::journal`]): operation, method, path,
+//!   query, JSON body, idempotency key, whether the signature verified, and the
+//!   answer's status, never an authentication value;
+//! - expectations ([`Expect`], [`MockServer::expect`]), checked by
+//!   [`MockServer::verify`] and when the server is dropped, failing with what was
+//!   received;
 //! - fault injection ([`Fault`]), for every operation or one: [`MockServer::fail_next`]
 //!   and [`MockServer::fail_next_on`] make the next requests fail with a status, drop
 //!   their connection before or after processing them, or answer them late;
@@ -28,20 +38,23 @@
 //!
 //! # In your own tests
 //!
-//! ```
-//! use stablemint::{Client, Credentials, types};
-//! use stablemint_mock::{Fault, MockConfig, MockServer};
+//! With the `kit` feature (`stablemint-mock = { ..., features = ["kit"] }` under
+//! `[dev-dependencies]`), `TestKit` starts a mock and a `stablemint::Client` pointed at
+//! it, whose retries record their waits instead of sleeping:
 //!
+//! ```
+//! # #[cfg(feature = "kit")]
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // In a #[tokio::test]:
-//! let server = MockServer::start(MockConfig::new("test_key", "test_secret")).await?;
-//! let client = Client::builder(Credentials::new("test_key", "test_secret"))
-//!     .base_url(&server.base_url())
-//!     .build()?;
+//! use stablemint::types;
+//! use stablemint_mock::{Answer, Expect, TestKit};
 //!
-//! // The first attempt fails with 503; the client retries with the same idempotency key.
-//! server.fail_next(1, Fault::Status(503))?;
+//! // In a #[tokio::test]:
+//! let kit = TestKit::start().await?;
+//! // The first attempt is answered 503; the client retries with the same key.
+//! kit.script("createEmbeddedSession", [Answer::status(503)])?;
+//! kit.expect(Expect::called("createEmbeddedSession").times(2).with_one_key())?;
+//!
 //! let request: types::EmbeddedSessionRequest = types::EmbeddedSessionRequest::builder()
 //!     .user_id("user-8c1f")
 //!     .user_email("jane.doe@example.com")
@@ -49,15 +62,20 @@
 //!     .currency("EUR")
 //!     .amount(25.0)
 //!     .try_into()?;
-//! let session = client.create_embedded_session(&request).await?;
+//! let session = kit.client().create_embedded_session(&request).await?;
 //!
 //! assert!(session.reference.starts_with("SM-"));
-//! assert_eq!(server.sessions_created(), 1);
-//! assert_eq!(server.requests_received(), 2);
-//! server.shutdown().await;
+//! assert_eq!(kit.sessions_created(), 1);
+//! assert_eq!(kit.delays().len(), 1); // the backoff, recorded, not slept
+//! kit.verify()?;
 //! # Ok(())
 //! # }
+//! # #[cfg(not(feature = "kit"))]
+//! # fn main() {}
 //! ```
+//!
+//! Without it, start a [`MockServer`] and point a client at [`MockServer::base_url`]
+//! with the credentials given to [`MockConfig::new`].
 //!
 //! # Checks, in order
 //!
@@ -77,7 +95,7 @@
 //! | the header fields add up to more than 32 KiB (name, value and 4 bytes each) | 431 | `headers_too_large` |
 //! | no operation of the spec has the path (an operation StableMint has but the spec does not describe included); the message lists what is served | 404 | `not_found` |
 //! | the path's operations do not take the method (the answer has `Allow` with those they take) | 405 | `method_not_allowed` |
-//! | a [`Fault::Status`] is armed | as armed | `injected_fault` |
+//! | an answer is scripted for the operation ([`Answer::status`], [`Answer::json`], [`Answer::body`]; scripts come before faults), or a [`Fault::Status`] is armed | as scripted or armed | `injected_fault`, or the scripted body |
 //! | the operation takes a body, and `Content-Type` is not `application/json` (parameters are fine, but a `charset` other than UTF-8 is not: the body is read as UTF-8) | 415 | `unsupported_media_type` |
 //! | the body is larger than the limit ([`MockConfig::body_limit`]) | 413 | `body_too_large` |
 //! | the body does not arrive within 30 s | 408 | `request_timeout` |
@@ -98,9 +116,11 @@
 //! A problem with a parameter is at the pointer `/<name>` (`/<name>/<index>` for an item
 //! of a list), as the client reports it.
 //!
-//! The other faults are not answers: [`Fault::DropConnection`] closes the connection at
-//! the same point as [`Fault::Status`], before any check; [`Fault::DropAfterProcessing`]
-//! and [`Fault::Delay`] let the request go through every check (and create its session
+//! The other faults are not answers: [`Fault::DropConnection`] (and
+//! [`Answer::drop_connection`]) closes the connection at the same point as
+//! [`Fault::Status`], before any check; [`Fault::DropAfterProcessing`]
+//! ([`Answer::drop_after_processing`]) and [`Fault::Delay`] ([`Answer::process`] with
+//! [`Answer::delayed`]) let the request go through every check (and create its session
 //! if it passes), then close the connection without an answer, or hold the answer back.
 //!
 //! # Answers

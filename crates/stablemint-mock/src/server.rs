@@ -189,6 +189,19 @@ impl MockServer {
     /// Checks every expectation against what was received; the error lists each unmet
     /// one and every request. Once verified, the expectations are not checked again
     /// when the server is dropped (until another is added).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stablemint_mock::{Expect, MockConfig, MockServer};
+    ///
+    /// let server = MockServer::start(MockConfig::new("test_key", "test_secret")).await?;
+    /// server.expect(Expect::called("createEmbeddedSession").times(1))?;
+    /// let unmet = server.verify().unwrap_err();
+    /// assert!(unmet.to_string().contains("and was called 0 times"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify(&self) -> Result<(), Unmet> {
         self.shared.verify()
     }
