@@ -7,9 +7,9 @@ use hyper::HeaderMap;
 use hyper::header::HeaderValue;
 use subtle::ConstantTimeEq;
 
-use crate::api_error::{ApiError, Code};
 use crate::config::MockConfig;
 use crate::journal::SignatureCheck;
+use crate::refusal::{Code, Refusal};
 use stablemint_wire::{Auth, Location, OperationSpec};
 
 use stablemint_wire::headers::{API_KEY, SIGNATURE, TIMESTAMP};
@@ -21,16 +21,16 @@ fn single<'a>(
     headers: &'a HeaderMap,
     name: &str,
     purpose: &str,
-) -> Result<&'a HeaderValue, ApiError> {
+) -> Result<&'a HeaderValue, Refusal> {
     let mut values = headers.get_all(name).iter();
     let Some(value) = values.next() else {
-        return Err(ApiError::new(
+        return Err(Refusal::new(
             Code::MissingHeader,
             format!("the `{name}` header is missing; send the {purpose}"),
         ));
     };
     if values.next().is_some() {
-        return Err(ApiError::new(
+        return Err(Refusal::new(
             Code::DuplicateHeader,
             format!("the `{name}` header is sent more than once; send it exactly once"),
         ));
@@ -39,12 +39,12 @@ fn single<'a>(
 }
 
 /// Checks the `api_key` header against the configured key.
-pub(crate) fn check_api_key(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
+pub(crate) fn check_api_key(headers: &HeaderMap, expected: &str) -> Result<(), Refusal> {
     let sent = single(headers, API_KEY, "API key from the dashboard")?;
     if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(ApiError::new(
+        Err(Refusal::new(
             Code::UnknownApiKey,
             "the `api_key` header is not a key this server knows; send the API key the \
              mock was started with",
@@ -54,7 +54,7 @@ pub(crate) fn check_api_key(headers: &HeaderMap, expected: &str) -> Result<(), A
 
 /// The `timestamp` header, if it is a whole number of Unix seconds within `window`
 /// seconds of `now` (inclusive).
-pub(crate) fn check_timestamp(headers: &HeaderMap, now: i64, window: u64) -> Result<u64, ApiError> {
+pub(crate) fn check_timestamp(headers: &HeaderMap, now: i64, window: u64) -> Result<u64, Refusal> {
     let sent = single(headers, TIMESTAMP, "current Unix time in seconds")?;
     // Only the canonical decimal form is accepted ("+5" and "05" are not), because the
     // signature covers the header's text and the check recomputes it from the number.
@@ -63,7 +63,7 @@ pub(crate) fn check_timestamp(headers: &HeaderMap, now: i64, window: u64) -> Res
         (number.to_string() == text).then_some(number)
     });
     let Some(timestamp) = parsed else {
-        return Err(ApiError::new(
+        return Err(Refusal::new(
             Code::StaleTimestamp,
             format!(
                 "the `timestamp` header is not a whole number of Unix seconds in plain \
@@ -76,7 +76,7 @@ pub(crate) fn check_timestamp(headers: &HeaderMap, now: i64, window: u64) -> Res
     let unsigned = u64::try_from(timestamp).ok();
     match unsigned {
         Some(timestamp) if skew.unsigned_abs() <= u128::from(window) => Ok(timestamp),
-        _ => Err(ApiError::new(
+        _ => Err(Refusal::new(
             Code::StaleTimestamp,
             stale_message(timestamp, now, skew, window),
         )),
@@ -108,7 +108,7 @@ pub(crate) fn check_signature(
     secret: &str,
     signed: &str,
     covers: (&str, &str),
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     let (name, place) = covers;
     let sent = single(
         headers,
@@ -119,7 +119,7 @@ pub(crate) fn check_signature(
     if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
-        Err(ApiError::new(
+        Err(Refusal::new(
             Code::BadSignature,
             format!(
                 "the `signature` header does not match; sign the lowercase hex SHA-256 of \
@@ -212,7 +212,7 @@ mod tests {
         headers
     }
 
-    fn code<T: std::fmt::Debug>(result: Result<T, ApiError>) -> &'static str {
+    fn code<T: std::fmt::Debug>(result: Result<T, Refusal>) -> &'static str {
         result.unwrap_err().code().as_str()
     }
 

@@ -8,7 +8,7 @@ use hyper::HeaderMap;
 use hyper::body::{Body, Bytes, Incoming};
 use hyper::header;
 
-use crate::api_error::{ApiError, Code};
+use crate::refusal::{Code, Refusal};
 
 /// How long a client may take to send the body once the headers are in.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,8 +28,8 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// with any parameters), or whose `charset` is anything but UTF-8: the body is read as
 /// UTF-8, and a body written in another charset would be read as another request than
 /// the one sent.
-pub(crate) fn check_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let refuse = |message: &str| Err(ApiError::new(Code::UnsupportedMediaType, message));
+pub(crate) fn check_media_type(headers: &HeaderMap) -> Result<(), Refusal> {
+    let refuse = |message: &str| Err(Refusal::new(Code::UnsupportedMediaType, message));
     let Some(value) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -66,10 +66,10 @@ pub(crate) fn check_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
 /// The whole body, if it has at most `limit` bytes and arrives in time.
 ///
 /// A body that declares a larger `Content-Length` is refused before any of it is read.
-pub(crate) async fn read(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiError> {
+pub(crate) async fn read(body: &mut Incoming, limit: usize) -> Result<Bytes, Refusal> {
     match tokio::time::timeout(BODY_TIMEOUT, read_limited(body, limit)).await {
         Ok(result) => result,
-        Err(_elapsed) => Err(ApiError::new(
+        Err(_elapsed) => Err(Refusal::new(
             Code::RequestTimeout,
             format!(
                 "the request body did not arrive within {} s; send it again",
@@ -79,9 +79,9 @@ pub(crate) async fn read(body: &mut Incoming, limit: usize) -> Result<Bytes, Api
     }
 }
 
-async fn read_limited(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiError> {
+async fn read_limited(body: &mut Incoming, limit: usize) -> Result<Bytes, Refusal> {
     let too_large = || {
-        ApiError::new(
+        Refusal::new(
             Code::BodyTooLarge,
             format!(
                 "the request body is larger than the {limit} bytes this server accepts; \
@@ -102,7 +102,7 @@ async fn read_limited(body: &mut Incoming, limit: usize) -> Result<Bytes, ApiErr
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
             tracing::debug!(%error, "the request body could not be read");
-            ApiError::new(
+            Refusal::new(
                 Code::UnreadableBody,
                 "the request body could not be read (broken framing or a closed \
                  connection); send the request again",

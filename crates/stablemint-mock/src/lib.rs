@@ -206,23 +206,23 @@
 
 #![warn(missing_docs)]
 
-mod api_error;
 mod auth;
 mod body;
 mod config;
+mod exchange;
 mod expect;
 pub mod fixtures;
-mod handler;
+mod idempotency_store;
 mod journal;
 #[cfg(feature = "kit")]
 mod kit;
 mod log;
 mod params;
+mod process;
+mod refusal;
 mod router;
 mod script;
-mod serve;
 mod server;
-mod sessions;
 mod state;
 mod synth;
 

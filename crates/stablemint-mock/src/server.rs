@@ -23,8 +23,8 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::config::{Fault, FaultError, MockConfig};
+use crate::exchange::{self, MAX_HEAD_BYTES, Reply};
 use crate::expect::{Expect, Unmet};
-use crate::handler::{self, MAX_HEAD_BYTES, Reply};
 use crate::journal::Journal;
 use crate::script::Answer;
 use crate::state::Shared;
@@ -223,7 +223,7 @@ impl MockServer {
     /// [`MockConfig::max_idempotency_keys`]. Expired keys count until a later keyed
     /// request forgets them.
     pub fn idempotency_keys(&self) -> usize {
-        self.shared.sessions.keys()
+        self.shared.idempotency.keys()
     }
 
     /// How many HTTP requests reached the server, on any route and whatever the answer
@@ -339,7 +339,7 @@ async fn serve(
             let shared = shared.clone();
             let kill = kill.clone();
             async move {
-                match handler::handle(&shared, request).await {
+                match exchange::handle(&shared, request).await {
                     Reply::Respond(response) => Ok::<_, Infallible>(response),
                     Reply::DropConnection => {
                         // `notify_one` keeps the permit if the select below is not

@@ -13,10 +13,10 @@ use stablemint_wire::{Method, OperationSpec, ResponseSpec, Status};
 use crate::config::{Fault, FaultError, MockConfig, RandomFaults, check_operation};
 use crate::expect::{Expect, Unmet};
 use crate::fixtures::Offer;
+use crate::idempotency_store::{IdempotencyStore, KeyLimits};
 use crate::journal;
 use crate::router::Router;
 use crate::script::{Answer, Scripts};
-use crate::sessions::{Limits, Sessions};
 
 /// Armed faults: the queue first, then the random ones.
 struct Faults {
@@ -57,7 +57,7 @@ impl Served {
 
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
-    pub(crate) sessions: Sessions,
+    pub(crate) idempotency: IdempotencyStore,
     pub(crate) router: Router,
     served: Vec<Served>,
     faults: Mutex<Faults>,
@@ -71,7 +71,7 @@ pub(crate) struct Shared {
     offers: [String; 3],
     /// `savedBanks` for each user who has some, as JSON text.
     saved_banks: HashMap<String, String>,
-    /// Marks where a fixture's JSON text goes in an answer (see `serve::render`): random
+    /// Marks where a fixture's JSON text goes in an answer (see `process::render`): random
     /// for each server, so no request can guess it.
     pub(crate) fixture_marker: u64,
 }
@@ -120,7 +120,7 @@ impl Shared {
                 .take()
                 .map(|random| (fastrand::Rng::with_seed(random.seed), random)),
         };
-        let limits = Limits {
+        let limits = KeyLimits {
             ttl: config.idempotency_ttl,
             max_keys: config.max_idempotency_keys,
         };
@@ -130,7 +130,7 @@ impl Shared {
             scripts: Mutex::new(Scripts::default()),
             expectations: Mutex::new((Vec::new(), false)),
             config,
-            sessions: Sessions::new(limits),
+            idempotency: IdempotencyStore::new(limits),
             served,
             faults: Mutex::new(faults),
             requests: AtomicUsize::new(0),

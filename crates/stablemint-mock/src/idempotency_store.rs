@@ -132,7 +132,7 @@ fn text(hasher: &mut Sha256, text: &str) {
 
 /// How long keys are remembered, and how many at most.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
+pub(crate) struct KeyLimits {
     pub(crate) ttl: Duration,
     pub(crate) max_keys: usize,
 }
@@ -206,14 +206,14 @@ fn expired(remembered: &Remembered, now: SystemTime, ttl: Duration) -> bool {
 }
 
 /// Every session created, and the idempotency keys remembered.
-pub(crate) struct Sessions {
-    limits: Limits,
+pub(crate) struct IdempotencyStore {
+    limits: KeyLimits,
     store: Mutex<Store>,
     created: AtomicUsize,
 }
 
-impl Sessions {
-    pub(crate) fn new(limits: Limits) -> Self {
+impl IdempotencyStore {
+    pub(crate) fn new(limits: KeyLimits) -> Self {
         Self {
             limits,
             store: Mutex::new(Store::default()),
@@ -234,7 +234,7 @@ impl Sessions {
         let Some(key) = key else {
             return Outcome::Created(self.count(create()));
         };
-        let Limits { ttl, max_keys } = self.limits;
+        let KeyLimits { ttl, max_keys } = self.limits;
         let mut store = self.lock();
         store.forget_expired(now, ttl);
         if let Some(remembered) = store.by_key.get(key) {
@@ -304,8 +304,8 @@ mod tests {
         SystemTime::UNIX_EPOCH + Duration::from_secs(seconds)
     }
 
-    fn sessions(ttl: u64, max_keys: usize) -> Sessions {
-        Sessions::new(Limits {
+    fn sessions(ttl: u64, max_keys: usize) -> IdempotencyStore {
+        IdempotencyStore::new(KeyLimits {
             ttl: Duration::from_secs(ttl),
             max_keys,
         })

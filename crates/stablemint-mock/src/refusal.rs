@@ -87,7 +87,7 @@ impl Code {
 /// Messages say what happened and what to do. They never contain secrets, signatures or
 /// request values, except the `timestamp` header (which is not secret) for a stale one.
 #[derive(Debug)]
-pub(crate) struct ApiError {
+pub(crate) struct Refusal {
     status: StatusCode,
     code: Code,
     message: String,
@@ -96,7 +96,7 @@ pub(crate) struct ApiError {
     allow: Option<String>,
 }
 
-impl ApiError {
+impl Refusal {
     pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
             status: code.status(),
@@ -244,7 +244,7 @@ mod tests {
     use super::*;
     use http_body_util::BodyExt;
 
-    async fn json_of(error: ApiError) -> (StatusCode, serde_json::Value) {
+    async fn json_of(error: Refusal) -> (StatusCode, serde_json::Value) {
         let response = error.into_response(None);
         let status = response.status();
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
@@ -254,7 +254,7 @@ mod tests {
 
     #[tokio::test]
     async fn errors_have_one_shape() {
-        let (status, json) = json_of(ApiError::new(Code::BadSignature, "no")).await;
+        let (status, json) = json_of(Refusal::new(Code::BadSignature, "no")).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(
             json,
@@ -262,7 +262,7 @@ mod tests {
         );
 
         let field = ValidationError::new("/userId", "required", "add it");
-        let (status, json) = json_of(ApiError::invalid_field(field)).await;
+        let (status, json) = json_of(Refusal::invalid_field(field)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(json["code"], "invalid_body");
         assert_eq!(
@@ -278,14 +278,14 @@ mod tests {
         errors.push(ValidationError::new("/b", "email", "fix b"));
         errors.push(ValidationError::new("/a", "required", "add a"));
         let expected = serde_json::to_value(&errors).unwrap();
-        let (_, json) = json_of(ApiError::invalid_body(errors)).await;
+        let (_, json) = json_of(Refusal::invalid_body(errors)).await;
         assert_eq!(json["errors"], expected);
         assert!(json["message"].as_str().unwrap().contains("2 rules of"));
     }
 
     #[tokio::test]
     async fn method_not_allowed_names_the_allowed_methods() {
-        let response = ApiError::method_not_allowed("/x", "GET, DELETE").into_response(None);
+        let response = Refusal::method_not_allowed("/x", "GET, DELETE").into_response(None);
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(response.headers()[header::ALLOW], "GET, DELETE");
     }
@@ -295,7 +295,7 @@ mod tests {
         let schema = serde_json::json!({"type": "object", "required": ["code", "detail"],
             "properties": {"code": {"type": "string"}, "detail": {"type": "string"},
                            "message": {"type": "integer"}}});
-        let response = ApiError::new(Code::BadSignature, "no").into_response(Some(&schema));
+        let response = Refusal::new(Code::BadSignature, "no").into_response(Some(&schema));
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -307,7 +307,7 @@ mod tests {
 
     #[tokio::test]
     async fn injected_faults_use_the_armed_status() {
-        let (status, json) = json_of(ApiError::injected(503)).await;
+        let (status, json) = json_of(Refusal::injected(503)).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(json["code"], "injected_fault");
     }

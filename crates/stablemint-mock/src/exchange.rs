@@ -10,13 +10,13 @@ use hyper::http::request::Parts;
 use hyper::{Request, Response};
 use stablemint_wire::headers::REQUEST_ID;
 
-use crate::api_error::{ApiError, Code, json_response};
 use crate::body;
 use crate::journal::{Received, SignatureCheck};
 use crate::log::RequestLog;
+use crate::process::{Success, process};
+use crate::refusal::{Code, Refusal, json_response};
 use crate::router::Unmatched;
 use crate::script::Action;
-use crate::serve::{Success, serve};
 use crate::state::{Shared, http_date, request_id};
 
 /// The most header bytes (names, values, and 4 bytes of `: ` and CRLF for each field)
@@ -62,7 +62,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
     let mut answer = None;
     let mut served = None;
     let result = if header_bytes(&parts.headers) > MAX_HEADER_BYTES {
-        Err(ApiError::new(
+        Err(Refusal::new(
             Code::HeadersTooLarge,
             format!(
                 "the request's headers add up to more than the {MAX_HEADER_BYTES} bytes this \
@@ -71,7 +71,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
         ))
     } else {
         match shared.router.route(parts.method.as_str(), &log.path) {
-            Err(Unmatched::NotFound) => Err(ApiError::new(
+            Err(Unmatched::NotFound) => Err(Refusal::new(
                 Code::NotFound,
                 format!(
                     "there is no such endpoint here: the mock serves the operations of its \
@@ -81,7 +81,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
             )),
             Err(Unmatched::MethodNotAllowed(allowed)) => {
                 let allowed: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-                Err(ApiError::method_not_allowed(&log.path, &allowed.join(", ")))
+                Err(Refusal::method_not_allowed(&log.path, &allowed.join(", ")))
             }
             Ok(matched) => {
                 let operation = matched.operation;
@@ -100,7 +100,7 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
                     }
                     (Action::Status(status), _) => {
                         seen.body = journal_body(&mut body, shared).await;
-                        Err(ApiError::injected(*status))
+                        Err(Refusal::injected(*status))
                     }
                     (
                         Action::Json {
@@ -116,11 +116,11 @@ pub(crate) async fn handle(shared: &Shared, request: Request<Incoming>) -> Reply
                         let now = shared.now();
                         let mut value = None;
                         let result =
-                            serve(shared, served, path, &parts, &mut body, now, &mut value).await;
+                            process(shared, served, path, &parts, &mut body, now, &mut value).await;
                         seen.body = value;
                         result
                     }
-                    (_, None) => Err(ApiError::new(
+                    (_, None) => Err(Refusal::new(
                         Code::NotFound,
                         "the operation is not served; check the mock's operations",
                     )),

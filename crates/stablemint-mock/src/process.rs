@@ -11,10 +11,10 @@ use serde_json::{Map, Value};
 use stablemint_validate::{ValidationError, ValidationErrors, push_token};
 use stablemint_wire::{Auth, Status};
 
-use crate::api_error::{ApiError, Code};
 use crate::fixtures::Offer;
+use crate::idempotency_store::{Outcome, RequestDigest, Session};
 use crate::params;
-use crate::sessions::{Outcome, RequestDigest, Session};
+use crate::refusal::{Code, Refusal};
 use crate::state::{Served, Shared};
 use crate::synth::Synth;
 use crate::{auth, body};
@@ -35,7 +35,7 @@ pub(crate) struct Success {
 ///
 /// The body, once read as JSON, is left in `seen` for the journal (when the journal
 /// keeps requests).
-pub(crate) async fn serve(
+pub(crate) async fn process(
     shared: &Shared,
     served: &Served,
     path: &[(&'static str, String)],
@@ -43,7 +43,7 @@ pub(crate) async fn serve(
     incoming: &mut Incoming,
     now: SystemTime,
     seen: &mut Option<Value>,
-) -> Result<Success, ApiError> {
+) -> Result<Success, Refusal> {
     let config = &shared.config;
     let operation = served.spec;
     let headers = &parts.headers;
@@ -92,7 +92,7 @@ pub(crate) async fn serve(
             }
             Auth::SignedParameter(name) => {
                 let Some(signed) = parameters.text(name) else {
-                    return Err(ApiError::invalid_request(parameter_errors));
+                    return Err(Refusal::invalid_request(parameter_errors));
                 };
                 let place = operation
                     .parameter(name)
@@ -121,10 +121,10 @@ pub(crate) async fn serve(
     };
     if !parameter_errors.is_empty() {
         parameter_errors.extend(body_errors);
-        return Err(ApiError::invalid_request(parameter_errors));
+        return Err(Refusal::invalid_request(parameter_errors));
     }
     if !body_errors.is_empty() {
-        return Err(ApiError::invalid_body(body_errors));
+        return Err(Refusal::invalid_body(body_errors));
     }
     let key = value.as_ref().and_then(|value| operation.json_key(value));
 
@@ -138,7 +138,10 @@ pub(crate) async fn serve(
         seed: fastrand::u64(..),
         at: now_seconds,
     };
-    let session = match shared.sessions.create_or_replay(key, digest, now, create) {
+    let session = match shared
+        .idempotency
+        .create_or_replay(key, digest, now, create)
+    {
         Outcome::Created(session) => {
             served.count();
             session
@@ -149,7 +152,7 @@ pub(crate) async fn serve(
         }
         Outcome::Conflict => {
             let field = operation.idempotency_key_field.unwrap_or("idempotency key");
-            return Err(ApiError::new(
+            return Err(Refusal::new(
                 Code::IdempotencyConflict,
                 format!(
                     "this {field} was already used with a different request; use a new key \
@@ -172,27 +175,27 @@ pub(crate) async fn serve(
 /// The body as a JSON object, read as the client's check reads it: UTF-8 text, JSON,
 /// and no object key given twice (which readers could take either way, and which the
 /// signature could then cover in one reading and the server act on in the other).
-fn read_json(bytes: &Bytes) -> Result<Value, ApiError> {
+fn read_json(bytes: &Bytes) -> Result<Value, Refusal> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        ApiError::new(
+        Refusal::new(
             Code::MalformedJson,
             "the request body is not UTF-8 text; send a JSON object encoded as UTF-8",
         )
     })?;
     let value = stablemint_wire::read_json(text).map_err(|errors| {
         match errors.iter().find(|e| e.code() == "json") {
-            Some(syntax) => ApiError::new(
+            Some(syntax) => Refusal::new(
                 Code::MalformedJson,
                 format!(
                     "the request body is not valid JSON ({}); send a JSON object",
                     syntax.message()
                 ),
             ),
-            None => ApiError::invalid_body(errors),
+            None => Refusal::invalid_body(errors),
         }
     })?;
     if !value.is_object() {
-        return Err(ApiError::new(
+        return Err(Refusal::new(
             Code::MalformedJson,
             "the request body is JSON but not an object; send a JSON object with the \
              request's fields",
@@ -205,17 +208,17 @@ fn read_json(bytes: &Bytes) -> Result<Value, ApiError> {
 fn signed_field<'v>(
     fields: Option<&'v Map<String, Value>>,
     field: &str,
-) -> Result<&'v str, ApiError> {
+) -> Result<&'v str, Refusal> {
     let mut pointer = String::new();
     push_token(&mut pointer, field);
     match fields.and_then(|f| f.get(field)) {
         Some(Value::String(value)) => Ok(value),
-        Some(_) => Err(ApiError::invalid_field(ValidationError::new(
+        Some(_) => Err(Refusal::invalid_field(ValidationError::new(
             pointer,
             "type",
             "must be a string: it is the value the signature covers",
         ))),
-        None => Err(ApiError::invalid_field(ValidationError::new(
+        None => Err(Refusal::invalid_field(ValidationError::new(
             pointer,
             "required",
             "a required field is missing; add it, it is the value the signature covers",
