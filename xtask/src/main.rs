@@ -20,9 +20,9 @@
 //! exit code is 1. CI runs both checks.
 
 mod bump;
-mod changes;
 mod diff;
 mod tables;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,7 +69,7 @@ enum Task {
     /// not accepted, or an accepted entry is stale, or `--check-versions` finds a version
     /// too low; 2 when a spec, the revision, the accepted file or a manifest cannot be
     /// read.
-    Diff(changes::Options),
+    Diff(diff::Options),
     /// Move the crates to a new version: `[workspace.package] version`, every
     /// requirement of `[workspace.dependencies]` on a crate of the workspace, and
     /// Cargo.lock, together.
@@ -88,12 +88,12 @@ enum Task {
 }
 
 /// Why a task failed, and the exit code that says so.
-pub struct Failure {
+pub struct TaskError {
     code: u8,
     error: anyhow::Error,
 }
 
-impl Failure {
+impl TaskError {
     /// Input that cannot be read: a missing file, a spec that does not parse, an unknown
     /// revision. Exit code 2.
     pub fn input(message: String) -> Self {
@@ -104,7 +104,7 @@ impl Failure {
     }
 }
 
-impl From<anyhow::Error> for Failure {
+impl From<anyhow::Error> for TaskError {
     fn from(error: anyhow::Error) -> Self {
         Self { code: 1, error }
     }
@@ -120,7 +120,7 @@ fn main() -> ExitCode {
             out,
             operations_out,
         } => {
-            let spec = spec.unwrap_or_else(|| root.join(changes::SPEC_IN_REPO));
+            let spec = spec.unwrap_or_else(|| root.join(diff::SPEC_IN_REPO));
             // A custom client path keeps the operations beside it, so that a run on a
             // scratch spec never overwrites the repository's files.
             let operations_out = operations_out.unwrap_or_else(|| match &out {
@@ -130,10 +130,12 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("crates/stablemint-raw/src/generated.rs"));
             gen_client(&root, &spec, &[&out, &operations_out], check)
                 .map(|()| 0)
-                .map_err(Failure::from)
+                .map_err(TaskError::from)
         }
-        Task::Tables { check } => tables::run(&root, check).map(|()| 0).map_err(Failure::from),
-        Task::Diff(options) => changes::run(&root, options),
+        Task::Tables { check } => tables::run(&root, check)
+            .map(|()| 0)
+            .map_err(TaskError::from),
+        Task::Diff(options) => diff::run(&root, options),
         Task::Bump {
             level,
             to,
@@ -144,7 +146,7 @@ fn main() -> ExitCode {
             to,
         )
         .map(|()| 0)
-        .map_err(Failure::from),
+        .map_err(TaskError::from),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -172,8 +174,8 @@ fn gen_client(root: &Path, spec: &Path, outputs: &[&Path; 2], check: bool) -> an
     if check {
         let mut stale = Vec::new();
         for (out, text) in files {
-            if let Some(diff) = diff::stale_diff(out, text)? {
-                eprintln!("{diff}");
+            if let Some(difference) = write::stale_diff(out, text)? {
+                eprintln!("{difference}");
                 stale.push(out.display().to_string());
             }
         }
@@ -188,14 +190,14 @@ fn gen_client(root: &Path, spec: &Path, outputs: &[&Path; 2], check: bool) -> an
         let shown = out.strip_prefix(root).unwrap_or(out);
         if check {
             println!("{} is up to date", shown.display());
-        } else if diff::write_if_changed(out, text)? {
+        } else if write::write_if_changed(out, text)? {
             println!("wrote {}", shown.display());
         } else {
             println!("unchanged {}", shown.display());
         }
     }
     println!("took {} ms", started.elapsed().as_millis());
-    if let Some(summary) = changes::summary_since_head(spec) {
+    if let Some(summary) = diff::summary_since_head(spec) {
         println!("{summary}");
     }
     Ok(())

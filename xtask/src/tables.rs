@@ -39,10 +39,10 @@ pub fn run(workspace_root: &Path, check: bool) -> Result<()> {
         let path = crate_dir.join(relative);
         let shown = format!("{CRATE_DIR}/{relative}");
         if check {
-            if let Some(diff) = crate::diff::stale_diff(&path, contents)? {
-                stale.push_str(&diff);
+            if let Some(difference) = crate::write::stale_diff(&path, contents)? {
+                stale.push_str(&difference);
             }
-        } else if crate::diff::write_if_changed(&path, contents)? {
+        } else if crate::write::write_if_changed(&path, contents)? {
             println!("wrote {shown}");
         } else {
             println!("unchanged {shown}");

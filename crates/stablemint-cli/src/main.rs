@@ -140,13 +140,13 @@ struct MockArgs {
 }
 
 /// A failure: its exit code, its message, and (for `--format json`) its JSON.
-struct Failure {
+struct CommandError {
     exit: Exit,
     message: String,
     json: serde_json::Value,
 }
 
-impl Failure {
+impl CommandError {
     fn usage(message: impl Into<String>) -> Self {
         let message = message.into();
         Self {
@@ -165,10 +165,10 @@ impl Failure {
     }
 }
 
-impl From<Error> for Failure {
+impl From<Error> for CommandError {
     fn from(error: Error) -> Self {
         let (exit, kind) = match &error {
-            Error::Validation(errors) => return Failure::invalid(errors),
+            Error::Validation(errors) => return CommandError::invalid(errors),
             Error::Config(_) => (Exit::Usage, "config"),
             Error::Api(_) => (Exit::Api, "api"),
             Error::Transport { .. } => (Exit::Unreachable, "transport"),
@@ -304,23 +304,23 @@ fn canonical_timestamp(text: &str) -> Result<u64, String> {
     }
 }
 
-fn env(name: &str) -> Result<String, Failure> {
+fn env(name: &str) -> Result<String, CommandError> {
     match std::env::var(name) {
         Ok(value) if !value.is_empty() => Ok(value),
-        _ => Err(Failure::usage(format!(
+        _ => Err(CommandError::usage(format!(
             "set the environment variable {name}"
         ))),
     }
 }
 
 /// The request body from `file` (`-` for stdin), at most [`INPUT_LIMIT`] bytes of UTF-8.
-fn read_input(file: &Path) -> Result<String, Failure> {
+fn read_input(file: &Path) -> Result<String, CommandError> {
     let shown = if file.as_os_str() == "-" {
         "standard input".to_owned()
     } else {
         file.display().to_string()
     };
-    let cannot = |e: std::io::Error| Failure::usage(format!("cannot read {shown}: {e}"));
+    let cannot = |e: std::io::Error| CommandError::usage(format!("cannot read {shown}: {e}"));
     let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
         std::io::stdin()
@@ -334,16 +334,16 @@ fn read_input(file: &Path) -> Result<String, Failure> {
             .map_err(cannot)?;
     }
     if bytes.len() as u64 > INPUT_LIMIT {
-        return Err(Failure::usage(format!(
+        return Err(CommandError::usage(format!(
             "{shown} is larger than {INPUT_LIMIT} bytes (1 MiB); a request body is a few \
              kilobytes, so check the path"
         )));
     }
     String::from_utf8(bytes)
-        .map_err(|_| Failure::usage(format!("{shown} is not UTF-8 text; give a JSON file")))
+        .map_err(|_| CommandError::usage(format!("{shown} is not UTF-8 text; give a JSON file")))
 }
 
-fn sign(timestamp: u64, user_id: &str) -> Result<(), Failure> {
+fn sign(timestamp: u64, user_id: &str) -> Result<(), CommandError> {
     let secret = env("STABLEMINT_API_SECRET")?;
     println!(
         "{}",
@@ -352,7 +352,7 @@ fn sign(timestamp: u64, user_id: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-fn validate(file: &Path, format: Format) -> Result<(), Failure> {
+fn validate(file: &Path, format: Format) -> Result<(), CommandError> {
     let text = read_input(file)?;
     match stablemint::request_from_json(&text) {
         Ok(_) => {
@@ -365,7 +365,7 @@ fn validate(file: &Path, format: Format) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Err(errors) => Err(Failure::invalid(&errors)),
+        Err(errors) => Err(CommandError::invalid(&errors)),
     }
 }
 
@@ -374,10 +374,10 @@ async fn create_session(
     base_url: Option<&str>,
     timeout: u64,
     format: Format,
-) -> Result<(), Failure> {
+) -> Result<(), CommandError> {
     let credentials = Credentials::new(env("STABLEMINT_API_KEY")?, env("STABLEMINT_API_SECRET")?);
     let text = read_input(file)?;
-    let request = stablemint::request_from_json(&text).map_err(|e| Failure::invalid(&e))?;
+    let request = stablemint::request_from_json(&text).map_err(|e| CommandError::invalid(&e))?;
     let mut builder = Client::builder(credentials).timeout(Duration::from_secs(timeout));
     if let Some(url) = base_url {
         builder = builder.base_url(url);
@@ -430,7 +430,7 @@ async fn create_session(
     Ok(())
 }
 
-async fn mock(args: MockArgs) -> Result<(), Failure> {
+async fn mock(args: MockArgs) -> Result<(), CommandError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let mut config = MockConfig::new(args.api_key.clone(), args.api_secret.clone())
         .idempotency_ttl(Duration::from_secs(args.idempotency_ttl))
@@ -446,7 +446,7 @@ async fn mock(args: MockArgs) -> Result<(), Failure> {
     }
     let server = MockServer::start_on(config, addr)
         .await
-        .map_err(|e| Failure::usage(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| CommandError::usage(format!("cannot listen on {addr}: {e}")))?;
     let url = server.base_url();
     say(&format!("StableMint mock listening on {url}"));
     say("Paste these lines into another shell to point the client and the CLI at it:");
@@ -469,7 +469,7 @@ async fn mock(args: MockArgs) -> Result<(), Failure> {
     }
     tokio::signal::ctrl_c()
         .await
-        .map_err(|e| Failure::usage(format!("cannot wait for Ctrl-C: {e}")))?;
+        .map_err(|e| CommandError::usage(format!("cannot wait for Ctrl-C: {e}")))?;
     server.shutdown().await;
     say("stopped");
     Ok(())

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::Clock;
 use crate::payments::{
-    self, CallError, Failure, FieldError, Gateway, Session, SessionDetails, unix_seconds,
+    self, CallError, CallFailure, FieldError, Gateway, Session, SessionDetails, unix_seconds,
 };
 use crate::store::{DbWait, Order, Payer, Started, Store, StoreError};
 
@@ -49,7 +49,7 @@ pub enum CheckoutError {
     Conflict,
     /// StableMint gave no session; the order and its key are stored, so retrying the
     /// order is safe.
-    Payment(Failure),
+    Payment(CallFailure),
     /// The database failed, or did not answer within the request's budget.
     Storage(StoreError),
     /// StableMint answered every call with a session that had already expired.

@@ -3,7 +3,7 @@
 //! The rest of the example sees only the types below: [`Gateway`] to create a session,
 //! `Sandbox` for the in-process mock (with the `sandbox` feature), [`idempotency_key`]
 //! for the key of an order's session, and its own [`Session`], [`CallError`] and
-//! [`Failure`]. So when those crates change, this module is the one to adapt.
+//! [`CallFailure`]. So when those crates change, this module is the one to adapt.
 
 #[cfg(feature = "sandbox")]
 use std::io;
@@ -132,16 +132,16 @@ pub enum CallError {
     /// The request breaks StableMint's rules, so it was not sent.
     Invalid(Vec<FieldError>),
     /// StableMint answered, or failed to, in a way the shop cannot fix by itself; the
-    /// [`Failure`] says how, for the operator's log.
-    Failed(Failure),
+    /// [`CallFailure`] says how, for the operator's log.
+    Failed(CallFailure),
 }
 
 /// How a call that gave no session failed: everything an operator needs to follow it
 /// up, none of it for the shopper's eyes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
+pub struct CallFailure {
     /// What kind of failure it was.
-    pub kind: FailureKind,
+    pub kind: CallFailureKind,
     /// The HTTP status of StableMint's last answer, if there was one.
     pub status: Option<u16>,
     /// StableMint's request id of its last answer, if it sent one.
@@ -156,9 +156,9 @@ pub struct Failure {
     pub detail: String,
 }
 
-/// The kinds of [`Failure`], by what the shopper can do about them.
+/// The kinds of [`CallFailure`], by what the shopper can do about them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailureKind {
+pub enum CallFailureKind {
     /// StableMint was unavailable (5xx or 429 on every attempt): trying again later may
     /// work, with the same key.
     Unavailable,
@@ -176,16 +176,16 @@ pub enum FailureKind {
     Misconfigured,
 }
 
-impl FailureKind {
+impl CallFailureKind {
     /// The kind's name in logs.
     pub fn name(self) -> &'static str {
         match self {
-            FailureKind::Unavailable => "unavailable",
-            FailureKind::Unreachable => "unreachable",
-            FailureKind::Timeout => "timeout",
-            FailureKind::Refused => "refused",
-            FailureKind::Undecodable => "undecodable",
-            FailureKind::Misconfigured => "misconfigured",
+            CallFailureKind::Unavailable => "unavailable",
+            CallFailureKind::Unreachable => "unreachable",
+            CallFailureKind::Timeout => "timeout",
+            CallFailureKind::Refused => "refused",
+            CallFailureKind::Undecodable => "undecodable",
+            CallFailureKind::Misconfigured => "misconfigured",
         }
     }
 
@@ -194,24 +194,26 @@ impl FailureKind {
     pub fn retryable(self) -> bool {
         matches!(
             self,
-            FailureKind::Unavailable | FailureKind::Unreachable | FailureKind::Timeout
+            CallFailureKind::Unavailable | CallFailureKind::Unreachable | CallFailureKind::Timeout
         )
     }
 }
 
-impl Failure {
+impl CallFailure {
     /// The failure `error` describes.
-    fn of(error: &Error) -> Failure {
+    fn of(error: &Error) -> CallFailure {
         let kind = match error {
-            Error::Transport { source, .. } if source.is_timeout() => FailureKind::Timeout,
-            Error::Transport { .. } => FailureKind::Unreachable,
-            Error::Deadline { .. } => FailureKind::Timeout,
-            Error::Api(api) if api.status >= 500 || api.status == 429 => FailureKind::Unavailable,
-            Error::Api(_) => FailureKind::Refused,
-            Error::Decode(_) | Error::ResponseTooLarge { .. } => FailureKind::Undecodable,
-            _ => FailureKind::Misconfigured,
+            Error::Transport { source, .. } if source.is_timeout() => CallFailureKind::Timeout,
+            Error::Transport { .. } => CallFailureKind::Unreachable,
+            Error::Deadline { .. } => CallFailureKind::Timeout,
+            Error::Api(api) if api.status >= 500 || api.status == 429 => {
+                CallFailureKind::Unavailable
+            }
+            Error::Api(_) => CallFailureKind::Refused,
+            Error::Decode(_) | Error::ResponseTooLarge { .. } => CallFailureKind::Undecodable,
+            _ => CallFailureKind::Misconfigured,
         };
-        Failure {
+        CallFailure {
             kind,
             status: error.status(),
             request_id: error.request_id().map(str::to_owned),
@@ -344,7 +346,7 @@ impl Gateway {
                 expires_at: session.expires_at,
             }),
             Err(Error::Validation(errors)) => Err(CallError::Invalid(field_errors(errors))),
-            Err(error) => Err(CallError::Failed(Failure::of(&error))),
+            Err(error) => Err(CallError::Failed(CallFailure::of(&error))),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::support::{Reference, Secrets, redact};
 pub const RETRY_AFTER_SECS: u32 = 2;
 
 /// An error answer.
-pub(crate) struct ApiError {
+pub(crate) struct ErrorAnswer {
     pub(crate) status: StatusCode,
     pub(crate) body: ErrorBody,
 }
@@ -36,9 +36,9 @@ pub(crate) struct ErrorBody {
     pub(crate) errors: Vec<FieldError>,
 }
 
-impl ApiError {
+impl ErrorAnswer {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
+        ErrorAnswer {
             status,
             body: ErrorBody {
                 code,
@@ -62,7 +62,7 @@ impl ApiError {
 
     /// 400 with every field to fix.
     pub(crate) fn invalid(errors: Vec<FieldError>) -> Self {
-        let mut answer = ApiError::new(
+        let mut answer = ErrorAnswer::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "Some fields need fixing.",
@@ -82,7 +82,7 @@ impl ApiError {
                 detail,
                 "the database was busy; answered 503"
             );
-            ApiError::new(
+            ErrorAnswer::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "The shop is busy. Your order is safe: try again in a moment.",
@@ -96,7 +96,7 @@ impl ApiError {
                 detail,
                 "database error"
             );
-            ApiError::new(
+            ErrorAnswer::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "server_error",
                 "Something went wrong on our side. If it keeps happening, contact us with the support reference.",
@@ -108,18 +108,18 @@ impl ApiError {
     /// The answer to a failed checkout of `order_id`; logs what the operator needs.
     pub(crate) fn checkout(error: CheckoutError, order_id: &str, secrets: &Secrets) -> Self {
         match error {
-            CheckoutError::Invalid(errors) => ApiError::invalid(errors),
-            CheckoutError::NotFound => ApiError::new(
+            CheckoutError::Invalid(errors) => ErrorAnswer::invalid(errors),
+            CheckoutError::NotFound => ErrorAnswer::new(
                 StatusCode::NOT_FOUND,
                 "order_not_found",
                 "This order was not made in this browser. Reload the page to start a new order.",
             ),
-            CheckoutError::Conflict => ApiError::new(
+            CheckoutError::Conflict => ErrorAnswer::new(
                 StatusCode::CONFLICT,
                 "order_conflict",
                 "The payment for this order was started with another e-mail address or country. Reload the page to start a new order.",
             ),
-            CheckoutError::Storage(error) => ApiError::storage(&error, Some(order_id), secrets),
+            CheckoutError::Storage(error) => ErrorAnswer::storage(&error, Some(order_id), secrets),
             CheckoutError::Payment(failure) => {
                 let reference = Reference::new();
                 tracing::error!(
@@ -135,7 +135,7 @@ impl ApiError {
                     "StableMint gave no session"
                 );
                 if failure.kind.retryable() {
-                    ApiError::new(
+                    ErrorAnswer::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         "payment_unavailable",
                         "Payments are not available right now. Your order is saved: try again in a moment.",
@@ -143,7 +143,7 @@ impl ApiError {
                     .retryable()
                     .reference(&reference)
                 } else {
-                    ApiError::new(
+                    ErrorAnswer::new(
                         StatusCode::BAD_GATEWAY,
                         "payment_failed",
                         "We could not start the payment. Please contact us with the support reference.",
@@ -160,7 +160,7 @@ impl ApiError {
                     now,
                     "StableMint answered every call with a session that had already expired"
                 );
-                ApiError::new(
+                ErrorAnswer::new(
                     StatusCode::BAD_GATEWAY,
                     "payment_failed",
                     "We could not start the payment. Please contact us with the support reference.",
@@ -171,7 +171,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorAnswer {
     fn into_response(self) -> Response {
         let unavailable = self.status == StatusCode::SERVICE_UNAVAILABLE;
         let mut response = (self.status, axum::Json(self.body)).into_response();

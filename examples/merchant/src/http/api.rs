@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::answers::ApiError;
+use super::answers::ErrorAnswer;
 use super::{AppState, BODY_LIMIT};
 use crate::catalog::{CartItem, LineView, MAX_QUANTITY, format_money};
 use crate::checkout::{CheckoutRequest, OrderSession};
@@ -38,7 +38,7 @@ pub(crate) async fn page(State(state): State<AppState>) -> Response {
         }
         Err(error) => {
             // A page, not JSON: this is what the shopper's browser shows.
-            let answer = ApiError::storage(&error, None, &state.secrets);
+            let answer = ErrorAnswer::storage(&error, None, &state.secrets);
             let reference = answer.body.support_reference.clone().unwrap_or_default();
             let mut response = (
                 answer.status,
@@ -79,7 +79,7 @@ pub(crate) async fn create_order(
     };
     let cart = match parse_cart(&body) {
         Ok(cart) => cart,
-        Err(errors) => return ApiError::invalid(errors).into_response(),
+        Err(errors) => return ErrorAnswer::invalid(errors).into_response(),
     };
     let (token, new_cookie) = match browser_token(&headers) {
         Some(token) => (token, false),
@@ -99,9 +99,9 @@ pub(crate) async fn create_order(
         .await;
     let (order, lines) = match made {
         Ok(Ok(made)) => made,
-        Ok(Err(error)) => return ApiError::invalid(vec![cart_error(error)]).into_response(),
+        Ok(Err(error)) => return ErrorAnswer::invalid(vec![cart_error(error)]).into_response(),
         Err(error) => {
-            return ApiError::storage(&error, Some(&order_id), &state.secrets).into_response();
+            return ErrorAnswer::storage(&error, Some(&order_id), &state.secrets).into_response();
         }
     };
     tracing::info!(
@@ -147,7 +147,7 @@ pub(crate) async fn checkout(
     };
     let (order_id, payer) = match parse_checkout(&body) {
         Ok(parsed) => parsed,
-        Err(errors) => return ApiError::invalid(errors).into_response(),
+        Err(errors) => return ErrorAnswer::invalid(errors).into_response(),
     };
     // Without this browser's cookie the order is not found, exactly as an order of
     // another browser is not: a leaked order id is not enough to pay for it.
@@ -168,7 +168,9 @@ pub(crate) async fn checkout(
             );
             axum::Json(SessionAnswer::new(&request.order_id, &session)).into_response()
         }
-        Err(error) => ApiError::checkout(error, &request.order_id, &state.secrets).into_response(),
+        Err(error) => {
+            ErrorAnswer::checkout(error, &request.order_id, &state.secrets).into_response()
+        }
     }
 }
 
@@ -176,9 +178,9 @@ pub(crate) async fn checkout(
 fn read_json_body(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Bytes, ApiError> {
+) -> Result<Bytes, ErrorAnswer> {
     if !is_json(headers) {
-        return Err(ApiError::new(
+        return Err(ErrorAnswer::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Send JSON, with Content-Type: application/json.",
@@ -187,7 +189,7 @@ fn read_json_body(
     match body {
         Ok(body) => Ok(body),
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Err(ApiError::new(
+            Err(ErrorAnswer::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",
                 format!(
@@ -195,7 +197,7 @@ fn read_json_body(
                 ),
             ))
         }
-        Err(_) => Err(ApiError::new(
+        Err(_) => Err(ErrorAnswer::new(
             StatusCode::BAD_REQUEST,
             "unreadable_body",
             "The request could not be read; send it again.",

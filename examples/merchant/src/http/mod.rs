@@ -35,7 +35,7 @@ use crate::config::WidgetScript;
 use crate::page;
 use crate::support::Secrets;
 
-use answers::ApiError;
+use answers::ErrorAnswer;
 use guard::Allowed;
 
 /// The largest request body the backend reads; larger ones are answered 413 unread.
@@ -88,7 +88,7 @@ pub(crate) fn router(state: AppState) -> Router {
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match state.allowed.check(request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
-        Err((status, code, message)) => ApiError::new(status, code, message).into_response(),
+        Err((status, code, message)) => ErrorAnswer::new(status, code, message).into_response(),
     }
 }
 
@@ -133,5 +133,5 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 async fn not_found() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here.").into_response()
+    ErrorAnswer::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here.").into_response()
 }
