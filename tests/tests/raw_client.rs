@@ -18,7 +18,11 @@ fn client(base_url: &str) -> stablemint_raw::Client {
     // reqwest is built without a default crypto provider; the `stablemint` crate picks
     // one, and so must anyone who uses the raw client directly.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    stablemint_raw::Client::new(base_url, stablemint_raw::Limits::default())
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    stablemint_raw::Client::new_with_client(base_url, http, stablemint_raw::Limits::default())
 }
 
 fn request() -> EmbeddedSessionRequest {

@@ -36,6 +36,7 @@ pub(crate) fn generate(
     encode_paths_ourselves(&mut file)?;
     add_validation(&mut file, rules, bodies)?;
     mark_non_exhaustive(&mut file)?;
+    remove_panicking_constructor(&mut file)?;
     crate::shape::add_shapes(document, types_module(&mut file)?)?;
     crate::builders::document_builders(document, rules, types_module(&mut file)?)?;
     Ok(file)
@@ -204,6 +205,38 @@ fn mark_non_exhaustive(file: &mut syn::File) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Removes progenitor's `Client::new`, which builds a `reqwest::Client` with
+/// `.build().unwrap()` (a panic when reqwest cannot build one, as without a TLS crypto
+/// provider) and follows redirects. `Client::new_with_client`, which takes a client the
+/// caller built, stays.
+fn remove_panicking_constructor(file: &mut syn::File) -> Result<(), String> {
+    let mut removed = false;
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_client = block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client {
+            continue;
+        }
+        let before = block.items.len();
+        block
+            .items
+            .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        removed |= block.items.len() < before;
+    }
+    if removed {
+        Ok(())
+    } else {
+        Err(
+            "progenitor's output has no `Client::new` to remove; the generator's pass \
+             `remove_panicking_constructor` needs updating for this progenitor version"
+                .to_owned(),
+        )
+    }
 }
 
 /// The items of progenitor's `types` module (the schema types; their builders are in a

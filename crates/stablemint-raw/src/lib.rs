@@ -33,8 +33,10 @@
 //!
 //! reqwest is built with rustls and no default crypto provider, so that the `stablemint`
 //! crate can choose one (ring by default). Build the [`Client`] with
-//! [`Client::new_with_client`] and a `reqwest::Client` whose TLS is configured, or
-//! install a process-wide provider first; [`Client::new`] panics when neither is done.
+//! [`Client::new_with_client`] and a `reqwest::Client` whose TLS is configured (or
+//! install a process-wide provider first), and which follows no redirects. The
+//! generator leaves out progenitor's `Client::new`: it would build its own
+//! `reqwest::Client` and panic when that fails.
 
 use std::error::Error as StdError;
 use std::fmt;
