@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::client::wire_name;
+use crate::naming::wire_name;
 use crate::rules::FieldRules;
 
 /// What a setter's doc and a builder's error need to know about one property.

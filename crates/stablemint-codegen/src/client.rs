@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject};
 use syn::visit_mut::VisitMut;
 
+use crate::naming::wire_name;
 use crate::rules::{FieldRules, Rule};
 
 /// Generates and annotates the client's syntax tree, which the operations table and the
@@ -371,23 +372,4 @@ fn annotate(item: &mut syn::ItemStruct, rules: &FieldRules) -> Result<(), String
     let existing = &list.tokens;
     list.tokens = quote!(#existing, ::stablemint_validate::Validate);
     Ok(())
-}
-
-/// The property name on the wire: serde's `rename`, or the field's own name.
-pub(crate) fn wire_name(field: &syn::Field) -> String {
-    let mut name = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                name = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                // Skip the value of other `key = value` options.
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-    }
-    name.or_else(|| field.ident.as_ref().map(|i| i.to_string()))
-        .unwrap_or_default()
 }

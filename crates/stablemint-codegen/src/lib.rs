@@ -31,6 +31,7 @@ mod declaration;
 mod error;
 mod handwritten;
 mod model;
+mod naming;
 mod open_enums;
 pub mod operations;
 mod raw;

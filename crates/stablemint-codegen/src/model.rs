@@ -590,7 +590,7 @@ pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<(), String> {
                     } else {
                         status.to_uppercase()
                     };
-                    let name = format!("{}{status_name}Error", crate::operations::pascal_case(id));
+                    let name = format!("{}{status_name}Error", crate::naming::pascal_case(id));
                     let pointer = format!(
                         "/paths/{}/{method}/responses/{}/content/{}/schema",
                         pointer_segment(path),

@@ -26,6 +26,7 @@ use syn::visit_mut::VisitMut;
 use crate::HEADER;
 pub use crate::declaration::{AUTH_HEADERS, Declaration, EXTENSION, Signature};
 use crate::model::{OperationModel, ParamKind, ParamModel, Status};
+use crate::naming::{pascal_case, table_constant};
 use crate::raw::{RawMethods, arguments, field_ident, success_type};
 use crate::rules::format_rule_name;
 
@@ -693,12 +694,6 @@ fn text_kind(ty: &syn::Type) -> Texts {
     if is_vec { Texts::List } else { Texts::Display }
 }
 
-/// The name of the operation's entry in `stablemint_raw::operations`:
-/// `CREATE_EMBEDDED_SESSION`.
-pub(crate) fn table_constant(id: &str) -> syn::Ident {
-    format_ident!("{}", snake_case(id).to_uppercase())
-}
-
 /// `fn decode_error`: the declared error bodies, decoded as their types.
 fn decode_error_method(model: &OperationModel<'_>) -> TokenStream {
     let mut exact = Vec::new();
@@ -873,68 +868,9 @@ fn without_lifetimes(ty: &syn::Type) -> syn::Type {
     ty
 }
 
-/// `createEmbeddedSession` → `create_embedded_session`, as progenitor names methods.
-pub(crate) fn snake_case(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '-' || c == ' ' || c == '.' {
-            if !out.ends_with('_') {
-                out.push('_');
-            }
-            continue;
-        }
-        if c.is_uppercase() {
-            let previous = i.checked_sub(1).map(|p| chars[p]);
-            let next = chars.get(i + 1);
-            let boundary = previous.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit())
-                || (previous.is_some_and(char::is_uppercase)
-                    && next.is_some_and(|n| n.is_lowercase()));
-            if boundary && !out.ends_with('_') && !out.is_empty() {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `createEmbeddedSession` → `CreateEmbeddedSession`.
-pub(crate) fn pascal_case(id: &str) -> String {
-    snake_case(id)
-        .split('_')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_follow_progenitor() {
-        assert_eq!(
-            snake_case("createEmbeddedSession"),
-            "create_embedded_session"
-        );
-        assert_eq!(snake_case("getHTTPStatus"), "get_http_status");
-        assert_eq!(snake_case("session-create"), "session_create");
-        assert_eq!(snake_case("v2Refund"), "v2_refund");
-        assert_eq!(
-            pascal_case("createEmbeddedSession"),
-            "CreateEmbeddedSession"
-        );
-        assert_eq!(pascal_case("get"), "Get");
-    }
 
     #[test]
     fn public_types_lose_the_raw_lifetime() {

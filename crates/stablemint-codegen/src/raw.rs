@@ -37,7 +37,7 @@ impl<'f> RawMethods<'f> {
 
     /// The method progenitor generated for `model`.
     pub fn get(&self, model: &OperationModel<'_>) -> Result<&'f syn::ImplItemFn, String> {
-        let name = crate::operations::snake_case(model.id);
+        let name = crate::naming::snake_case(model.id);
         self.methods.get(&name).copied().ok_or_else(|| {
             format!(
                 "progenitor generated no method `{name}` for {}",
@@ -95,7 +95,7 @@ pub(crate) fn field_ident(item: &syn::ItemStruct, wire: &str) -> Result<syn::Ide
     fields
         .named
         .iter()
-        .find(|f| crate::client::wire_name(f) == wire)
+        .find(|f| crate::naming::wire_name(f) == wire)
         .and_then(|f| f.ident.clone())
         .ok_or_else(|| format!("`{}` has no field for the property `{wire}`", item.ident))
 }

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::client::wire_name;
+use crate::naming::wire_name;
 use crate::spec::{resolve, schema_ref_name};
 
 /// Adds `impl stablemint_wire::shape::WireShape for X` to `types` for every component schema with

@@ -25,7 +25,7 @@ pub(crate) fn emit(
     let mut names = Vec::new();
     let mut constants = Vec::new();
     for model in models {
-        let constant = crate::operations::table_constant(model.id);
+        let constant = crate::naming::table_constant(model.id);
         let raw_method = raw.get(model)?;
         constants.push(operation(document, model, raw_method, &constant)?);
         names.push(constant);
@@ -51,11 +51,11 @@ fn operation(
     constant: &syn::Ident,
 ) -> Result<TokenStream, String> {
     let id = model.id;
-    let method = format_ident!("{}", crate::operations::pascal_case(model.method));
+    let method = format_ident!("{}", crate::naming::pascal_case(model.method));
     let path = model.path;
     let parameters = model.parameters.iter().map(|p| {
         let name = p.name;
-        let location = format_ident!("{}", crate::operations::pascal_case(p.location));
+        let location = format_ident!("{}", crate::naming::pascal_case(p.location));
         let required = p.required;
         let kind = format_ident!("{}", p.kind.variant());
         let rule = match p.format.and_then(format_rule_name) {
