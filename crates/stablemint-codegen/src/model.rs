@@ -8,6 +8,7 @@
 //! that names the operation and the fix.
 
 use serde_json::{Map, Value};
+use stablemint_wire::{Location, ParameterKind, Status};
 
 use crate::declaration::{self, AUTH_HEADERS, Declaration, Signature};
 use crate::spec::{operations, pointer_segment, required_properties, resolve, schema_ref_name};
@@ -43,52 +44,18 @@ impl OperationModel<'_> {
 /// One parameter.
 pub(crate) struct ParamModel<'d> {
     pub name: &'d str,
-    /// `path`, `query` or `header`.
-    pub location: &'static str,
+    pub location: Location,
     pub required: bool,
-    pub kind: ParamKind,
+    pub kind: ParameterKind,
     /// The `format` of its value (of each item, for a list).
     pub format: Option<&'d str>,
     pub description: Option<&'d str>,
-}
-
-/// The values a parameter takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ParamKind {
-    String,
-    Int32,
-    Int64,
-    Number,
-    Boolean,
-    StringArray,
-}
-
-impl ParamKind {
-    /// The variant of `stablemint_wire::ParameterKind`.
-    pub fn variant(self) -> &'static str {
-        match self {
-            ParamKind::String => "String",
-            ParamKind::Int32 => "Int32",
-            ParamKind::Int64 => "Int64",
-            ParamKind::Number => "Number",
-            ParamKind::Boolean => "Boolean",
-            ParamKind::StringArray => "StringArray",
-        }
-    }
 }
 
 /// The JSON request body: a component schema.
 pub(crate) struct BodyModel<'d> {
     pub schema: &'d str,
     pub required: bool,
-}
-
-/// Which statuses a response is declared for.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Status {
-    Code(u16),
-    Range(u8),
-    Default,
 }
 
 /// A declared response.
@@ -201,9 +168,9 @@ fn read_parameters<'d>(
             .filter(|n| !n.is_empty())
             .ok_or_else(|| format!("{here} has a parameter without a `name`"))?;
         let location = match parameter.get("in").and_then(Value::as_str) {
-            Some("path") => "path",
-            Some("query") => "query",
-            Some("header") => "header",
+            Some("path") => Location::Path,
+            Some("query") => Location::Query,
+            Some("header") => Location::Header,
             other => {
                 return Err(format!(
                     "{here}: parameter `{name}` is in `{}`; the generator binds path, query \
@@ -213,7 +180,7 @@ fn read_parameters<'d>(
             }
         };
         let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
-        if location == "header"
+        if location == Location::Header
             && let Some(auth_header) = AUTH_HEADERS.iter().find(|h| **h == name)
         {
             if !required {
@@ -224,7 +191,7 @@ fn read_parameters<'d>(
             auth.push(*auth_header);
             continue;
         }
-        if location == "path" && !required {
+        if location == Location::Path && !required {
             return Err(format!(
                 "{here}: path parameter `{name}` must be `required: true`, as OpenAPI requires"
             ));
@@ -257,7 +224,7 @@ fn read_parameters<'d>(
     for variable in path_variables(path) {
         if !parameters
             .iter()
-            .any(|p| p.location == "path" && p.name == variable)
+            .any(|p| p.location == Location::Path && p.name == variable)
         {
             return Err(format!(
                 "{here}: the path has `{{{variable}}}` but no path parameter `{variable}`; \
@@ -265,7 +232,7 @@ fn read_parameters<'d>(
             ));
         }
     }
-    for parameter in parameters.iter().filter(|p| p.location == "path") {
+    for parameter in parameters.iter().filter(|p| p.location == Location::Path) {
         if !path_variables(path).any(|v| v == parameter.name) {
             return Err(format!(
                 "{here}: path parameter `{}` does not appear in the path; add \
@@ -286,21 +253,24 @@ pub(crate) fn path_variables(path: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn param_kind<'d>(document: &'d Value, schema: &'d Value) -> Option<(ParamKind, Option<&'d str>)> {
+fn param_kind<'d>(
+    document: &'d Value,
+    schema: &'d Value,
+) -> Option<(ParameterKind, Option<&'d str>)> {
     let format = schema.get("format").and_then(Value::as_str);
     let kind = match schema.get("type").and_then(Value::as_str)? {
-        "string" => ParamKind::String,
-        "integer" if format == Some("int32") => ParamKind::Int32,
-        "integer" => ParamKind::Int64,
-        "number" => ParamKind::Number,
-        "boolean" => ParamKind::Boolean,
+        "string" => ParameterKind::String,
+        "integer" if format == Some("int32") => ParameterKind::Int32,
+        "integer" => ParameterKind::Int64,
+        "number" => ParameterKind::Number,
+        "boolean" => ParameterKind::Boolean,
         "array" => {
             let items = resolve(document, schema.get("items")?);
             if items.get("type").and_then(Value::as_str) != Some("string") {
                 return None;
             }
             return Some((
-                ParamKind::StringArray,
+                ParameterKind::StringArray,
                 items.get("format").and_then(Value::as_str),
             ));
         }
@@ -537,7 +507,7 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
             if !parameter.required
                 || !matches!(
                     parameter.kind,
-                    ParamKind::String | ParamKind::Int32 | ParamKind::Int64
+                    ParameterKind::String | ParameterKind::Int32 | ParameterKind::Int64
                 )
             {
                 return Err(format!(

@@ -25,7 +25,9 @@ use syn::visit_mut::VisitMut;
 
 use crate::HEADER;
 pub use crate::declaration::{AUTH_HEADERS, Declaration, EXTENSION, Signature};
-use crate::model::{OperationModel, ParamKind, ParamModel, Status};
+use stablemint_wire::{Location, ParameterKind, Status};
+
+use crate::model::{OperationModel, ParamModel};
 use crate::naming::{pascal_case, table_constant};
 use crate::raw::{RawMethods, arguments, field_ident, success_type};
 use crate::rules::format_rule_name;
@@ -155,21 +157,21 @@ fn sources<'m, 'd>(model: &'m OperationModel<'d>) -> Vec<Source<'m, 'd>> {
             model
                 .parameters
                 .iter()
-                .find(|p| p.location == "path" && p.name == variable)
+                .find(|p| p.location == Location::Path && p.name == variable)
                 .map(Source::Parameter)
         })
         .collect();
     let mut query: Vec<&ParamModel<'d>> = model
         .parameters
         .iter()
-        .filter(|p| p.location == "query")
+        .filter(|p| p.location == Location::Query)
         .collect();
     query.sort_by_key(|p| p.name);
     out.extend(query.into_iter().map(Source::Parameter));
     let mut headers: Vec<(&str, Source<'m, 'd>)> = model
         .parameters
         .iter()
-        .filter(|p| p.location == "header")
+        .filter(|p| p.location == Location::Header)
         .map(|p| (p.name, Source::Parameter(p)))
         .collect();
     if model.is_signed() {
@@ -466,7 +468,7 @@ fn optional(param: &Param<'_, '_>, here: &str) -> Result<Optional, String> {
                     input: SetterInput::Text,
                 }
             } else {
-                let texts = param.model.kind == ParamKind::StringArray;
+                let texts = param.model.kind == ParameterKind::StringArray;
                 Optional {
                     owned: without_lifetimes(target),
                     conversion: quote!(options.#field.as_ref()),
@@ -503,7 +505,8 @@ fn setter(param: &Param<'_, '_>, optional: &Optional) -> TokenStream {
     }
     doc.push(format!(
         " The {} parameter `{}`; optional.",
-        param.model.location, param.model.name
+        param.model.location.as_str(),
+        param.model.name
     ));
     if let Some(rule) = param.model.format.and_then(format_rule_name) {
         doc.push(format!(

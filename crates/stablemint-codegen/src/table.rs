@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::declaration::Signature;
-use crate::model::{OperationModel, ParamKind, ResponseModel, Status};
+use stablemint_wire::{ParameterKind, Status};
+
+use crate::model::{OperationModel, ResponseModel};
 use crate::raw::RawMethods;
 use crate::rules::format_rule_name;
 use crate::spec::resolve;
@@ -55,11 +57,12 @@ fn operation(
     let path = model.path;
     let parameters = model.parameters.iter().map(|p| {
         let name = p.name;
-        let location = format_ident!("{}", crate::naming::pascal_case(p.location));
+        let location = format_ident!("{}", format!("{:?}", p.location));
         let required = p.required;
-        let kind = format_ident!("{}", p.kind.variant());
+        // A unit variant's `Debug` is its name.
+        let kind = format_ident!("{}", format!("{:?}", p.kind));
         let rule = match p.format.and_then(format_rule_name) {
-            Some(rule) if matches!(p.kind, ParamKind::String | ParamKind::StringArray) => {
+            Some(rule) if matches!(p.kind, ParameterKind::String | ParameterKind::StringArray) => {
                 let rule = format_ident!("{rule}");
                 quote!(Some(::stablemint_validate::rules::#rule))
             }
