@@ -29,6 +29,7 @@ mod client;
 mod compose;
 mod declaration;
 mod error;
+mod error_responses;
 mod handwritten;
 mod model;
 mod naming;
@@ -127,10 +128,11 @@ pub fn generate_with(
     let mut original = spec::parse(source).map_err(fail)?;
     compose::merge_all_of(&mut original).map_err(fail)?;
     let mut document = original.clone();
-    model::hoist_error_schemas(&mut document).map_err(fail)?;
+    error_responses::hoist_error_schemas(&mut document).map_err(fail)?;
     let models = model::read(&document).map_err(fail)?;
     let field_rules = rules::FieldRules::from_spec(&document).map_err(fail)?;
-    let openapi = spec::openapi(&model::without_error_responses(&document)).map_err(fail)?;
+    let openapi =
+        spec::openapi(&error_responses::without_error_responses(&document)).map_err(fail)?;
     let bodies: Vec<&str> = models
         .iter()
         .filter_map(|model| model.body.as_ref().map(|body| body.schema))

@@ -7,11 +7,13 @@
 //! schema becomes a type of its own. Anything else stops generation with a sentence
 //! that names the operation and the fix.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use stablemint_wire::{Location, ParameterKind, Status};
 
 use crate::declaration::{self, AUTH_HEADERS, Declaration, Signature};
-use crate::spec::{operations, pointer_segment, required_properties, resolve, schema_ref_name};
+use crate::spec::{
+    operations, parse_status, pointer_segment, required_properties, resolve, schema_ref_name,
+};
 
 /// One operation.
 pub(crate) struct OperationModel<'d> {
@@ -69,7 +71,7 @@ pub(crate) struct ResponseModel<'d> {
 
 impl ResponseModel<'_> {
     /// The component an error response's schema names (after
-    /// [`hoist_error_schemas`], every one does).
+    /// [`hoist_error_schemas`](crate::error_responses::hoist_error_schemas), every one does).
     pub fn schema_name(&self) -> Option<&str> {
         self.schema.and_then(schema_ref_name)
     }
@@ -400,27 +402,6 @@ fn read_responses<'d>(
     Ok((success, errors))
 }
 
-fn parse_status(status: &str) -> Option<Status> {
-    if status == "default" {
-        return Some(Status::Default);
-    }
-    if let Some(first) = status
-        .strip_suffix("XX")
-        .or_else(|| status.strip_suffix("xx"))
-    {
-        return first
-            .parse::<u8>()
-            .ok()
-            .filter(|d| (1..=5).contains(d))
-            .map(Status::Range);
-    }
-    status
-        .parse::<u16>()
-        .ok()
-        .filter(|s| (100..=599).contains(s))
-        .map(Status::Code)
-}
-
 /// The declared field or parameter exists and has a shape the generated code can use.
 fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(), String> {
     let here = model.here();
@@ -524,120 +505,9 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
     Ok(())
 }
 
-/// Moves every error response's inline JSON schema into `components.schemas`, named
-/// `<OperationId><Status>Error` (`CreateThing400Error`, `CreateThingDefaultError`), so
-/// that it becomes a type of its own that errors can be decoded into.
-pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<(), String> {
-    let mut hoisted = Vec::new();
-    for (path, method, operation) in operations(document) {
-        let id = operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let Some(Value::Object(responses)) = operation.get("responses") else {
-            continue;
-        };
-        for (status, response) in responses {
-            if response.get("$ref").is_some()
-                || !matches!(
-                    parse_status(status),
-                    Some(Status::Code(400..=599) | Status::Range(4 | 5) | Status::Default)
-                )
-            {
-                continue;
-            }
-            let Some(Value::Object(content)) = response.get("content") else {
-                continue;
-            };
-            for (media, body) in content {
-                let json = media == "application/json" || media.starts_with("application/json;");
-                let Some(schema) = body.get("schema").filter(|s| s.get("$ref").is_none()) else {
-                    continue;
-                };
-                if json {
-                    let status_name = if status == "default" {
-                        "Default".to_owned()
-                    } else {
-                        status.to_uppercase()
-                    };
-                    let name = format!("{}{status_name}Error", crate::naming::pascal_case(id));
-                    let pointer = format!(
-                        "/paths/{}/{method}/responses/{}/content/{}/schema",
-                        pointer_segment(path),
-                        pointer_segment(status),
-                        pointer_segment(media)
-                    );
-                    hoisted.push((pointer, name, schema.clone()));
-                }
-            }
-        }
-    }
-    for (pointer, name, schema) in hoisted {
-        let schemas = document
-            .as_object_mut()
-            .ok_or("the document is not an object")?
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .ok_or("`components` is not an object")?
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new()))
-            .as_object_mut()
-            .ok_or("`components.schemas` is not an object")?;
-        if schemas.contains_key(&name) {
-            return Err(format!(
-                "the error schema at {pointer} would become the type `{name}`, but \
-                 components.schemas already has a schema of that name; rename it, or move \
-                 the error schema into components.schemas yourself and `$ref` it"
-            ));
-        }
-        schemas.insert(name.clone(), schema);
-        if let Some(slot) = document.pointer_mut(&pointer) {
-            *slot = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
-        }
-    }
-    Ok(())
-}
-
-/// The document as progenitor sees it: without error responses. progenitor would
-/// decode them itself (and cannot when an operation declares a `default` next to its
-/// success, or two error types); without them every error answer reaches the client
-/// with its body unread, and the generated methods of `stablemint::Client` decode the
-/// declared ones.
-pub(crate) fn without_error_responses(document: &Value) -> Value {
-    let mut copy = document.clone();
-    if let Some(Value::Object(paths)) = copy.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Value::Object(item) = item else { continue };
-            for (method, operation) in item.iter_mut() {
-                if !crate::spec::METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                if let Some(Value::Object(responses)) = operation.get_mut("responses") {
-                    responses.retain(|status, _| {
-                        matches!(parse_status(status), Some(Status::Code(200..=299)))
-                    });
-                }
-            }
-        }
-    }
-    copy
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statuses() {
-        assert_eq!(parse_status("200"), Some(Status::Code(200)));
-        assert_eq!(parse_status("4XX"), Some(Status::Range(4)));
-        assert_eq!(parse_status("5xx"), Some(Status::Range(5)));
-        assert_eq!(parse_status("default"), Some(Status::Default));
-        for bad in ["", "600", "99", "6XX", "0XX", "abc", "20"] {
-            assert_eq!(parse_status(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn path_variables_in_order() {

@@ -2,6 +2,7 @@
 //! before progenitor sees it.
 
 use serde_json::Value;
+use stablemint_wire::Status;
 
 /// HTTP methods an OpenAPI 3.0 path item may hold, in the order the spec lists them.
 pub const METHODS: [&str; 8] = [
@@ -208,4 +209,43 @@ pub(crate) fn schema_ref_name(value: &Value) -> Option<&str> {
         .get("$ref")?
         .as_str()?
         .strip_prefix("#/components/schemas/")
+}
+
+/// A response's status key: `200`, `4XX` (or `4xx`), `default`; `None` for anything
+/// else.
+pub(crate) fn parse_status(status: &str) -> Option<Status> {
+    if status == "default" {
+        return Some(Status::Default);
+    }
+    if let Some(first) = status
+        .strip_suffix("XX")
+        .or_else(|| status.strip_suffix("xx"))
+    {
+        return first
+            .parse::<u8>()
+            .ok()
+            .filter(|d| (1..=5).contains(d))
+            .map(Status::Range);
+    }
+    status
+        .parse::<u16>()
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+        .map(Status::Code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        assert_eq!(parse_status("200"), Some(Status::Code(200)));
+        assert_eq!(parse_status("4XX"), Some(Status::Range(4)));
+        assert_eq!(parse_status("5xx"), Some(Status::Range(5)));
+        assert_eq!(parse_status("default"), Some(Status::Default));
+        for bad in ["", "600", "99", "6XX", "0XX", "abc", "20"] {
+            assert_eq!(parse_status(bad), None, "{bad}");
+        }
+    }
 }
