@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use syn::visit_mut::VisitMut;
+
 use crate::model::OperationModel;
 
 /// The raw client's positional methods (`impl Client { pub async fn ... }`), by name.
@@ -120,4 +122,59 @@ pub(crate) fn arguments(method: &syn::ImplItemFn) -> Result<Vec<(syn::Ident, syn
             Ok((name.ident.clone(), (*input.ty).clone()))
         })
         .collect()
+}
+
+/// Whether `ty` is `Option<...>`.
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// Whether `ty` is `&'a String` (however the path to `String` is written).
+pub(crate) fn is_string_reference(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String")))
+}
+
+/// Whether `ty` is `&'a str`.
+pub(crate) fn is_str_reference(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")))
+}
+
+/// `ty` without the raw method's `'a`: references lose it, other uses become `'_`.
+pub(crate) fn without_lifetimes(ty: &syn::Type) -> syn::Type {
+    struct Strip;
+    impl VisitMut for Strip {
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            reference.lifetime = None;
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            *lifetime = syn::Lifetime::new("'_", lifetime.span());
+        }
+    }
+    let mut ty = ty.clone();
+    Strip.visit_type_mut(&mut ty);
+    ty
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn public_types_lose_the_raw_lifetime() {
+        let ty: syn::Type = syn::parse_quote!(&'a ::std::vec::Vec<::std::string::String>);
+        let stripped = without_lifetimes(&ty);
+        assert_eq!(
+            quote!(#stripped).to_string(),
+            quote!(&::std::vec::Vec<::std::string::String>).to_string()
+        );
+        let ty: syn::Type = syn::parse_quote!(Option<&'a str>);
+        let stripped = without_lifetimes(&ty);
+        assert_eq!(
+            quote!(#stripped).to_string(),
+            quote!(Option<&str>).to_string()
+        );
+    }
 }
