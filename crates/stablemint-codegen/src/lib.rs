@@ -4,7 +4,7 @@
 //! `stablemint` or `stablemint-raw`, so their users do not compile progenitor, typify,
 //! openapiv3 or prettyplease.
 //!
-//! From one OpenAPI 3.0 document it produces three texts:
+//! From one OpenAPI 3.0 document it produces four texts:
 //!
 //! - the client ([`Output::client`]): progenitor's positional client and typify's types,
 //!   with `#[derive(Validate)]` and `#[validate(...)]` attributes added from the spec's
