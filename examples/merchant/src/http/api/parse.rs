@@ -1,246 +1,17 @@
-//! The page and the two JSON endpoints: making an order, and checking it out.
+//! The two JSON bodies read into what the shop works with: the cart of `POST /api/orders`
+//! and the order id and payer of `POST /api/checkout`, every problem reported at once
+//! as a [`FieldError`] at its JSON Pointer.
 
-use std::sync::atomic::Ordering;
-
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
-use super::answers::ErrorAnswer;
-use super::{AppState, BODY_LIMIT};
-use crate::catalog::{CartItem, LineView, MAX_QUANTITY, format_money};
-use crate::checkout::{CheckoutRequest, OrderSession};
-use crate::page;
-use crate::payments::{FieldError, unix_seconds};
-use crate::store::{CartError, DbWait, MAX_LINES, Payer};
-
-/// The cookie that binds orders to the browser that made them.
-pub const BROWSER_COOKIE: &str = "shop_browser";
+use crate::catalog::{CartItem, MAX_QUANTITY};
+use crate::payments::FieldError;
+use crate::store::{CartError, MAX_LINES, Payer};
 
 /// The fields of `POST /api/checkout`, in the order they are reported.
 const CHECKOUT_FIELDS: [&str; 3] = ["orderId", "userEmail", "userCountryCode"];
 
-/// `GET /`: the page with the catalog.
-pub(crate) async fn page(State(state): State<AppState>) -> Response {
-    let mut wait = DbWait::new(state.db_wait);
-    let products = wait
-        .run("reading the catalog", state.checkout.store().products())
-        .await;
-    match products {
-        Ok(products) => {
-            let html = page::checkout(&products, state.widget.as_ref(), state.sandbox);
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
-        }
-        Err(error) => {
-            // A page, not JSON: this is what the shopper's browser shows.
-            let answer = ErrorAnswer::storage(&error, None, &state.secrets);
-            let reference = answer.body.support_reference.clone().unwrap_or_default();
-            let mut response = (
-                answer.status,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                page::unavailable(&reference),
-            )
-                .into_response();
-            if answer.status == StatusCode::SERVICE_UNAVAILABLE {
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(super::answers::RETRY_AFTER_SECS),
-                );
-            }
-            response
-        }
-    }
-}
-
-/// The order as the page gets it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OrderAnswer {
-    order_id: String,
-    lines: Vec<LineView>,
-    total: String,
-    currency: String,
-}
-
-/// `POST /api/orders`: the server makes the order from the catalog.
-pub(crate) async fn create_order(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match read_json_body(&headers, body) {
-        Ok(body) => body,
-        Err(answer) => return answer.into_response(),
-    };
-    let cart = match parse_cart(&body) {
-        Ok(cart) => cart,
-        Err(errors) => return ErrorAnswer::invalid(errors).into_response(),
-    };
-    let (token, new_cookie) = match browser_token(&headers) {
-        Some(token) => (token, false),
-        None => (new_token(), true),
-    };
-    let order_id = format!("ord_{}", uuid::Uuid::new_v4().simple());
-    let now = unix_seconds(std::time::SystemTime::now());
-    let mut wait = DbWait::new(state.db_wait);
-    let made = wait
-        .run(
-            "storing the order",
-            state
-                .checkout
-                .store()
-                .create_order(&order_id, &hash(&token), &cart, now),
-        )
-        .await;
-    let (order, lines) = match made {
-        Ok(Ok(made)) => made,
-        Ok(Err(error)) => return ErrorAnswer::invalid(vec![cart_error(error)]).into_response(),
-        Err(error) => {
-            return ErrorAnswer::storage(&error, Some(&order_id), &state.secrets).into_response();
-        }
-    };
-    tracing::info!(
-        order_id,
-        total_minor = order.total_minor,
-        currency = order.currency,
-        lines = lines.len(),
-        "order made"
-    );
-    let answer = OrderAnswer {
-        lines: lines
-            .iter()
-            .map(|line| LineView::new(line, &order.currency))
-            .collect(),
-        total: format_money(order.total_minor, &order.currency),
-        currency: order.currency,
-        order_id: order.id,
-    };
-    let mut response = (StatusCode::CREATED, axum::Json(answer)).into_response();
-    if new_cookie {
-        let secure = if state.secure_cookie { "; Secure" } else { "" };
-        let cookie = format!("{BROWSER_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-    }
-    response
-}
-
-/// `POST /api/checkout`: the order's session.
-pub(crate) async fn checkout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    state
-        .stats
-        .checkout_requests
-        .fetch_add(1, Ordering::Relaxed);
-    let body = match read_json_body(&headers, body) {
-        Ok(body) => body,
-        Err(answer) => return answer.into_response(),
-    };
-    let (order_id, payer) = match parse_checkout(&body) {
-        Ok(parsed) => parsed,
-        Err(errors) => return ErrorAnswer::invalid(errors).into_response(),
-    };
-    // Without this browser's cookie the order is not found, exactly as an order of
-    // another browser is not: a leaked order id is not enough to pay for it.
-    let browser_hash = browser_token(&headers).map_or_else(String::new, |token| hash(&token));
-    let request = CheckoutRequest {
-        order_id,
-        browser_hash,
-        payer,
-    };
-    let mut wait = DbWait::new(state.db_wait);
-    match state.checkout.session(&request, &mut wait).await {
-        Ok(session) => {
-            tracing::info!(
-                order_id = request.order_id,
-                session_id = session.session.id,
-                generation = session.generation,
-                "session ready"
-            );
-            axum::Json(SessionAnswer::new(&request.order_id, &session)).into_response()
-        }
-        Err(error) => {
-            ErrorAnswer::checkout(error, &request.order_id, &state.secrets).into_response()
-        }
-    }
-}
-
-/// The body, if it is JSON within the limit; else the answer that says what to send.
-fn read_json_body(
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Bytes, ErrorAnswer> {
-    if !is_json(headers) {
-        return Err(ErrorAnswer::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Send JSON, with Content-Type: application/json.",
-        ));
-    }
-    match body {
-        Ok(body) => Ok(body),
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Err(ErrorAnswer::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                format!(
-                    "The request is larger than {BODY_LIMIT} bytes; send the form's fields only."
-                ),
-            ))
-        }
-        Err(_) => Err(ErrorAnswer::new(
-            StatusCode::BAD_REQUEST,
-            "unreadable_body",
-            "The request could not be read; send it again.",
-        )),
-    }
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// The browser's token from its cookie, if it has one of the right shape.
-fn browser_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == BROWSER_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// A new browser token: 244 random bits, as 64 hex digits.
-fn new_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
-/// What the database keeps of a browser token: its SHA-256, so that a copy of the
-/// database does not let anyone act as the browser.
-fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
+/// A problem with one field, at `pointer`.
 fn field_error(pointer: &str, code: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         pointer: pointer.to_owned(),
@@ -249,7 +20,8 @@ fn field_error(pointer: &str, code: &str, message: impl Into<String>) -> FieldEr
     }
 }
 
-fn cart_error(error: CartError) -> FieldError {
+/// Why the cart cannot become an order, said at the field to fix.
+pub(super) fn cart_error(error: CartError) -> FieldError {
     match error {
         CartError::Empty => field_error("/items", "empty", "choose at least one product"),
         CartError::TooManyLines => field_error(
@@ -442,6 +214,7 @@ pub(crate) fn parse_checkout(body: &[u8]) -> Result<(String, Payer), Vec<FieldEr
     }
 }
 
+/// The body as a JSON object; else one error at `""` saying what to send (`expected`).
 fn parse_object(body: &[u8], expected: &str) -> Result<Map<String, Value>, Vec<FieldError>> {
     match serde_json::from_slice(body) {
         Ok(Value::Object(object)) => Ok(object),
@@ -454,6 +227,7 @@ fn parse_object(body: &[u8], expected: &str) -> Result<Map<String, Value>, Vec<F
     }
 }
 
+/// A field the body may not carry, at its pointer.
 fn unknown(name: &str, message: &str) -> FieldError {
     let mut pointer = String::new();
     push_pointer_token(&mut pointer, name);
@@ -465,39 +239,12 @@ fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
     pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
 }
-
-/// `ord_` and 32 lowercase hex digits, as [`create_order`] makes them.
+/// `ord_` and 32 lowercase hex digits, as [`create_order`](super::create_order) makes
+/// them.
 fn is_order_id(id: &str) -> bool {
     id.strip_prefix("ord_").is_some_and(|hex| {
         hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     })
-}
-
-/// The page's view of a session. `expiresAt` and `expiresInSeconds` are `null` when
-/// StableMint's `expiresAt` is too far away to count down to (see
-/// [`MAX_COUNTDOWN_SECS`](crate::checkout::MAX_COUNTDOWN_SECS)).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionAnswer<'a> {
-    order_id: &'a str,
-    session_id: &'a str,
-    reference: &'a str,
-    expires_at: Option<i64>,
-    expires_in_seconds: Option<i64>,
-    generation: u32,
-}
-
-impl<'a> SessionAnswer<'a> {
-    fn new(order_id: &'a str, session: &'a OrderSession) -> Self {
-        SessionAnswer {
-            order_id,
-            session_id: &session.session.id,
-            reference: &session.session.reference,
-            expires_at: session.expires_in.map(|_| session.session.expires_at),
-            expires_in_seconds: session.expires_in,
-            generation: session.generation,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -611,27 +358,5 @@ mod tests {
         ] {
             assert!(!is_order_id(id), "{id}");
         }
-    }
-
-    #[test]
-    fn the_browser_token_comes_from_its_cookie_only_when_well_formed() {
-        let token = new_token();
-        assert_eq!(token.len(), 64);
-        assert_ne!(token, new_token());
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_str(&format!("a=b; {BROWSER_COOKIE}={token}; c=d")).unwrap(),
-        );
-        assert_eq!(browser_token(&headers), Some(token.clone()));
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("shop_browser=short"),
-        );
-        assert_eq!(browser_token(&headers), None);
-        assert_eq!(browser_token(&HeaderMap::new()), None);
-        // The database keeps the hash, never the token.
-        assert_eq!(hash(&token).len(), 64);
-        assert_ne!(hash(&token), token);
     }
 }
