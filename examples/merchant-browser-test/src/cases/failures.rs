@@ -80,7 +80,7 @@ async fn shown_failure(w: &World, retryable: bool) -> Outcome<String> {
     Ok(message)
 }
 
-/// Pay with every attempt of the call failing as `arm` makes it fail: the page shows a
+/// Pay with every attempt of the call failing as `failure` answers: the page shows a
 /// failure with a message, a support reference and a retry button, and StableMint has
 /// created `created_by_failure` sessions. Then the retry shows one session for the
 /// order, and no second one was created.
