@@ -256,6 +256,10 @@ fn emit_operation(
     let check_parameters = check_parameters_method(model, &params, &table_entry);
     let decode_error = decode_error_method(model);
     let span_name = format!("stablemint.{id}");
+    // The attempt span's name and `url.template`: the method as sent, and the spec's
+    // path template (never a filled path).
+    let http_method = model.method.to_uppercase();
+    let path_template = model.path;
     let doc = method_doc(model, &with_name, &options_struct);
     let with_doc = format!(
         " [`{method_name}`](Self::{method_name}), with optional parameters and per-call \
@@ -271,13 +275,7 @@ fn emit_operation(
     // Both methods carry the whole body rather than one calling the other: a call then
     // runs through one future less.
     let call_body = quote! {
-        let span = tracing::info_span!(
-            #span_name,
-            operation = #id,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
+        let span = crate::telemetry::call_span!(#span_name, #id);
         let call = #call_struct {
             #(#field_inits,)*
             __lifetime: PhantomData,
@@ -326,6 +324,10 @@ fn emit_operation(
             #signed
 
             #key_methods
+
+            fn attempt_span(server: &crate::telemetry::Server, attempt: u32) -> tracing::Span {
+                crate::telemetry::attempt_span!(#http_method, #path_template, server, attempt)
+            }
 
             fn send<'s>(
                 &'s self,
