@@ -217,9 +217,17 @@ impl Client {
             attempts += 1;
             let attempt_span = O::attempt_span(&config.server, attempts);
             let attempt_started = config.times_attempts().then(Instant::now);
-            let attempt = self
-                .attempt(operation, body, key, settings.timeout, offset, attempts)
-                .instrument(attempt_span.clone());
+            // Pinned where it is made, so that wrapping it in its span (and in the
+            // deadline's timeout) moves a pointer, not the attempt's whole state.
+            let attempt = std::pin::pin!(self.attempt(
+                operation,
+                body,
+                key,
+                settings.timeout,
+                offset,
+                attempts
+            ));
+            let attempt = attempt.instrument(attempt_span.clone());
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
                     Ok(outcome) => outcome,
