@@ -457,7 +457,9 @@ impl Client {
             timestamp: i64::try_from(timestamp).unwrap_or(i64::MAX),
             signature: &signed,
         };
-        let sent = operation.send(&config.raw, auth, body);
+        // Pinned where it is made: awaiting it, or wrapping it in a task-local scope,
+        // then moves a pointer rather than the request's whole state.
+        let sent = std::pin::pin!(operation.send(&config.raw, auth, body));
         let outcome = match (&config.hooks, timeout) {
             (None, None) => sent.await,
             (None, Some(timeout)) => stablemint_raw::with_attempt_timeout(timeout, sent).await,

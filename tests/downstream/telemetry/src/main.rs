@@ -14,7 +14,7 @@
 //! The idempotency keys are the one exception, by design: the call span records
 //! `stablemint.idempotency_key`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -108,7 +108,9 @@ fn embedded(email: &str, amount: f64) -> EmbeddedSessionRequest {
         "userCountryCode": "PT",
         "currency": "EUR",
         "amount": amount,
-        "idempotencyKey": format!("order-key-{amount}"),
+        // One key per amount, without the amount's text (the key is recorded; the
+        // amount must not be).
+        "idempotencyKey": format!("order-key-{}", (amount * 100.0) as u64 + 7),
         "websiteReference": "web-ref-5521-redact",
         "userKyc": {
             "fullName": "Redacta Personne",
@@ -208,34 +210,64 @@ async fn main() {
     // createEmbeddedSession: keyed, so retried.
     let op = "createEmbeddedSession";
     let request = embedded(EMAIL, 4321.17);
-    results.insert((op, "success"), summary(good.create_embedded_session(&request).await));
+    results.insert(
+        (op, "success"),
+        summary(good.create_embedded_session(&request).await),
+    );
     let invalid = embedded("not-an-email-redact-55", 4321.17);
-    results.insert((op, "validation"), summary(good.create_embedded_session(&invalid).await));
-    results.insert((op, "401"), summary(wrong.create_embedded_session(&request).await));
+    results.insert(
+        (op, "validation"),
+        summary(good.create_embedded_session(&invalid).await),
+    );
+    results.insert(
+        (op, "401"),
+        summary(wrong.create_embedded_session(&request).await),
+    );
     // The same key with another body: the mock's own 409.
     let mut conflicting = embedded(EMAIL, 4321.17);
     conflicting.amount = Some(4322.0);
-    results.insert((op, "409"), summary(good.create_embedded_session(&conflicting).await));
+    results.insert(
+        (op, "409"),
+        summary(good.create_embedded_session(&conflicting).await),
+    );
     fail(op, Fault::Status(503));
     let fresh = embedded(EMAIL, 1.5);
-    results.insert((op, "503-then-200"), summary(good.create_embedded_session(&fresh).await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.create_embedded_session(&fresh).await),
+    );
     fail(op, slow);
     let later = embedded(EMAIL, 2.5);
     let with_timeout = options::CreateEmbeddedSessionOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.create_embedded_session_with(&later, &with_timeout).await),
+        summary(
+            good.create_embedded_session_with(&later, &with_timeout)
+                .await,
+        ),
     );
 
     // getSession: a GET, retried without a key.
     let op = "getSession";
-    results.insert((op, "success"), summary(good.get_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "success"),
+        summary(good.get_session("sess-path-8d1f").await),
+    );
     results.insert((op, "validation"), summary(good.get_session("..").await));
-    results.insert((op, "401"), summary(wrong.get_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "401"),
+        summary(wrong.get_session("sess-path-8d1f").await),
+    );
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.get_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "409"),
+        summary(good.get_session("sess-path-8d1f").await),
+    );
     fail(op, Fault::Status(503));
-    results.insert((op, "503-then-200"), summary(good.get_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.get_session("sess-path-8d1f").await),
+    );
     fail(op, slow);
     let with_timeout = options::GetSessionOptions::new().timeout(short);
     results.insert(
@@ -245,47 +277,92 @@ async fn main() {
 
     // deleteSession: a DELETE answering 204.
     let op = "deleteSession";
-    results.insert((op, "success"), summary(good.delete_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "success"),
+        summary(good.delete_session("sess-path-8d1f").await),
+    );
     results.insert((op, "validation"), summary(good.delete_session("").await));
-    results.insert((op, "401"), summary(wrong.delete_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "401"),
+        summary(wrong.delete_session("sess-path-8d1f").await),
+    );
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.delete_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "409"),
+        summary(good.delete_session("sess-path-8d1f").await),
+    );
     fail(op, Fault::Status(503));
-    results.insert((op, "503-then-200"), summary(good.delete_session("sess-path-8d1f").await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.delete_session("sess-path-8d1f").await),
+    );
     fail(op, slow);
     let with_timeout = options::DeleteSessionOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.delete_session_with("sess-path-8d1f", &with_timeout).await),
+        summary(
+            good.delete_session_with("sess-path-8d1f", &with_timeout)
+                .await,
+        ),
     );
 
     // putSessionNote: a PUT with a body and an idempotency key.
     let op = "putSessionNote";
     let first = note("note-text-private-4410", Some("note-key-1"));
-    results.insert((op, "success"), summary(good.put_session_note("sess-path-8d1f", &first).await));
-    results.insert((op, "validation"), summary(good.put_session_note(".", &first).await));
-    results.insert((op, "401"), summary(wrong.put_session_note("sess-path-8d1f", &first).await));
+    results.insert(
+        (op, "success"),
+        summary(good.put_session_note("sess-path-8d1f", &first).await),
+    );
+    results.insert(
+        (op, "validation"),
+        summary(good.put_session_note(".", &first).await),
+    );
+    results.insert(
+        (op, "401"),
+        summary(wrong.put_session_note("sess-path-8d1f", &first).await),
+    );
     let other = note("note-text-other-9903", Some("note-key-1"));
-    results.insert((op, "409"), summary(good.put_session_note("sess-path-8d1f", &other).await));
+    results.insert(
+        (op, "409"),
+        summary(good.put_session_note("sess-path-8d1f", &other).await),
+    );
     fail(op, Fault::Status(503));
     let plain = note("note-text-private-4410", None);
-    results.insert((op, "503-then-200"), summary(good.put_session_note("sess-path-8d1f", &plain).await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.put_session_note("sess-path-8d1f", &plain).await),
+    );
     fail(op, slow);
     let with_timeout = options::PutSessionNoteOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.put_session_note_with("sess-path-8d1f", &plain, &with_timeout).await),
+        summary(
+            good.put_session_note_with("sess-path-8d1f", &plain, &with_timeout)
+                .await,
+        ),
     );
 
     // amendSessionNote: a PATCH without a key: neither the 503 nor the timeout is
     // retried once the request has left; the next call gets its 200.
     let op = "amendSessionNote";
     let plain = note("note-text-private-4410", None);
-    results.insert((op, "success"), summary(good.amend_session_note("sess-path-8d1f", &plain).await));
-    results.insert((op, "validation"), summary(good.amend_session_note("..", &plain).await));
-    results.insert((op, "401"), summary(wrong.amend_session_note("sess-path-8d1f", &plain).await));
+    results.insert(
+        (op, "success"),
+        summary(good.amend_session_note("sess-path-8d1f", &plain).await),
+    );
+    results.insert(
+        (op, "validation"),
+        summary(good.amend_session_note("..", &plain).await),
+    );
+    results.insert(
+        (op, "401"),
+        summary(wrong.amend_session_note("sess-path-8d1f", &plain).await),
+    );
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.amend_session_note("sess-path-8d1f", &plain).await));
+    results.insert(
+        (op, "409"),
+        summary(good.amend_session_note("sess-path-8d1f", &plain).await),
+    );
     fail(op, Fault::Status(503));
     let unavailable = summary(good.amend_session_note("sess-path-8d1f", &plain).await);
     let then = summary(good.amend_session_note("sess-path-8d1f", &plain).await);
@@ -294,36 +371,66 @@ async fn main() {
     let with_timeout = options::AmendSessionNoteOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.amend_session_note_with("sess-path-8d1f", &plain, &with_timeout).await),
+        summary(
+            good.amend_session_note_with("sess-path-8d1f", &plain, &with_timeout)
+                .await,
+        ),
     );
 
     // listSessions: a GET with query parameters.
     let op = "listSessions";
-    results.insert((op, "success"), summary(good.list_sessions("user-list-5f9d").await));
+    results.insert(
+        (op, "success"),
+        summary(good.list_sessions("user-list-5f9d").await),
+    );
     let invalid = options::ListSessionsOptions::new().currency("EURO");
     results.insert(
         (op, "validation"),
         summary(good.list_sessions_with("user-list-5f9d", &invalid).await),
     );
-    results.insert((op, "401"), summary(wrong.list_sessions("user-list-5f9d").await));
+    results.insert(
+        (op, "401"),
+        summary(wrong.list_sessions("user-list-5f9d").await),
+    );
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.list_sessions("user-list-5f9d").await));
+    results.insert(
+        (op, "409"),
+        summary(good.list_sessions("user-list-5f9d").await),
+    );
     fail(op, Fault::Status(503));
-    results.insert((op, "503-then-200"), summary(good.list_sessions("user-list-5f9d").await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.list_sessions("user-list-5f9d").await),
+    );
     fail(op, slow);
     let with_timeout = options::ListSessionsOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.list_sessions_with("user-list-5f9d", &with_timeout).await),
+        summary(
+            good.list_sessions_with("user-list-5f9d", &with_timeout)
+                .await,
+        ),
     );
 
     // createRefund: a POST without a key field.
     let op = "createRefund";
-    results.insert((op, "success"), summary(good.create_refund(&refund("EUR")).await));
-    results.insert((op, "validation"), summary(good.create_refund(&refund("XXQ")).await));
-    results.insert((op, "401"), summary(wrong.create_refund(&refund("EUR")).await));
+    results.insert(
+        (op, "success"),
+        summary(good.create_refund(&refund("EUR")).await),
+    );
+    results.insert(
+        (op, "validation"),
+        summary(good.create_refund(&refund("XXQ")).await),
+    );
+    results.insert(
+        (op, "401"),
+        summary(wrong.create_refund(&refund("EUR")).await),
+    );
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.create_refund(&refund("EUR")).await));
+    results.insert(
+        (op, "409"),
+        summary(good.create_refund(&refund("EUR")).await),
+    );
     fail(op, Fault::Status(503));
     let unavailable = summary(good.create_refund(&refund("EUR")).await);
     let then = summary(good.create_refund(&refund("EUR")).await);
@@ -344,7 +451,10 @@ async fn main() {
     fail(op, Fault::Status(409));
     results.insert((op, "409"), summary(good.get_service_status().await));
     fail(op, Fault::Status(503));
-    results.insert((op, "503-then-200"), summary(good.get_service_status().await));
+    results.insert(
+        (op, "503-then-200"),
+        summary(good.get_service_status().await),
+    );
     fail(op, slow);
     let with_timeout = options::GetServiceStatusOptions::new().timeout(short);
     results.insert(
@@ -360,8 +470,14 @@ async fn main() {
     check_results(&results);
     let spans = spans.get_finished_spans().expect("the spans");
     let metrics = metrics.get_finished_metrics().expect("the metrics");
-    let text = String::from_utf8_lossy(&text.0.lock().unwrap_or_else(PoisonError::into_inner))
-        .into_owned();
+    // The client's log: without the mock's own lines, which show what it received (the
+    // mock is the other side of the wire, not the client).
+    let text: String =
+        String::from_utf8_lossy(&text.0.lock().unwrap_or_else(PoisonError::into_inner))
+            .lines()
+            .filter(|line| !line.contains(" stablemint_mock::"))
+            .map(|line| format!("{line}\n"))
+            .collect();
 
     let forbidden = forbidden(started, ended);
     check_redaction(&spans, &metrics, &text, &forbidden);
@@ -426,10 +542,7 @@ fn check_results(results: &BTreeMap<(&str, &str), String>) {
         (("getServiceStatus", "503-then-200"), "ok(2)"),
         (("getServiceStatus", "timeout"), "ok(2)"),
     ]);
-    let got: BTreeMap<(&str, &str), &str> = results
-        .iter()
-        .map(|(k, v)| (*k, v.as_str()))
-        .collect();
+    let got: BTreeMap<(&str, &str), &str> = results.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(got, expected);
 }
 
@@ -445,7 +558,11 @@ fn forbidden(started: u64, ended: u64) -> Vec<String> {
             }
         }
     }
-    out.extend(SENT.iter().filter(|v| v.len() >= 6).map(|v| (*v).to_owned()));
+    out.extend(
+        SENT.iter()
+            .filter(|v| v.len() >= 6)
+            .map(|v| (*v).to_owned()),
+    );
     out
 }
 
@@ -453,7 +570,12 @@ fn forbidden(started: u64, ended: u64) -> Vec<String> {
 /// metric (name, description, attribute keys and values), and the log, searched for
 /// each forbidden text; every attribute value compared with every value sent, short
 /// ones (`PT`, `EUR`) and amounts included.
-fn check_redaction(spans: &[SpanData], metrics: &[ResourceMetrics], text: &str, forbidden: &[String]) {
+fn check_redaction(
+    spans: &[SpanData],
+    metrics: &[ResourceMetrics],
+    text: &str,
+    forbidden: &[String],
+) {
     let mut attributes: Vec<KeyValue> = Vec::new();
     let mut texts: Vec<String> = vec![text.to_owned()];
     for span in spans {
@@ -499,7 +621,12 @@ fn check_redaction(spans: &[SpanData], metrics: &[ResourceMetrics], text: &str, 
             assert!(
                 !haystack.contains(needle.as_str()),
                 "{needle:?} leaked into telemetry:\n{}",
-                &haystack[..haystack.len().min(2000)]
+                haystack
+                    .lines()
+                    .filter(|line| line.contains(needle.as_str()))
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("\n")
             );
         }
     }
@@ -559,7 +686,7 @@ fn int(value: Option<&Value>) -> Option<i64> {
 /// Every attempt is an HTTP client span with the conventions' attributes, typed as
 /// they say, under a call span; the number of attempts.
 fn check_spans(spans: &[SpanData], port: i64) -> usize {
-    let calls: BTreeMap<_, &SpanData> = spans
+    let calls: HashMap<_, &SpanData> = spans
         .iter()
         .filter(|s| s.name.starts_with("stablemint."))
         .map(|s| (s.span_context.span_id(), s))
@@ -568,13 +695,18 @@ fn check_spans(spans: &[SpanData], port: i64) -> usize {
     let mut error_types = BTreeSet::new();
     let mut templates = BTreeSet::new();
     let mut resent = 0;
-    let attempts: Vec<&SpanData> = spans.iter().filter(|s| s.span_kind == SpanKind::Client).collect();
+    let attempts: Vec<&SpanData> = spans
+        .iter()
+        .filter(|s| s.span_kind == SpanKind::Client)
+        .collect();
     for span in &attempts {
         let a = &span.attributes;
         let method = string(attribute(a, "http.request.method")).expect("http.request.method");
         let template = string(attribute(a, "url.template")).expect("url.template");
         assert!(
-            OPERATIONS.iter().any(|(_, m, t)| *m == method && *t == template),
+            OPERATIONS
+                .iter()
+                .any(|(_, m, t)| *m == method && *t == template),
             "{method} {template}"
         );
         assert_eq!(span.name, format!("{method} {template}"));
@@ -596,9 +728,16 @@ fn check_spans(spans: &[SpanData], port: i64) -> usize {
             assert!(int(Some(count)).is_some_and(|c| c >= 1), "{count:?}");
             resent += 1;
         }
-        let call = calls.get(&span.parent_span_id).expect("every attempt is under its call");
-        let operation = string(attribute(&call.attributes, "stablemint.operation")).expect("an operation");
-        assert!(OPERATIONS.iter().any(|(id, m, t)| *id == operation && *m == method && *t == template));
+        let call = calls
+            .get(&span.parent_span_id)
+            .expect("every attempt is under its call");
+        let operation =
+            string(attribute(&call.attributes, "stablemint.operation")).expect("an operation");
+        assert!(
+            OPERATIONS
+                .iter()
+                .any(|(id, m, t)| *id == operation && *m == method && *t == template)
+        );
         // Nothing but the conventions' names, and what `tracing-opentelemetry` adds to
         // every span (`code.*`, `thread.*`, `target`, `busy_ns`, `idle_ns`).
         for kv in a {
@@ -624,10 +763,19 @@ fn check_spans(spans: &[SpanData], port: i64) -> usize {
     for call in calls.values() {
         let a = &call.attributes;
         assert_eq!(call.span_kind, SpanKind::Internal);
-        assert!(string(attribute(a, "stablemint.outcome")).is_some(), "{}", call.name);
-        assert!(int(attribute(a, "stablemint.attempts")).is_some(), "{}", call.name);
+        assert!(
+            string(attribute(a, "stablemint.outcome")).is_some(),
+            "{}",
+            call.name
+        );
+        assert!(
+            int(attribute(a, "stablemint.attempts")).is_some(),
+            "{}",
+            call.name
+        );
     }
-    let every_template: BTreeSet<String> = OPERATIONS.iter().map(|(_, _, t)| (*t).to_owned()).collect();
+    let every_template: BTreeSet<String> =
+        OPERATIONS.iter().map(|(_, _, t)| (*t).to_owned()).collect();
     assert_eq!(templates, every_template);
     assert_eq!(
         statuses,
@@ -673,7 +821,10 @@ fn check_metrics(metrics: &[ResourceMetrics], port: i64, attempts: usize) -> usi
                             }
                             assert_eq!(
                                 point.bounds().collect::<Vec<_>>(),
-                                [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0]
+                                [
+                                    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0,
+                                    2.5, 5.0, 7.5, 10.0
+                                ]
                             );
                             duration_points += 1;
                             measured += point.count() as usize;
