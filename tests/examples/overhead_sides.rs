@@ -22,10 +22,10 @@ use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 use stablemint::reqwest::header::{HeaderName, HeaderValue};
 use stablemint::types::EmbeddedSessionRequest;
 use stablemint::{AttemptHook, AttemptRequest, Client, Credentials};
+use stablemint_mock::{MockConfig, MockServer};
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::Layer as _;
-use stablemint_mock::{MockConfig, MockServer};
 
 #[path = "../shared/careful_http.rs"]
 mod careful_http;

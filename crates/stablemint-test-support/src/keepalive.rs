@@ -89,13 +89,11 @@ async fn serve(
     let mut idle_since = Instant::now();
     loop {
         let read = match close {
-            IdleClose::AfterIdle(idle) => {
-                match tokio::time::timeout(idle, read_request(&mut stream)).await {
-                    Ok(read) => read,
-                    // Idle for too long: close, as the load balancer does.
-                    Err(_) => None,
-                }
-            }
+            // Idle for too long (the timeout): close, as the load balancer does.
+            IdleClose::AfterIdle(idle) => tokio::time::timeout(idle, read_request(&mut stream))
+                .await
+                .ok()
+                .flatten(),
             IdleClose::OnLateRequest(_) => read_request(&mut stream).await,
         };
         if read.is_none() {

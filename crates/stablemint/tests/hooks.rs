@@ -84,8 +84,11 @@ async fn a_hook_adds_a_header_and_cannot_touch_the_authentication_headers() {
 struct Counter {
     counts: Arc<Mutex<BTreeMap<(String, String), u32>>>,
     audit: Arc<Mutex<Vec<String>>>,
-    before: Arc<Mutex<Vec<(String, String, String, u32, String)>>>,
+    before: Arc<Mutex<Vec<Looked>>>,
 }
+
+/// What `before_attempt` saw: operation, method, template, attempt, the URL's path.
+type Looked = (String, String, String, u32, String);
 
 impl AttemptHook for Counter {
     fn before_attempt(&self, request: &mut AttemptRequest<'_>) {

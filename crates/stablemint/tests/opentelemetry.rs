@@ -124,7 +124,9 @@ async fn failures_without_an_answer_have_a_short_error_type() {
         .unwrap_err();
 
     let spans = otel.spans();
-    let summary: Vec<(String, Option<Value>, Option<Value>, Option<Value>)> = spans
+    /// A span's name, `error.type`, `http.response.status_code` and `stablemint.outcome`.
+    type Summary = (String, Option<Value>, Option<Value>, Option<Value>);
+    let summary: Vec<Summary> = spans
         .iter()
         .map(|span| {
             let attributes = attributes(span);
