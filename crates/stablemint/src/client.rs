@@ -263,8 +263,9 @@ impl ClientBuilder {
     }
 
     /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS, pool and
-    /// connect-timeout settings). The client sets [`timeout`](Self::timeout), its
-    /// redirect policy and its `User-Agent` on it, replacing the builder's own.
+    /// connect-timeout settings). The client sets [`timeout`](Self::timeout),
+    /// [`pool_idle_timeout`](Self::pool_idle_timeout), its redirect policy and its
+    /// `User-Agent` on it, replacing the builder's own.
     ///
     /// The client always sets `redirect::Policy::none()` on it, because a redirect would
     /// carry the API key, the signature and personal data to another address.

@@ -14,6 +14,13 @@
 //! - **retries safely**: on connection errors, timeouts, 429 and 5xx, with exponential
 //!   backoff and full jitter (see [`RetryPolicy`]); a `POST` only with an
 //!   `idempotencyKey` (added for you when absent), a `GET`, `PUT` or `DELETE` as it is;
+//!   and never more than the client's [`RetryBudget`] allows across all its calls, so an
+//!   outage cannot multiply the traffic;
+//! - **is observable**: one `tracing` span per call and one per attempt, with
+//!   OpenTelemetry's HTTP client attribute names; with the `metrics` feature,
+//!   `http.client.request.duration` and retry counters through the `opentelemetry` API;
+//!   an [`AttemptHook`] around each attempt for your own headers, counts, audit lines or
+//!   trace context;
 //! - **takes per-call settings**: each operation's `_with` method takes its
 //!   [`options`] type, for optional parameters and the call's own timeout, deadline and
 //!   retry policy;
