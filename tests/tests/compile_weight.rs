@@ -124,3 +124,18 @@ fn the_tree_does_not_grow_back() {
         entries.len()
     );
 }
+
+/// The `metrics` feature adds the OpenTelemetry metrics API and nothing else: no SDK, no
+/// exporter, nothing a user who leaves it off compiles.
+#[test]
+fn the_metrics_feature_adds_only_the_opentelemetry_api() {
+    let without = tree_entries(&["-e", "build"]);
+    let with = tree_entries(&["-e", "build", "--features", "metrics"]);
+    let added: Vec<&String> = with.difference(&without).collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert!(added[0].starts_with("opentelemetry v0."), "{added:?}");
+    assert!(
+        !without.iter().any(|e| e.starts_with("opentelemetry")),
+        "{without:?}"
+    );
+}

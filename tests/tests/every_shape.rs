@@ -119,3 +119,25 @@ fn a_service_is_tested_with_the_kit_alone() {
         "{stdout}"
     );
 }
+
+/// `tests/downstream/telemetry`: every every-shape operation through success, a
+/// validation failure, a 401, a 409, a 503 then a 200 and a timeout, watched by a
+/// TRACE-level log and an OpenTelemetry SDK with in-memory exporters: no secret,
+/// signature, e-mail or request value in any span, event, attribute, metric or log
+/// line, and every conventional attribute under its name and with its type. Its
+/// assertions are in its `main.rs`.
+#[test]
+fn telemetry_holds_no_secret_or_personal_data_and_speaks_the_conventions() {
+    let root = every_shape_copy();
+    let output = downstream("telemetry", root, Some(&[]));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the telemetry check failed:\n{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("operations=8 scenarios=47 attempts="),
+        "{stdout}"
+    );
+}

@@ -6,7 +6,7 @@
 //! `cargo xtask gen`, and commit both. CI runs `cargo xtask gen --check`, and the
 //! workspace's `freshness` test fails when the file is out of date. This file holds the
 //! one hand-written piece progenitor asks for: the [`ClientHooks`] that cap response
-//! bodies.
+//! bodies and apply what [`with_attempt`] asks of a request.
 //!
 //! This crate states the wire contract exactly: the three authentication headers
 //! (`api_key`, `timestamp`, `signature`) are ordinary required parameters, each method
@@ -38,6 +38,7 @@
 //! generator leaves out progenitor's `Client::new`: it would build its own
 //! `reqwest::Client` and panic when that fails.
 
+use std::cell::Cell;
 use std::error::Error as StdError;
 use std::fmt;
 use std::pin::Pin;
@@ -65,18 +66,79 @@ use std::time::Duration;
 pub use generated::*;
 
 tokio::task_local! {
-    /// The limit for the request being sent, set by [`with_attempt_timeout`].
-    static ATTEMPT_TIMEOUT: Duration;
+    /// What [`with_attempt`] asks of the request being sent.
+    static ATTEMPT: AttemptSettings;
+}
+
+/// What a caller changes in the request of one call of a generated method, beside what
+/// the method writes into it: given to [`with_attempt`].
+///
+/// Built through its methods; it starts changing nothing.
+#[derive(Default)]
+#[non_exhaustive]
+pub struct AttemptSettings {
+    timeout: Option<Duration>,
+    // Taken by the one request the scope sends; a `Cell` because a task-local is only
+    // ever lent out by shared reference.
+    before_send: Cell<Option<BeforeSend>>,
+}
+
+/// A function that sees (and may change) the request a generated method built, just
+/// before it is sent; `Err(message)` stops it from being sent.
+pub type BeforeSend = Box<dyn FnOnce(&mut reqwest::Request) -> Result<(), String> + Send>;
+
+impl AttemptSettings {
+    /// Settings that change nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `timeout` as the limit of the request, from connecting to the end of the response
+    /// body, whatever the `reqwest::Client` it is sent with was built with.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Runs `before_send` on the request once it is built (its URL, headers and body
+    /// complete), before it is sent. When it returns `Err(message)`, nothing is sent and
+    /// the generated method fails with `Error::Custom(message)`: no generated method
+    /// makes that variant any other way.
+    pub fn before_send(
+        self,
+        before_send: impl FnOnce(&mut reqwest::Request) -> Result<(), String> + Send + 'static,
+    ) -> Self {
+        self.before_send.set(Some(Box::new(before_send)));
+        self
+    }
+}
+
+impl fmt::Debug for AttemptSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let before_send = self.before_send.take();
+        let has_before_send = before_send.is_some();
+        self.before_send.set(before_send);
+        f.debug_struct("AttemptSettings")
+            .field("timeout", &self.timeout)
+            .field("before_send", &has_before_send)
+            .finish()
+    }
+}
+
+/// Runs `future` (a call of a generated method) with `settings` applied to the one
+/// request it sends.
+///
+/// A timeout rides on reqwest's own per-request timeout, so a request that runs past it
+/// fails like any reqwest timeout (`reqwest::Error::is_timeout`).
+pub async fn with_attempt<F: Future>(settings: AttemptSettings, future: F) -> F::Output {
+    ATTEMPT.scope(settings, future).await
 }
 
 /// Runs `future` (a call of a generated method) with `timeout` as the limit of its
-/// request, from connecting to the end of the response body, whatever the
-/// `reqwest::Client` it is sent with was built with.
-///
-/// The limit rides on reqwest's own per-request timeout, so a request that runs past
-/// it fails like any reqwest timeout (`reqwest::Error::is_timeout`).
+/// request, from connecting to the end of the response body: [`with_attempt`] with
+/// only [`AttemptSettings::timeout`].
 pub async fn with_attempt_timeout<F: Future>(timeout: Duration, future: F) -> F::Output {
-    ATTEMPT_TIMEOUT.scope(timeout, future).await
+    with_attempt(AttemptSettings::new().timeout(timeout), future).await
 }
 
 /// What an optional field's builder setter takes: the value itself in any form the
@@ -210,8 +272,14 @@ impl ClientHooks<Limits> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        if let Ok(timeout) = ATTEMPT_TIMEOUT.try_with(|timeout| *timeout) {
-            *request.timeout_mut() = Some(timeout);
+        let before_send = ATTEMPT.try_with(|attempt| {
+            if let Some(timeout) = attempt.timeout {
+                *request.timeout_mut() = Some(timeout);
+            }
+            attempt.before_send.take()
+        });
+        if let Ok(Some(before_send)) = before_send {
+            before_send(request).map_err(progenitor_client::Error::Custom)?;
         }
         Ok(())
     }

@@ -105,7 +105,7 @@ async fn serve(mut stream: TcpStream, answer: Answer, requests: Arc<AtomicUsize>
 }
 
 /// Reads one request's head and its `Content-Length` body; `None` if the client left.
-async fn read_request(stream: &mut TcpStream) -> Option<()> {
+pub(crate) async fn read_request(stream: &mut TcpStream) -> Option<()> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {

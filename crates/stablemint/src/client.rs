@@ -12,7 +12,10 @@ use stablemint_wire::unix_seconds;
 
 use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use crate::error::Error;
+use crate::hook::{AttemptHook, Hooks};
 use crate::retry::RetryPolicy;
+use crate::retry_budget::{RetryBudget, TokenBucket};
+use crate::telemetry::Server;
 
 /// The production API, as the spec's `servers` names it.
 pub const PRODUCTION_URL: &str = "https://paymentinitiationservice-rest.stablemint.io";
@@ -25,8 +28,14 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const MAX_CLOCK_OFFSET_SECS: u64 = 24 * 60 * 60;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A StableMint API client. Cheap to clone: clones share the connection pool and the
-/// learned clock offset.
+/// How long a connection may sit unused in the pool before it is closed: under the 60 s
+/// after which load balancers commonly close idle connections (reqwest's own default is
+/// 90 s). A request written onto a connection that the other side has just closed fails
+/// after it may have been sent, and only an idempotent call can then be retried.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// A StableMint API client. Cheap to clone: clones share the connection pool, the
+/// learned clock offset, the retry budget and the hooks.
 ///
 /// Build one with [`Client::builder`]. Each operation of the API is a method, named
 /// after its operationId: [`create_embedded_session`](Client::create_embedded_session),
@@ -52,6 +61,23 @@ pub(crate) struct Config {
     /// Seconds to add to the clock: the server's time minus ours, learned from a 401's
     /// `Date` header.
     clock_offset: AtomicI64,
+    /// The retries all calls may still make.
+    pub(crate) retry_budget: TokenBucket,
+    /// `server.address` and `server.port` of every attempt.
+    pub(crate) server: Server,
+    /// `None` when there are none, so that a call without hooks checks one pointer.
+    pub(crate) hooks: Option<Arc<Hooks>>,
+    pub(crate) pool_idle_timeout: Duration,
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics: crate::metrics::Metrics,
+}
+
+impl Config {
+    /// Whether attempts are timed: only when a hook or a metric wants the duration, so
+    /// that a call without either reads no clock for it.
+    pub(crate) fn times_attempts(&self) -> bool {
+        self.hooks.is_some() || cfg!(feature = "metrics")
+    }
 }
 
 impl fmt::Debug for Client {
@@ -65,6 +91,13 @@ impl fmt::Debug for Client {
             .field("total_timeout", &config.total_timeout)
             .field("clock_skew_correction", &config.clock_skew_correction)
             .field("clock_offset_s", &self.clock_offset())
+            .field("retry_budget", &config.retry_budget.budget())
+            .field("retry_tokens", &config.retry_budget.tokens())
+            .field("pool_idle_timeout", &config.pool_idle_timeout)
+            .field(
+                "hooks",
+                &config.hooks.as_ref().map_or(0, |hooks| hooks.len()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -82,6 +115,11 @@ pub struct ClientBuilder {
     sleeper: Box<dyn Sleeper>,
     http_client: Option<reqwest::ClientBuilder>,
     app_info: Option<(String, String)>,
+    retry_budget: RetryBudget,
+    pool_idle_timeout: Duration,
+    hooks: Hooks,
+    #[cfg(feature = "metrics")]
+    meter: Option<opentelemetry::metrics::Meter>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -96,6 +134,9 @@ impl fmt::Debug for ClientBuilder {
             .field("clock_skew_correction", &self.clock_skew_correction)
             .field("custom_http_client", &self.http_client.is_some())
             .field("app_info", &self.app_info)
+            .field("retry_budget", &self.retry_budget)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +190,49 @@ impl ClientBuilder {
         self
     }
 
+    /// How many retries the client (with its clones) may make across all its calls; the
+    /// default is [`RetryBudget::default`], AWS standard mode's token bucket.
+    /// [`RetryBudget::unlimited`] turns it off.
+    ///
+    /// [`build`](Self::build) refuses a budget whose costs are 0 or whose capacity is
+    /// smaller than a retry's cost.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
+        self
+    }
+
+    /// How long an unused connection stays in the pool before it is closed; default
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`] (50 s).
+    ///
+    /// Keep it below the idle timeout of whatever is in front of StableMint (load
+    /// balancers commonly close idle connections at 60 s): a request written onto a
+    /// connection the other side has just closed fails once it may have been sent, and a
+    /// call without an idempotency key cannot then be retried. It is set on a builder you
+    /// pass to [`http_client`](Self::http_client) too, replacing its own.
+    pub fn pool_idle_timeout(mut self, idle: Duration) -> Self {
+        self.pool_idle_timeout = idle;
+        self
+    }
+
+    /// Adds `hook`, called around each attempt of every call (see [`AttemptHook`]).
+    /// Hooks run in the order they were added. None is installed by default.
+    pub fn hook(mut self, hook: impl AttemptHook) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    /// Creates the client's metric instruments with `provider` (needs the `metrics`
+    /// feature). Without it, they come from OpenTelemetry's global provider as it is when
+    /// [`build`](Self::build) runs: install yours before building the client.
+    #[cfg(feature = "metrics")]
+    pub fn meter_provider<P>(mut self, provider: &P) -> Self
+    where
+        P: opentelemetry::metrics::MeterProvider + ?Sized,
+    {
+        self.meter = Some(crate::metrics::meter_of(provider));
+        self
+    }
+
     /// Whether the client corrects its clock from the server's `Date` header. On by
     /// default.
     ///
@@ -179,8 +263,9 @@ impl ClientBuilder {
     }
 
     /// Build the HTTP client from this `reqwest::ClientBuilder` (its proxy, TLS, pool and
-    /// connect-timeout settings). The client sets [`timeout`](Self::timeout), its
-    /// redirect policy and its `User-Agent` on it, replacing the builder's own.
+    /// connect-timeout settings). The client sets [`timeout`](Self::timeout),
+    /// [`pool_idle_timeout`](Self::pool_idle_timeout), its redirect policy and its
+    /// `User-Agent` on it, replacing the builder's own.
     ///
     /// The client always sets `redirect::Policy::none()` on it, because a redirect would
     /// carry the API key, the signature and personal data to another address.
@@ -203,7 +288,8 @@ impl ClientBuilder {
     /// Fails with [`Error::Config`] for a base URL that does not parse, is not `https`
     /// (or `http` to loopback), or has a query, fragment or credentials; for an API key
     /// that is empty or cannot be sent in a header; for a zero `timeout`; for
-    /// [`app_info`](Self::app_info) that is not an HTTP token; and when the HTTP client
+    /// [`app_info`](Self::app_info) that is not an HTTP token; for a
+    /// [`retry_budget`](Self::retry_budget) that cannot work; and when the HTTP client
     /// cannot be built. Durations too long to represent are no limit, never a panic.
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, loopback_http) = check_base_url(&self.base_url)?;
@@ -215,6 +301,7 @@ impl ClientBuilder {
             ));
         }
         let user_agent = user_agent(self.app_info.as_ref())?;
+        self.retry_budget.check().map_err(Error::Config)?;
         if self.credentials.api_key().is_empty() {
             return Err(Error::Config("the API key is empty".into()));
         }
@@ -234,6 +321,7 @@ impl ClientBuilder {
         // setting, and only a call's own options change it (per request).
         http = http
             .timeout(self.timeout)
+            .pool_idle_timeout(self.pool_idle_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent);
         if loopback_http {
@@ -245,6 +333,14 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let limits = stablemint_raw::Limits::new(self.max_response_bytes);
+        let server = Server::of(&base_url.parse().map_err(|e| {
+            Error::Config(format!("the base URL does not parse once trimmed: {e}"))
+        })?);
+        #[cfg(feature = "metrics")]
+        let metrics = crate::metrics::Metrics::new(
+            &self.meter.unwrap_or_else(crate::metrics::global_meter),
+            &server,
+        );
         Ok(Client {
             config: Arc::new(Config {
                 raw: stablemint_raw::Client::new_with_client(&base_url, http, limits),
@@ -257,6 +353,12 @@ impl ClientBuilder {
                 clock: self.clock,
                 sleeper: self.sleeper,
                 clock_offset: AtomicI64::new(0),
+                retry_budget: TokenBucket::new(self.retry_budget),
+                server,
+                hooks: (!self.hooks.is_empty()).then(|| Arc::new(self.hooks)),
+                pool_idle_timeout: self.pool_idle_timeout,
+                #[cfg(feature = "metrics")]
+                metrics,
             }),
         })
     }
@@ -277,6 +379,11 @@ impl Client {
             sleeper: Box::new(TokioSleeper),
             http_client: None,
             app_info: None,
+            retry_budget: RetryBudget::default(),
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            hooks: Hooks::default(),
+            #[cfg(feature = "metrics")]
+            meter: None,
         }
     }
 
@@ -290,6 +397,13 @@ impl Client {
     /// resend signed with it succeeded; 0 until then.
     pub fn clock_offset(&self) -> i64 {
         self.config.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// The tokens left in the client's retry budget (shared by its clones), or `None`
+    /// when the budget is [`unlimited`](RetryBudget::unlimited). Worth exporting as a
+    /// gauge: a bucket near empty means calls are failing and being retried.
+    pub fn retry_tokens(&self) -> Option<u32> {
+        self.config.retry_budget.tokens()
     }
 
     pub(crate) fn config(&self) -> &Config {

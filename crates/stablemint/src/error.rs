@@ -40,7 +40,11 @@ pub enum Error {
 
     /// The request did not complete: connection refused or reset, DNS, TLS, or a
     /// timeout of one attempt.
-    #[error("{}", transport_message(source, idempotency_key.as_deref(), *attempts))]
+    #[error(
+        "{}",
+        transport_message(source, idempotency_key.as_deref(), *attempts, *retry_budget_exhausted)
+    )]
+    #[non_exhaustive]
     Transport {
         /// What reqwest reported.
         source: reqwest::Error,
@@ -48,6 +52,9 @@ pub enum Error {
         idempotency_key: Option<String>,
         /// How many attempts the call made.
         attempts: u32,
+        /// Whether a retry was due but not made, because the client's
+        /// [retry budget](crate::RetryBudget) was spent.
+        retry_budget_exhausted: bool,
     },
 
     /// StableMint answered with success, but the body is not the documented response.
@@ -96,6 +103,10 @@ pub enum Error {
     /// The client was configured wrongly; the message says which setting and why.
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// An [`AttemptHook`](crate::AttemptHook) panicked, so the call stopped.
+    #[error("{0}")]
+    Hook(Box<HookError>),
 }
 
 impl Error {
@@ -106,7 +117,9 @@ impl Error {
             Error::Decode(decode) => Some(decode.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status().map(|s| s.as_u16()),
-            Error::Validation(_) | Error::Deadline { .. } | Error::Config(_) => None,
+            Error::Validation(_) | Error::Deadline { .. } | Error::Config(_) | Error::Hook(_) => {
+                None
+            }
         }
     }
 
@@ -126,6 +139,7 @@ impl Error {
             | Error::Deadline {
                 idempotency_key, ..
             } => idempotency_key.as_deref(),
+            Error::Hook(hook) => hook.idempotency_key.as_deref(),
             Error::Validation(_) | Error::Config(_) => None,
         }
     }
@@ -140,8 +154,36 @@ impl Error {
             Error::Transport { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Deadline { attempts, .. } => *attempts,
+            Error::Hook(hook) => hook.attempts,
             Error::Validation(_) | Error::Config(_) => 0,
         }
+    }
+
+    /// Whether a retry was due but not made because the client's
+    /// [retry budget](crate::RetryBudget) was spent: many calls of this client have been
+    /// failing and retrying, as during an outage. The budget refills as calls succeed.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        match self {
+            Error::Api(api) => api.retry_budget_exhausted,
+            Error::Transport {
+                retry_budget_exhausted,
+                ..
+            } => *retry_budget_exhausted,
+            _ => false,
+        }
+    }
+
+    /// The same error, saying that the retry it was due was refused by the budget.
+    pub(crate) fn with_retry_budget_exhausted(mut self) -> Self {
+        match &mut self {
+            Error::Api(api) => api.retry_budget_exhausted = true,
+            Error::Transport {
+                retry_budget_exhausted,
+                ..
+            } => *retry_budget_exhausted = true,
+            _ => {}
+        }
+        self
     }
 
     /// The same error, saying the call made `made` attempts.
@@ -152,6 +194,7 @@ impl Error {
             Error::Transport { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Deadline { attempts, .. } => *attempts = made,
+            Error::Hook(hook) => hook.attempts = made,
             Error::Validation(_) | Error::Config(_) => {}
         }
         self
@@ -189,6 +232,9 @@ pub struct ApiError {
     pub idempotency_key: Option<String>,
     /// How many attempts the call made.
     pub attempts: u32,
+    /// Whether a retry was due but not made, because the client's
+    /// [retry budget](crate::RetryBudget) was spent.
+    pub retry_budget_exhausted: bool,
     /// The body decoded as the type the spec declares for this status, if it declares
     /// one and the body is one.
     pub(crate) decoded: Option<DecodedBody>,
@@ -287,6 +333,9 @@ impl fmt::Display for ApiError {
             write!(f, ": {said}")?;
         }
         write!(f, "\n  {}", self.hint())?;
+        if self.retry_budget_exhausted {
+            f.write_str(BUDGET_LINE)?;
+        }
         f.write_str(&call_lines(
             self.request_id.as_deref(),
             self.idempotency_key.as_deref(),
@@ -364,6 +413,7 @@ fn transport_message(
     source: &reqwest::Error,
     idempotency_key: Option<&str>,
     attempts: u32,
+    retry_budget_exhausted: bool,
 ) -> String {
     // reqwest's own message is generic ("error sending request"); the cause (refused,
     // DNS, TLS, timeout) is in its source chain.
@@ -382,9 +432,87 @@ fn transport_message(
     } else if source.is_connect() {
         message.push_str("\n  check the base URL and the network, then retry");
     }
+    if retry_budget_exhausted {
+        message.push_str(BUDGET_LINE);
+    }
     message.push_str(&call_lines(None, idempotency_key, attempts, true));
     message
 }
+
+/// What an error says when the retry budget stopped its call.
+const BUDGET_LINE: &str = "\n  no retry was made: this client's retry budget is spent, \
+                           because many of its calls failed and were retried lately (as \
+                           when StableMint is failing); it refills as calls succeed";
+
+/// Which side of an attempt a panicking hook was called on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HookStage {
+    /// [`AttemptHook::before_attempt`](crate::AttemptHook::before_attempt): the attempt
+    /// was not sent.
+    BeforeAttempt,
+    /// [`AttemptHook::after_attempt`](crate::AttemptHook::after_attempt): the attempt
+    /// was sent and ended; its result was not used.
+    AfterAttempt,
+}
+
+/// An [`AttemptHook`](crate::AttemptHook) panicked: which side of which attempt, and
+/// its message.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HookError {
+    pub(crate) stage: HookStage,
+    pub(crate) attempt: u32,
+    pub(crate) message: String,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl HookError {
+    /// Which side of the attempt the hook panicked on.
+    pub fn stage(&self) -> HookStage {
+        self.stage
+    }
+
+    /// The attempt the hook was called for: 1 for the first.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The panic's message, with control characters escaped.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for HookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.stage {
+            HookStage::BeforeAttempt => write!(
+                f,
+                "an attempt hook panicked before attempt {} was sent ({}), so the call \
+                 stopped and that attempt was not sent\n  fix the hook: a hook must not \
+                 panic; the client itself is unaffected",
+                self.attempt, self.message
+            )?,
+            HookStage::AfterAttempt => write!(
+                f,
+                "an attempt hook panicked after attempt {} ({}), so the call stopped and \
+                 its result was not used; StableMint may have carried out the request\n  \
+                 fix the hook: a hook must not panic; the client itself is unaffected",
+                self.attempt, self.message
+            )?,
+        }
+        f.write_str(&call_lines(
+            None,
+            self.idempotency_key.as_deref(),
+            self.attempts,
+            self.stage == HookStage::AfterAttempt,
+        ))
+    }
+}
+
+impl std::error::Error for HookError {}
 
 /// The lines that identify a call: its request id, its attempts and its idempotency
 /// key. The advice to send the request again with the key is given only when `retry`

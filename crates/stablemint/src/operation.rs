@@ -4,8 +4,9 @@
 //! covers, where the idempotency key goes, the raw method, the declared error bodies) is
 //! an [`Operation`] impl that `cargo xtask gen` writes into `operations.rs` from the
 //! spec. Everything else is here: validation, the idempotency key, signing every attempt,
-//! clock-skew correction, retries by the method's semantics, the timeouts, and turning
-//! the raw client's errors into [`Error`].
+//! clock-skew correction, retries by the method's semantics and the client's retry
+//! budget, the timeouts, the spans, metrics and hooks of each attempt, and turning the
+//! raw client's errors into [`Error`].
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -16,11 +17,16 @@ use reqwest::header::{DATE, HeaderName, LOCATION, RETRY_AFTER};
 use stablemint_validate::ValidationErrors;
 use stablemint_wire::{OperationSpec, ParameterCheck};
 use tokio::time::Instant;
+use tracing::Instrument as _;
 
 use crate::client::Client;
-use crate::error::{ApiBody, ApiError, DecodeError, DecodedBody, Error, SKEW_TOLERANCE_SECS};
+use crate::error::{
+    ApiBody, ApiError, DecodeError, DecodedBody, Error, HookError, HookStage, SKEW_TOLERANCE_SECS,
+};
+use crate::hook::{self, AttemptInfo, AttemptOutcome};
 use crate::response::Response;
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use crate::telemetry::{ErrorType, Outcome, Server, record_attempt_end, record_call_end};
 
 /// What the raw client's positional methods return.
 pub(crate) type RawResult<T> = Result<ResponseValue<T>, RawError<()>>;
@@ -82,6 +88,11 @@ pub(crate) trait Operation: Sync {
         body.clone()
     }
 
+    /// The span of attempt number `attempt` (1 for the first), to `server`: written by
+    /// the generator with [`attempt_span!`](crate::telemetry::attempt_span), so that each
+    /// operation has its own call site, named after its method.
+    fn attempt_span(server: &Server, attempt: u32) -> tracing::Span;
+
     /// Sends one attempt through the raw client's generated method.
     fn send<'a>(
         &'a self,
@@ -139,7 +150,8 @@ struct Settings {
 }
 
 impl Client {
-    /// Runs operation `O`. The caller's span (named after the operationId) is current.
+    /// Runs operation `O`. The caller's span (the call's, opened with
+    /// [`call_span!`](crate::telemetry::call_span)) is current.
     pub(crate) async fn call<O: Operation>(
         &self,
         operation: &O,
@@ -147,8 +159,8 @@ impl Client {
         options: &CallOptions,
     ) -> Result<Response<O::Output>, Error> {
         let span = tracing::Span::current();
-        // What the span records costs a clock reading and a call each time; with no
-        // subscriber listening, none of it is done.
+        // What the call's span records costs a call each time; with no subscriber
+        // listening, none of it is done.
         let recording = !span.is_disabled();
         let config = self.config();
         let settings = Settings {
@@ -159,7 +171,7 @@ impl Client {
             total_timeout: options.total_timeout.or(config.total_timeout),
             retry: options.retry.unwrap_or(config.retry),
         };
-        let started = (recording || settings.total_timeout.is_some()).then(Instant::now);
+        let started = settings.total_timeout.is_some().then(Instant::now);
         // The check the mock runs on what it receives (see `stablemint_wire`): the
         // body's rules, its idempotency key, and every parameter as it is sent.
         let mut errors = ValidationErrors::new();
@@ -170,7 +182,8 @@ impl Client {
         parameters.check_url(O::SPEC, &config.base_url);
         if !errors.is_empty() {
             tracing::debug!(errors = errors.len(), "request invalid; nothing sent");
-            return Err(Error::Validation(errors));
+            let error = Error::Validation(errors);
+            return Err(finish(&span, recording, Outcome::Invalid, 0, error));
         }
         // The one copy a call may make: the body with a key of our own, when the
         // operation takes a key, the caller gave none, and retries may happen. It is
@@ -181,6 +194,9 @@ impl Client {
         .then(|| O::with_idempotency_key(body, uuid::Uuid::new_v4().to_string()));
         let body = keyed.as_ref().unwrap_or(body);
         let key = O::idempotency_key(body);
+        if recording && let Some(key) = key {
+            span.record("stablemint.idempotency_key", key);
+        }
         let idempotent = key.is_some() || O::SPEC.method.is_idempotent();
         // A deadline too far away to be represented is no deadline.
         let deadline = settings
@@ -195,38 +211,80 @@ impl Client {
         let mut attempts = 0;
         let mut retries = 0;
         let mut skew_resent = false;
+        // What the last retry took from the retry budget: given back if it succeeds.
+        let mut retry_tokens = 0;
         loop {
             attempts += 1;
-            if recording {
-                span.record("attempt", attempts);
-            }
-            let attempt = self.attempt(operation, body, key, settings.timeout, offset);
+            let attempt_span = O::attempt_span(&config.server, attempts);
+            let attempt_started = config.times_attempts().then(Instant::now);
+            // Pinned where it is made, so that wrapping it in its span (and in the
+            // deadline's timeout) moves a pointer, not the attempt's whole state.
+            let attempt = std::pin::pin!(self.attempt(
+                operation,
+                body,
+                key,
+                settings.timeout,
+                offset,
+                attempts
+            ));
+            let attempt = attempt.instrument(attempt_span.clone());
             let outcome = match deadline {
                 Some(deadline) => match tokio::time::timeout_at(deadline, attempt).await {
                     Ok(outcome) => outcome,
                     Err(_) => {
                         tracing::debug!("deadline passed during an attempt");
-                        return Err(Error::Deadline {
-                            limit: settings.total_timeout.unwrap_or_default(),
+                        let ended = Ended {
+                            status: None,
+                            error: Some(ErrorType::DEADLINE),
+                            request_id: None,
+                        };
+                        let error = match self.attempt_ended::<O>(
+                            &attempt_span,
                             attempts,
-                            idempotency_key: key.map(str::to_owned),
-                        });
+                            attempt_started,
+                            ended,
+                        ) {
+                            Ok(()) => Error::Deadline {
+                                limit: settings.total_timeout.unwrap_or_default(),
+                                attempts,
+                                idempotency_key: key.map(str::to_owned),
+                            },
+                            Err(message) => after_hook_panicked(message, attempts, key),
+                        };
+                        let outcome = outcome_of(&error, Outcome::Deadline);
+                        return Err(finish(&span, recording, outcome, attempts, error));
                     }
                 },
                 None => attempt.await,
             };
-            if let (true, Some(started)) = (recording, started) {
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-            }
             let failure = match outcome {
                 Ok((value, status, request_id)) => {
-                    if recording {
-                        span.record("status", status);
+                    let id = request_id.as_ref().and_then(|id| id.to_str().ok());
+                    let ended = Ended {
+                        status: Some(status),
+                        error: None,
+                        request_id: id,
+                    };
+                    if let Err(message) =
+                        self.attempt_ended::<O>(&attempt_span, attempts, attempt_started, ended)
+                    {
+                        let error = after_hook_panicked(message, attempts, key);
+                        return Err(finish(
+                            &span,
+                            recording,
+                            Outcome::HookPanicked,
+                            attempts,
+                            error,
+                        ));
                     }
                     if offset != kept {
                         self.keep_clock_offset(offset);
                     }
+                    config.retry_budget.succeeded(retry_tokens);
                     tracing::debug!("call succeeded");
+                    if recording {
+                        record_call_end(&span, Outcome::Success, attempts, None, id);
+                    }
                     return Ok(Response::new(
                         value,
                         key.map(str::to_owned),
@@ -236,8 +294,29 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            if let (true, Some(status)) = (recording, failure.error.status()) {
-                span.record("status", status);
+            let error_type = ErrorType::of(&failure.error);
+            // A hook that panicked before the attempt was sent: nothing was sent, so no
+            // hook hears of its end.
+            if !matches!(failure.error, Error::Hook(_)) {
+                let ended = Ended {
+                    status: failure.error.status(),
+                    error: Some(error_type),
+                    request_id: failure.error.request_id(),
+                };
+                if let Err(message) =
+                    self.attempt_ended::<O>(&attempt_span, attempts, attempt_started, ended)
+                {
+                    let error = after_hook_panicked(message, attempts, key);
+                    return Err(finish(
+                        &span,
+                        recording,
+                        Outcome::HookPanicked,
+                        attempts,
+                        error,
+                    ));
+                }
+            } else if !attempt_span.is_disabled() {
+                record_attempt_end(&attempt_span, None, Some(error_type));
             }
             if let Some(server_time) = failure.skewed_server_time
                 && config.clock_skew_correction
@@ -266,10 +345,16 @@ impl Client {
                 // The kept offset did not make this 401 go away: it may be what caused it.
                 self.drop_clock_offset(offset);
             }
+            let error = failure.error.with_attempts(attempts);
             let may_retry = failure.retry.allows(idempotent);
             if !may_retry || retries >= settings.retry.max_retries() {
                 tracing::debug!(operation = O::SPEC.id, may_retry, "call failed");
-                return Err(failure.error.with_attempts(attempts));
+                let outcome = if may_retry {
+                    Outcome::RetriesExhausted
+                } else {
+                    outcome_of(&error, Outcome::Failed)
+                };
+                return Err(finish(&span, recording, outcome, attempts, error));
             }
             let delay = settings.retry.delay(retries, failure.retry_after);
             let too_late = deadline.is_some_and(|deadline| {
@@ -279,8 +364,23 @@ impl Client {
             });
             if too_late {
                 tracing::debug!("no time for another attempt before the deadline");
-                return Err(failure.error.with_attempts(attempts));
+                return Err(finish(&span, recording, Outcome::Deadline, attempts, error));
             }
+            // Taken only for a retry that will be made, after every other reason not to.
+            let Some(tokens) = config
+                .retry_budget
+                .take_retry(error_type == ErrorType::TIMEOUT)
+            else {
+                tracing::debug!("the client's retry budget is spent: not retrying");
+                #[cfg(feature = "metrics")]
+                config.metrics.retry(O::SPEC.id, error_type, false);
+                let error = error.with_retry_budget_exhausted();
+                let outcome = Outcome::RetryBudgetExhausted;
+                return Err(finish(&span, recording, outcome, attempts, error));
+            };
+            retry_tokens = tokens;
+            #[cfg(feature = "metrics")]
+            config.metrics.retry(O::SPEC.id, error_type, true);
             tracing::debug!(
                 delay_ms = delay.as_millis() as u64,
                 "attempt failed; retrying"
@@ -288,6 +388,46 @@ impl Client {
             config.sleeper.sleep(delay).await;
             retries += 1;
         }
+    }
+
+    /// Tells the attempt's span, the metrics and the hooks how attempt number `attempt`
+    /// ended; the text of a hook's panic, if one panicked.
+    fn attempt_ended<O: Operation>(
+        &self,
+        span: &tracing::Span,
+        attempt: u32,
+        started: Option<Instant>,
+        ended: Ended<'_>,
+    ) -> Result<(), String> {
+        if !span.is_disabled() {
+            record_attempt_end(span, ended.status, ended.error);
+        }
+        let Some(started) = started else {
+            return Ok(());
+        };
+        let duration = started.elapsed();
+        let config = self.config();
+        #[cfg(feature = "metrics")]
+        config.metrics.attempt(
+            O::SPEC.method.as_str(),
+            O::SPEC.path,
+            duration,
+            ended.status,
+            ended.error,
+        );
+        let Some(hooks) = &config.hooks else {
+            return Ok(());
+        };
+        let info = attempt_info::<O>(attempt);
+        let mut buffer = [0; 3];
+        let outcome = AttemptOutcome {
+            info: &info,
+            status: ended.status,
+            error_type: ended.error.as_ref().map(|e| e.as_str(&mut buffer)),
+            duration,
+            request_id: ended.request_id,
+        };
+        hook::after_attempt(hooks, &outcome)
     }
 
     /// One attempt, signed anew (with the clock moved by `offset`) when the operation is
@@ -299,6 +439,7 @@ impl Client {
         key: Option<&str>,
         timeout: Option<Duration>,
         offset: i64,
+        attempt: u32,
     ) -> Result<(O::Output, u16, Option<reqwest::header::HeaderValue>), Failure> {
         let config = self.config();
         let timestamp = self.timestamp_with(offset);
@@ -316,10 +457,20 @@ impl Client {
             timestamp: i64::try_from(timestamp).unwrap_or(i64::MAX),
             signature: &signed,
         };
-        let sent = operation.send(&config.raw, auth, body);
-        let outcome = match timeout {
-            Some(timeout) => stablemint_raw::with_attempt_timeout(timeout, sent).await,
-            None => sent.await,
+        // Pinned where it is made: awaiting it, or wrapping it in a task-local scope,
+        // then moves a pointer rather than the request's whole state.
+        let sent = std::pin::pin!(operation.send(&config.raw, auth, body));
+        let outcome = match (&config.hooks, timeout) {
+            (None, None) => sent.await,
+            (None, Some(timeout)) => stablemint_raw::with_attempt_timeout(timeout, sent).await,
+            (Some(hooks), timeout) => {
+                let before = hook::before_send(hooks.clone(), attempt_info::<O>(attempt));
+                let mut settings = stablemint_raw::AttemptSettings::new().before_send(before);
+                if let Some(timeout) = timeout {
+                    settings = settings.timeout(timeout);
+                }
+                stablemint_raw::with_attempt(settings, sent).await
+            }
         };
         match outcome {
             Ok(response) => {
@@ -328,7 +479,7 @@ impl Client {
                 let request_id = response.headers().get(&REQUEST_ID).cloned();
                 Ok((response.into_inner(), status, request_id))
             }
-            Err(error) => Err(self.classify::<O>(error, timestamp, key).await),
+            Err(error) => Err(self.classify::<O>(error, timestamp, key, attempt).await),
         }
     }
 
@@ -338,6 +489,7 @@ impl Client {
         error: RawError<()>,
         timestamp: u64,
         key: Option<&str>,
+        attempt: u32,
     ) -> Failure {
         let key = key.map(str::to_owned);
         let plain = |error, retry| Failure {
@@ -373,6 +525,7 @@ impl Client {
                     server_time,
                     idempotency_key: key,
                     attempts: 0,
+                    retry_budget_exhausted: false,
                     decoded,
                 };
                 let skewed_server_time = server_time.filter(|&server| {
@@ -420,6 +573,7 @@ impl Client {
                         source,
                         idempotency_key: key,
                         attempts: 0,
+                        retry_budget_exhausted: false,
                     },
                     retry,
                 )
@@ -434,13 +588,24 @@ impl Client {
                     server_time: None,
                     idempotency_key: key,
                     attempts: 0,
+                    retry_budget_exhausted: false,
                     decoded: None,
                 })),
                 Retry::Never,
             ),
-            RawError::InvalidRequest(message) | RawError::Custom(message) => {
-                plain(Error::Config(message), Retry::Never)
-            }
+            // Made only by the hooks' `before_send` (see `stablemint_raw::AttemptSettings`):
+            // a hook panicked, and nothing was sent.
+            RawError::Custom(message) => plain(
+                Error::Hook(Box::new(HookError {
+                    stage: HookStage::BeforeAttempt,
+                    attempt,
+                    message,
+                    idempotency_key: key,
+                    attempts: 0,
+                })),
+                Retry::Never,
+            ),
+            RawError::InvalidRequest(message) => plain(Error::Config(message), Retry::Never),
         }
     }
 
@@ -477,10 +642,69 @@ impl Client {
                 source: error,
                 idempotency_key: key,
                 attempts: 0,
+                retry_budget_exhausted: false,
             },
             Retry::IfIdempotent,
         )
     }
+}
+
+/// How an attempt ended, for its span, the metrics and the hooks.
+struct Ended<'a> {
+    status: Option<u16>,
+    error: Option<ErrorType>,
+    request_id: Option<&'a str>,
+}
+
+/// What the hooks are told of attempt number `attempt` of `O`.
+fn attempt_info<O: Operation>(attempt: u32) -> AttemptInfo {
+    AttemptInfo {
+        operation_id: O::SPEC.id,
+        method: O::SPEC.method.as_str(),
+        url_template: O::SPEC.path,
+        attempt,
+    }
+}
+
+/// The error of a call whose hook panicked after attempt number `attempts`.
+fn after_hook_panicked(message: String, attempts: u32, key: Option<&str>) -> Error {
+    Error::Hook(Box::new(HookError {
+        stage: HookStage::AfterAttempt,
+        attempt: attempts,
+        message,
+        idempotency_key: key.map(str::to_owned),
+        attempts,
+    }))
+}
+
+/// `usual`, unless `error` says a hook panicked.
+fn outcome_of(error: &Error, usual: Outcome) -> Outcome {
+    if matches!(error, Error::Hook(_)) {
+        Outcome::HookPanicked
+    } else {
+        usual
+    }
+}
+
+/// Records how the call ended on its span (when `recording`), and gives back `error`.
+fn finish(
+    span: &tracing::Span,
+    recording: bool,
+    outcome: Outcome,
+    attempts: u32,
+    error: Error,
+) -> Error {
+    if recording {
+        let error_type = ErrorType::of(&error);
+        record_call_end(
+            span,
+            outcome,
+            attempts,
+            Some(error_type),
+            error.request_id(),
+        );
+    }
+    error
 }
 
 /// Which transport errors may be retried. A connection that was never made cannot have

@@ -27,10 +27,8 @@ impl Client {
         request: &types::EmbeddedSessionRequest,
     ) -> Result<Response<types::EmbeddedSessionResponse>, Error> {
         let options = &options::CreateEmbeddedSessionOptions::new();
-        let span = tracing::info_span!(
-            "stablemint.createEmbeddedSession", operation = "createEmbeddedSession",
-            attempt = tracing::field::Empty, status = tracing::field::Empty, latency_ms =
-            tracing::field::Empty,
+        let span = crate::telemetry::call_span!(
+            "stablemint.createEmbeddedSession", "createEmbeddedSession"
         );
         let call = CreateEmbeddedSessionCall {
             __lifetime: PhantomData,
@@ -43,10 +41,8 @@ impl Client {
         request: &types::EmbeddedSessionRequest,
         options: &options::CreateEmbeddedSessionOptions,
     ) -> Result<Response<types::EmbeddedSessionResponse>, Error> {
-        let span = tracing::info_span!(
-            "stablemint.createEmbeddedSession", operation = "createEmbeddedSession",
-            attempt = tracing::field::Empty, status = tracing::field::Empty, latency_ms =
-            tracing::field::Empty,
+        let span = crate::telemetry::call_span!(
+            "stablemint.createEmbeddedSession", "createEmbeddedSession"
         );
         let call = CreateEmbeddedSessionCall {
             __lifetime: PhantomData,
@@ -80,6 +76,9 @@ impl Operation for CreateEmbeddedSessionCall<'_> {
         let mut body = body.clone();
         body.idempotency_key = Some(key);
         body
+    }
+    fn attempt_span(server: &crate::telemetry::Server, attempt: u32) -> tracing::Span {
+        crate::telemetry::attempt_span!("POST", "/session/embedded", server, attempt)
     }
     fn send<'s>(
         &'s self,

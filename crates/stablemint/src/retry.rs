@@ -23,6 +23,10 @@ use std::time::{Duration, SystemTime};
 /// A 401 caused by this machine's clock is not a retry: the client corrects its clock
 /// and resends once, outside this budget (see
 /// [`ClientBuilder::clock_skew_correction`](crate::ClientBuilder::clock_skew_correction)).
+///
+/// This policy bounds the retries of one call; the client's
+/// [`RetryBudget`](crate::RetryBudget) bounds those of all its calls together, so a retry
+/// this policy allows may still not be made during an outage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,

@@ -360,7 +360,9 @@ fn debug_output_never_shows_the_secret_or_the_whole_key() {
         "Client { base_url: \"http://127.0.0.1:9\", credentials: Credentials { api_key: \
          \"*****************7f3a\", api_secret: \"** redacted **\" }, retry: RetryPolicy { \
          max_retries: 2, base_delay: 250ms, max_delay: 5s }, timeout: 30s, total_timeout: \
-         None, clock_skew_correction: true, clock_offset_s: 0, .. }"
+         None, clock_skew_correction: true, clock_offset_s: 0, retry_budget: RetryBudget { \
+         capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_refill: 1 }, \
+         retry_tokens: Some(500), pool_idle_timeout: 50s, hooks: 0, .. }"
     );
     let builder = format!(
         "{:?}",
@@ -373,6 +375,9 @@ fn debug_output_never_shows_the_secret_or_the_whole_key() {
         "max_response_bytes: 1048576",
         "clock_skew_correction: true",
         "custom_http_client: false",
+        "retry_budget: RetryBudget { capacity: 500,",
+        "pool_idle_timeout: 50s",
+        "hooks: 0",
     ] {
         assert!(builder.contains(part), "{part} missing from {builder}");
     }

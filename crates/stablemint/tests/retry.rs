@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use stablemint::{Client, Credentials, RetryPolicy};
+use stablemint::{Client, Credentials, Error, RetryBudget, RetryPolicy};
 use support::{API_KEY, API_SECRET, Answer, Hostile, RecordingSleeper, Reply, Server, ok, request};
 
 fn failing(times: usize) -> Vec<Reply> {
@@ -155,4 +155,88 @@ async fn timeouts_and_broken_answers_are_retried_like_refused_connections() {
         assert_eq!(hostile.requests(), 3, "{answer:?}: {error}");
         assert_eq!(sleeper.delays().len(), 2, "{answer:?}");
     }
+}
+
+/// The client's retry budget decides whether a retry is made: 5 tokens a retry, 10 after
+/// a timeout, none left for a third retry here; the error says why it stopped.
+#[tokio::test]
+async fn the_retry_budget_charges_more_for_a_retry_after_a_timeout() {
+    let policy = RetryPolicy::default()
+        .with_max_retries(5)
+        .with_base_delay(Duration::ZERO);
+    let budget = RetryBudget::default().with_capacity(25);
+
+    let silent = Hostile::start(Answer::Silence).await;
+    let (client, _) = budgeted(&silent.url, policy, budget);
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    // 25 → 15 → 5: a third retry after a timeout would need 10.
+    assert_eq!(error.attempts(), 3, "{error}");
+    assert!(error.retry_budget_exhausted(), "{error}");
+    assert!(
+        matches!(error, stablemint::Error::Transport { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("retry budget is spent"),
+        "{error}"
+    );
+    assert_eq!(silent.requests(), 3);
+    assert_eq!(client.retry_tokens(), Some(5));
+
+    let server = Server::start(failing(10)).await;
+    let (client, _) = budgeted(&server.url, policy, budget);
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    // 25 → 20 → ... → 0: five retries of 5.
+    assert_eq!(error.attempts(), 6, "{error}");
+    assert!(
+        !error.retry_budget_exhausted(),
+        "the policy stopped it: {error}"
+    );
+    assert_eq!(client.retry_tokens(), Some(0));
+    // The next call's first attempt fails and finds nothing left.
+    let error = client
+        .create_embedded_session(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(error.attempts(), 1, "{error}");
+    assert!(error.retry_budget_exhausted(), "{error}");
+    let Error::Api(api) = &error else {
+        panic!("expected an answer, got {error:?}")
+    };
+    assert!(api.retry_budget_exhausted);
+    assert_eq!(server.seen().len(), 7);
+}
+
+#[tokio::test]
+async fn a_budget_that_cannot_work_is_refused_when_the_client_is_built() {
+    for budget in [
+        RetryBudget::default().with_retry_cost(0),
+        RetryBudget::default().with_capacity(7),
+    ] {
+        let error = Client::builder(Credentials::new(API_KEY, API_SECRET))
+            .retry_budget(budget)
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(error.to_string().contains("retry budget"), "{error}");
+    }
+}
+
+fn budgeted(url: &str, policy: RetryPolicy, budget: RetryBudget) -> (Client, RecordingSleeper) {
+    let sleeper = RecordingSleeper::default();
+    let client = Client::builder(Credentials::new(API_KEY, API_SECRET))
+        .base_url(url)
+        .retry(policy)
+        .retry_budget(budget)
+        .timeout(Duration::from_millis(200))
+        .sleeper(sleeper.clone())
+        .build()
+        .unwrap();
+    (client, sleeper)
 }

@@ -50,13 +50,7 @@ pub(super) fn client_methods(
     // Both methods carry the whole body rather than one calling the other: a call then
     // runs through one future less.
     let call_body = quote! {
-        let span = tracing::info_span!(
-            #span_name,
-            operation = #id,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
+        let span = crate::telemetry::call_span!(#span_name, #id);
         let call = #call_struct {
             #(#field_inits,)*
             __lifetime: PhantomData,

@@ -36,6 +36,10 @@ pub(super) fn operation_impl(
     let validate = validate_method(model);
     let check_parameters = check_parameters_method(model, params, &table_entry);
     let decode_error = decode_error_method(model);
+    // The attempt span's name and `url.template`: the method as sent, and the spec's
+    // path template (never a filled path).
+    let http_method = model.method.to_uppercase();
+    let path_template = model.path;
     Ok(quote! {
         impl Operation for #call_struct<'_> {
             type Body = #body_type;
@@ -50,6 +54,10 @@ pub(super) fn operation_impl(
             #signed
 
             #key_methods
+
+            fn attempt_span(server: &crate::telemetry::Server, attempt: u32) -> tracing::Span {
+                crate::telemetry::attempt_span!(#http_method, #path_template, server, attempt)
+            }
 
             fn send<'s>(
                 &'s self,
