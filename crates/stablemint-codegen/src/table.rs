@@ -161,7 +161,7 @@ fn response(document: &Value, model: &ResponseModel<'_>, ty: Option<&syn::Type>)
             let name = quote!(#ty).to_string().replace(' ', "");
             (
                 quote!(Some(#name)),
-                quote!(Some(::stablemint_wire::decodes_as::<#ty>)),
+                quote!(Some(::stablemint_wire::decode_as::<#ty>)),
             )
         }
         None => (quote!(None), quote!(None)),

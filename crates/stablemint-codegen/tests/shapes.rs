@@ -280,17 +280,18 @@ fn an_unsigned_operation_and_declared_errors_bind() {
             "const SPEC: &'static OperationSpec = &stablemint_raw::operations::GET_THING;"
         )
     );
-    let decode = &output.operations[output.operations.find("fn decode_error").unwrap()..];
-    assert!(decode.contains("404u16 =>"), "{decode}");
+    // The declared error bodies are decoded through the table, the one description of
+    // the operation: a 404 as its hoisted type, any other status as `default`'s.
+    let errors = &output.client[output.client.find("errors: &[").unwrap()..];
+    let errors = &errors[..errors.find("\n        ],").unwrap()];
+    assert!(errors.contains("Status::Code(404u16)"), "{errors}");
     assert!(
-        decode.contains("decode::<types::GetThing404Error>(text)"),
-        "{decode}"
+        errors.contains("decode_as::<types::GetThing404Error>"),
+        "{errors}"
     );
-    assert!(
-        output
-            .operations
-            .contains("_ => crate::error::DecodedBody::decode::<types::Thing>(text)")
-    );
+    assert!(errors.contains("Status::Default"), "{errors}");
+    assert!(errors.contains("decode_as::<types::Thing>"), "{errors}");
+    assert!(!output.operations.contains("fn decode_error"));
 
     // The hoisted error type's name is taken: say so.
     spec["components"]["schemas"]["GetThing404Error"] = json!({"type": "object"});

@@ -262,7 +262,7 @@ fn check_declared(operation: &OperationSpec, status: u16, body: &Value) -> Resul
         ));
     };
     let bytes = serde_json::to_vec(body).map_err(|e| fail(e.to_string()))?;
-    decode(&bytes).map_err(|e| {
+    decode(&bytes).map(drop).map_err(|e| {
         fail(format!(
             "it does not decode as {}: {e}",
             declared.rust_type.unwrap_or("the declared type")

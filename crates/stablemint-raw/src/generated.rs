@@ -1517,7 +1517,7 @@ pub mod operations {
             ),
             example: None,
             rust_type: Some("types::EmbeddedSessionResponse"),
-            decode: Some(::stablemint_wire::decodes_as::<types::EmbeddedSessionResponse>),
+            decode: Some(::stablemint_wire::decode_as::<types::EmbeddedSessionResponse>),
         },
         errors: &[],
     };

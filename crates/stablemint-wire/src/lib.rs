@@ -50,8 +50,8 @@ pub use encoding::{
 pub use idempotency::{MAX_IDEMPOTENCY_KEY_LEN, check_idempotency_key};
 pub use json::{UnknownFields, check_value, closest, parse_json, read_json};
 pub use operation::{
-    Auth, BodyCheck, BodySpec, DecodeCheck, Location, Method, OperationSpec, ParameterKind,
-    ParameterSpec, ResponseSpec, Status, TextRule, decodes_as,
+    Auth, BodyCheck, BodySpec, Decode, Location, Method, OperationSpec, ParameterKind,
+    ParameterSpec, ResponseSpec, Status, TextRule, decode_as,
 };
 pub use signing::signature;
 pub use text::{escape_controls, masked, needs_escape, shown};

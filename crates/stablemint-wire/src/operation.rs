@@ -11,6 +11,7 @@
 //! are not `#[non_exhaustive]`: they grow with what the generator can describe, in the
 //! same release as `stablemint-raw` and `stablemint-mock`.
 
+use std::any::Any;
 use std::fmt;
 
 use stablemint_validate::{Invalid, ValidationErrors};
@@ -274,13 +275,16 @@ pub struct ParameterSpec {
 /// does for one type: its shape and its fields' rules.
 pub type BodyCheck = fn(&serde_json::Value, UnknownFields) -> Result<(), ValidationErrors>;
 
-/// Checks that a response body decodes as the generated type.
-pub type DecodeCheck = fn(&[u8]) -> Result<(), serde_json::Error>;
+/// Decodes a response body as the generated type, boxed: the client keeps a declared
+/// error body as its type, and the mock checks that an answer is one the type reads.
+pub type Decode = fn(&[u8]) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error>;
 
-/// Whether `bytes` decode as a `T`: the [`DecodeCheck`] of a response whose generated
-/// type is `T`.
-pub fn decodes_as<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<T>(bytes).map(drop)
+/// `bytes` as a `T`: the [`Decode`] of a response whose generated type is `T`.
+pub fn decode_as<T>(bytes: &[u8]) -> Result<Box<dyn Any + Send + Sync>, serde_json::Error>
+where
+    T: serde::de::DeserializeOwned + Any + Send + Sync,
+{
+    serde_json::from_slice::<T>(bytes).map(|value| Box::new(value) as Box<dyn Any + Send + Sync>)
 }
 
 /// The JSON request body of an operation.
@@ -321,5 +325,5 @@ pub struct ResponseSpec {
     /// (`types::EmbeddedSessionResponse`, `Vec<types::X>`), if it has one.
     pub rust_type: Option<&'static str>,
     /// Checks that a body decodes as that type.
-    pub decode: Option<DecodeCheck>,
+    pub decode: Option<Decode>,
 }

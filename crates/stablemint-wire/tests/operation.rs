@@ -4,7 +4,7 @@
 use stablemint_wire::shape::{Kind, ObjectShape, Property};
 use stablemint_wire::{
     Auth, Location, Method, OperationSpec, ParameterKind, ParameterSpec, ResponseSpec, Status,
-    decodes_as,
+    decode_as,
 };
 
 const METHODS: [(Method, &str); 7] = [
@@ -214,9 +214,10 @@ fn parameter_kinds_accept_their_text() {
 
 #[test]
 fn decode_checks_read_the_body_as_the_type() {
-    assert!(decodes_as::<Vec<u8>>(b"[1, 2]").is_ok());
-    assert!(decodes_as::<Vec<u8>>(b"[1, 256]").is_err());
-    assert!(decodes_as::<Vec<u8>>(b"{").is_err());
+    let decoded = decode_as::<Vec<u8>>(b"[1, 2]").unwrap();
+    assert_eq!(decoded.downcast_ref::<Vec<u8>>(), Some(&vec![1, 2]));
+    assert!(decode_as::<Vec<u8>>(b"[1, 256]").is_err());
+    assert!(decode_as::<Vec<u8>>(b"{").is_err());
 }
 
 static SHAPE: ObjectShape = ObjectShape {

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use crate::Credentials;
 use stablemint_wire::unix_seconds;
 
-use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
+use crate::clock::{Clock, MAX_CLOCK_OFFSET_SECS, Sleeper, SystemClock, TokioSleeper};
 use crate::error::Error;
 use crate::hook::{AttemptHook, Hooks};
 use crate::retry::RetryPolicy;
@@ -22,10 +22,6 @@ pub const PRODUCTION_URL: &str = "https://paymentinitiationservice-rest.stablemi
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The largest clock offset the client learns from a server's `Date`: 24 hours. A
-/// clock further off than that is not a drift to correct, and a server that says so is
-/// not believed.
-pub(crate) const MAX_CLOCK_OFFSET_SECS: u64 = 24 * 60 * 60;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a connection may sit unused in the pool before it is closed: under the 60 s

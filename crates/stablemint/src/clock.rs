@@ -5,6 +5,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
+/// The largest clock offset the client learns from a server's `Date`: 24 hours. A
+/// clock further off than that is not a drift to correct, and a server that says so is
+/// not believed.
+pub(crate) const MAX_CLOCK_OFFSET_SECS: u64 = 24 * 60 * 60;
+
 /// The time source for the `timestamp` header (and so the signature).
 ///
 /// The default is [`SystemClock`]. Tests pass their own to control the timestamps. The

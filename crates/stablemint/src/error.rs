@@ -290,7 +290,7 @@ impl ApiError {
                 } else {
                     (-ahead, "behind")
                 };
-                if amount.unsigned_abs() > u128::from(crate::client::MAX_CLOCK_OFFSET_SECS) {
+                if amount.unsigned_abs() > u128::from(crate::clock::MAX_CLOCK_OFFSET_SECS) {
                     format!(
                         "the request was signed with timestamp {}, {amount} s {side} the \
                          server's Date header: more than a day, too far to be this machine's \
@@ -353,17 +353,19 @@ pub(crate) struct DecodedBody {
 }
 
 impl DecodedBody {
-    /// `text` as a `T`, if it is one.
-    // Called by the generated operations of a spec that declares error schemas.
-    #[allow(dead_code)]
-    pub(crate) fn decode<T>(text: &str) -> Option<Self>
-    where
-        T: serde::de::DeserializeOwned + Any + Send + Sync,
-    {
-        let value: T = serde_json::from_str(text).ok()?;
+    /// The body `text` of an answer with `status`, decoded as the type `operation`
+    /// declares for that status (an exact status, then a range, then `default`), if it
+    /// declares one and the body is one.
+    pub(crate) fn declared(
+        operation: &stablemint_wire::OperationSpec,
+        status: u16,
+        text: &str,
+    ) -> Option<Self> {
+        let declared = operation.error_for(status)?;
+        let value = (declared.decode?)(text.as_bytes()).ok()?;
         Some(Self {
-            value: Arc::new(value),
-            type_name: std::any::type_name::<T>(),
+            value: Arc::from(value),
+            type_name: declared.rust_type.unwrap_or("the declared type"),
         })
     }
 }

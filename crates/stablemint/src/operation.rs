@@ -33,7 +33,7 @@ pub(crate) type RawResult<T> = Result<ResponseValue<T>, RawError<()>>;
 
 /// The authentication headers of one attempt.
 #[derive(Clone, Copy)]
-pub(crate) struct Auth<'a> {
+pub(crate) struct AuthHeaders<'a> {
     pub(crate) api_key: &'a str,
     pub(crate) timestamp: i64,
     pub(crate) signature: &'a str,
@@ -73,10 +73,9 @@ pub(crate) trait Operation: Sync {
     /// Gives `check` every parameter with its texts as they are sent.
     fn check_parameters(&self, _check: &mut ParameterCheck<'_>) {}
 
-    /// The value the signature covers.
-    fn signed_value<'s>(&'s self, _body: &'s Self::Body) -> Cow<'s, str> {
-        Cow::Borrowed("")
-    }
+    /// The value the signature covers, or `None` when the operation is not signed (as
+    /// its table entry's `auth` says: the generator writes both from one declaration).
+    fn signed_value<'s>(&'s self, body: &'s Self::Body) -> Option<Cow<'s, str>>;
 
     /// The body's idempotency key, if it has one.
     fn idempotency_key(_body: &Self::Body) -> Option<&str> {
@@ -97,15 +96,9 @@ pub(crate) trait Operation: Sync {
     fn send<'a>(
         &'a self,
         raw: &'a stablemint_raw::Client,
-        auth: Auth<'a>,
+        auth: AuthHeaders<'a>,
         body: &'a Self::Body,
     ) -> impl Future<Output = RawResult<Self::Output>> + Send + 'a;
-
-    /// The body of an error answer with `status`, decoded as the type the spec declares
-    /// for it, if it declares one and the body is one.
-    fn decode_error(_status: u16, _text: &str) -> Option<DecodedBody> {
-        None
-    }
 }
 
 /// When an attempt that failed may be made again.
@@ -132,7 +125,7 @@ impl Retry {
 }
 
 /// An attempt that did not succeed.
-struct Failure {
+struct FailedAttempt {
     error: Error,
     retry: Retry,
     retry_after: Option<Duration>,
@@ -142,7 +135,7 @@ struct Failure {
 }
 
 /// What one call uses of the client's settings and its own overrides.
-struct Settings {
+struct CallSettings {
     /// The call's own limit for each attempt, if it has one.
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -163,7 +156,7 @@ impl Client {
         // listening, none of it is done.
         let recording = !span.is_disabled();
         let config = self.config();
-        let settings = Settings {
+        let settings = CallSettings {
             // The HTTP client applies the client's own timeout; only a call's own is set on
             // each request, since that costs a task-local scope and an extension (about a
             // thousand instructions an attempt).
@@ -440,19 +433,16 @@ impl Client {
         timeout: Option<Duration>,
         offset: i64,
         attempt: u32,
-    ) -> Result<(O::Output, u16, Option<reqwest::header::HeaderValue>), Failure> {
+    ) -> Result<(O::Output, u16, Option<reqwest::header::HeaderValue>), FailedAttempt> {
         let config = self.config();
         let timestamp = self.timestamp_with(offset);
-        let signed = if O::SPEC.auth.is_signed() {
-            stablemint_wire::signature(
-                timestamp,
-                config.credentials.api_secret(),
-                &operation.signed_value(body),
-            )
-        } else {
-            String::new()
+        let signed = match operation.signed_value(body) {
+            Some(value) => {
+                stablemint_wire::signature(timestamp, config.credentials.api_secret(), &value)
+            }
+            None => String::new(),
         };
-        let auth = Auth {
+        let auth = AuthHeaders {
             api_key: config.credentials.api_key(),
             timestamp: i64::try_from(timestamp).unwrap_or(i64::MAX),
             signature: &signed,
@@ -490,9 +480,9 @@ impl Client {
         timestamp: u64,
         key: Option<&str>,
         attempt: u32,
-    ) -> Failure {
+    ) -> FailedAttempt {
         let key = key.map(str::to_owned);
-        let plain = |error, retry| Failure {
+        let plain = |error, retry| FailedAttempt {
             error,
             retry,
             retry_after: None,
@@ -515,7 +505,7 @@ impl Client {
                         return self.body_failure(error, status, request_id, key);
                     }
                 };
-                let decoded = O::decode_error(status, &text);
+                let decoded = DecodedBody::declared(O::SPEC, status, &text);
                 let api = ApiError {
                     status,
                     body: ApiBody::new(text),
@@ -533,7 +523,7 @@ impl Client {
                         && i128::from(timestamp).abs_diff(i128::from(server))
                             > SKEW_TOLERANCE_SECS as u128
                 });
-                Failure {
+                FailedAttempt {
                     error: Error::Api(Box::new(api)),
                     retry: if retryable_status(status) {
                         Retry::IfIdempotent
@@ -616,8 +606,8 @@ impl Client {
         status: u16,
         request_id: Option<String>,
         key: Option<String>,
-    ) -> Failure {
-        let plain = |error, retry| Failure {
+    ) -> FailedAttempt {
+        let plain = |error, retry| FailedAttempt {
             error,
             retry,
             retry_after: None,

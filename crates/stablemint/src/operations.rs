@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use stablemint_wire::OperationSpec;
 use tracing::Instrument as _;
-use crate::operation::{Auth, Operation, RawResult};
+use crate::operation::{AuthHeaders, Operation, RawResult};
 use crate::{Client, Error, Response};
 use crate::types;
 impl Client {
@@ -65,9 +65,12 @@ impl Operation for CreateEmbeddedSessionCall<'_> {
             errors,
         );
     }
-    fn signed_value<'s>(&'s self, body: &'s Self::Body) -> ::std::borrow::Cow<'s, str> {
+    fn signed_value<'s>(
+        &'s self,
+        body: &'s Self::Body,
+    ) -> Option<::std::borrow::Cow<'s, str>> {
         let _ = &body;
-        ::std::borrow::Cow::Borrowed(body.user_id.as_str())
+        Some(::std::borrow::Cow::Borrowed(body.user_id.as_str()))
     }
     fn idempotency_key(body: &Self::Body) -> Option<&str> {
         body.idempotency_key.as_deref()
@@ -83,7 +86,7 @@ impl Operation for CreateEmbeddedSessionCall<'_> {
     fn send<'s>(
         &'s self,
         raw: &'s stablemint_raw::Client,
-        auth: Auth<'s>,
+        auth: AuthHeaders<'s>,
         body: &'s Self::Body,
     ) -> impl Future<Output = RawResult<Self::Output>> + Send + 's {
         let _ = (&auth, &body);

@@ -12,7 +12,9 @@ use std::time::Duration;
 use stablemint::{Client, Error, RetryPolicy, Validate, types};
 
 use crate::Clock;
+pub use crate::store::Session;
 use crate::store::{Order, Payer};
+pub use crate::support::unix_seconds;
 #[cfg(feature = "sandbox")]
 use stablemint_mock::{MockConfig, MockServer};
 #[cfg(feature = "sandbox")]
@@ -24,14 +26,6 @@ pub use stablemint::Credentials;
 
 /// The URL the client sends to when `STABLEMINT_BASE_URL` is not set.
 pub const PRODUCTION_URL: &str = stablemint::PRODUCTION_URL;
-
-/// Whole seconds since the Unix epoch, negative before it, saturating.
-pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
-    match time.duration_since(std::time::UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
-    }
-}
 
 /// How many attempts one call makes: the first and two retries, all with the order's
 /// idempotency key. A test that wants a call to fail arms this many faults.
@@ -113,17 +107,6 @@ pub struct FieldError {
     pub code: String,
     /// What is wrong and what to do.
     pub message: String,
-}
-
-/// A session StableMint created.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    /// `sessionId`: what the widget is started with.
-    pub id: String,
-    /// `reference`: StableMint's reference for the session, for support and reports.
-    pub reference: String,
-    /// `expiresAt`, Unix seconds.
-    pub expires_at: i64,
 }
 
 /// Why no session came back.

@@ -126,6 +126,14 @@ fn flush_hex(out: &mut String, run: &mut String) {
     run.clear();
 }
 
+/// Whole seconds since the Unix epoch, negative before it, saturating.
+pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

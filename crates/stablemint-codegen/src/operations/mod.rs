@@ -79,7 +79,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
         use stablemint_wire::OperationSpec;
         use tracing::Instrument as _;
 
-        use crate::operation::{Auth, Operation, RawResult};
+        use crate::operation::{AuthHeaders, Operation, RawResult};
         use crate::{Client, Error, Response};
         #types_at_top
 

@@ -4,8 +4,7 @@
 //! the error bodies it decodes).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use stablemint_wire::Status;
+use quote::quote;
 
 use super::binding::{Bound, Names, Param};
 use crate::declaration::Signature;
@@ -35,7 +34,6 @@ pub(super) fn operation_impl(
     let key_methods = key_methods(model, body, types)?;
     let validate = validate_method(model);
     let check_parameters = check_parameters_method(model, params, &table_entry);
-    let decode_error = decode_error_method(model);
     // The attempt span's name and `url.template`: the method as sent, and the spec's
     // path template (never a filled path).
     let http_method = model.method.to_uppercase();
@@ -62,19 +60,19 @@ pub(super) fn operation_impl(
             fn send<'s>(
                 &'s self,
                 raw: &'s stablemint_raw::Client,
-                auth: Auth<'s>,
+                auth: AuthHeaders<'s>,
                 body: &'s Self::Body,
             ) -> impl Future<Output = RawResult<Self::Output>> + Send + 's {
                 let _ = (&auth, &body);
                 raw.#method_name(#(#call_arguments),*)
             }
 
-            #decode_error
         }
     })
 }
 
-/// `fn signed_value`: the value the signature covers.
+/// `fn signed_value`: the value the signature covers, or `None` for an operation that is
+/// not signed.
 fn signed_value(
     model: &OperationModel<'_>,
     params: &[Param<'_, '_>],
@@ -85,7 +83,7 @@ fn signed_value(
         Signature::Field(field) => {
             let body = body.ok_or_else(|| format!("{}: no body to sign", model.here()))?;
             let ident = field_ident(body_struct(types, body, model)?, field)?;
-            quote!(::std::borrow::Cow::Borrowed(body.#ident.as_str()))
+            quote!(Some(::std::borrow::Cow::Borrowed(body.#ident.as_str())))
         }
         Signature::Parameter(name) => {
             let param = params
@@ -94,16 +92,19 @@ fn signed_value(
                 .ok_or_else(|| format!("{}: no parameter `{name}` to sign", model.here()))?;
             let ident = &param.ident;
             if is_str_reference(&param.raw_type) {
-                quote!(::std::borrow::Cow::Borrowed(self.#ident))
+                quote!(Some(::std::borrow::Cow::Borrowed(self.#ident)))
             } else {
                 // What the raw method sends: the value's `to_string()`.
-                quote!(::std::borrow::Cow::Owned(self.#ident.to_string()))
+                quote!(Some(::std::borrow::Cow::Owned(self.#ident.to_string())))
             }
         }
-        Signature::None => return Ok(TokenStream::new()),
+        Signature::None => quote!(None),
     };
     Ok(quote! {
-        fn signed_value<'s>(&'s self, body: &'s Self::Body) -> ::std::borrow::Cow<'s, str> {
+        fn signed_value<'s>(
+            &'s self,
+            body: &'s Self::Body,
+        ) -> Option<::std::borrow::Cow<'s, str>> {
             let _ = &body;
             #value
         }
@@ -227,40 +228,4 @@ fn text_kind(ty: &syn::Type) -> Texts {
     let is_vec = matches!(ty, syn::Type::Reference(r)
         if matches!(&*r.elem, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Vec")));
     if is_vec { Texts::List } else { Texts::Display }
-}
-
-/// `fn decode_error`: the declared error bodies, decoded as their types.
-fn decode_error_method(model: &OperationModel<'_>) -> TokenStream {
-    let mut exact = Vec::new();
-    let mut ranges = Vec::new();
-    let mut default = None;
-    for error in &model.errors {
-        let Some(name) = error.schema_name() else {
-            continue;
-        };
-        let ty = format_ident!("{name}");
-        let decode = quote!(crate::error::DecodedBody::decode::<types::#ty>(text));
-        match error.status {
-            Status::Code(code) => exact.push(quote!(#code => #decode,)),
-            Status::Range(first) => {
-                let low = u16::from(first) * 100;
-                let high = low + 99;
-                ranges.push(quote!(#low..=#high => #decode,));
-            }
-            Status::Default => default = Some(quote!(_ => #decode,)),
-        }
-    }
-    if exact.is_empty() && ranges.is_empty() && default.is_none() {
-        return TokenStream::new();
-    }
-    let fallback = default.unwrap_or_else(|| quote!(_ => None,));
-    quote! {
-        fn decode_error(status: u16, text: &str) -> Option<crate::error::DecodedBody> {
-            match status {
-                #(#exact)*
-                #(#ranges)*
-                #fallback
-            }
-        }
-    }
 }

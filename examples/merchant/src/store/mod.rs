@@ -29,7 +29,7 @@ use sqlx::{AnyPool, Row};
 pub use cart::{CartError, MAX_LINES};
 pub use database::{Database, PoolSettings, sqlite};
 pub use error::{DbWait, StoreError};
-pub use orders::{Order, Payer, Started};
+pub use orders::{Order, Payer, Session, Started};
 
 use error::context;
 

@@ -96,7 +96,7 @@ impl Store {
 
     /// Writes one row: a database that can only be read is [`StoreError::ReadOnly`].
     async fn check_writable(&self) -> Result<(), StoreError> {
-        let now = crate::payments::unix_seconds(std::time::SystemTime::now());
+        let now = crate::support::unix_seconds(std::time::SystemTime::now());
         sqlx::query(
             "INSERT INTO write_checks (id, checked_at) VALUES (1, $1) \
              ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",

@@ -5,11 +5,20 @@
 use sqlx::any::AnyRow;
 
 use crate::catalog::OrderLine;
-use crate::payments::Session;
 
 use super::error::context;
 use super::{Store, StoreError, get};
 
+/// A session StableMint created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// `sessionId`: what the widget is started with.
+    pub id: String,
+    /// `reference`: StableMint's reference for the session, for support and reports.
+    pub reference: String,
+    /// `expiresAt`, Unix seconds.
+    pub expires_at: i64,
+}
 /// An order as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
