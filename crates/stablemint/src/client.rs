@@ -1,4 +1,4 @@
-//! The client and its configuration. What one call does is in `operation.rs`; the
+//! The client and its configuration. What one call does is in `call.rs`; the
 //! methods for each operation are generated into `operations.rs`.
 
 use std::fmt;

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use stablemint_wire::OperationSpec;
 use tracing::Instrument as _;
-use crate::operation::{AuthHeaders, Operation, RawResult};
+use crate::call::{AuthHeaders, Operation, RawResult};
 use crate::{Client, Error, Response};
 use crate::types;
 impl Client {
@@ -108,7 +108,7 @@ impl crate::Expiring for types::EmbeddedSessionResponse {
 pub mod options {
     use std::time::Duration;
     use crate::RetryPolicy;
-    use crate::operation::CallOptions;
+    use crate::call::CallOptions;
     /// Optional parameters and per-call settings of [`Client::create_embedded_session`](crate::Client::create_embedded_session), for [`Client::create_embedded_session_with`](crate::Client::create_embedded_session_with).
     ///
     /// The operation has no optional parameter today; the per-call settings are the timeout, the deadline and the retry policy.

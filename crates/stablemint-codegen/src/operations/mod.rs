@@ -79,7 +79,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
         use stablemint_wire::OperationSpec;
         use tracing::Instrument as _;
 
-        use crate::operation::{AuthHeaders, Operation, RawResult};
+        use crate::call::{AuthHeaders, Operation, RawResult};
         use crate::{Client, Error, Response};
         #types_at_top
 
@@ -95,7 +95,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
             use std::time::Duration;
 
             use crate::RetryPolicy;
-            use crate::operation::CallOptions;
+            use crate::call::CallOptions;
             #types_in_options
 
             #(#options)*
