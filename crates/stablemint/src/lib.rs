@@ -73,6 +73,7 @@
 
 #![warn(missing_docs)]
 
+mod base_url;
 mod call;
 mod classify;
 mod client;
