@@ -432,7 +432,7 @@ impl Client {
                 let request_id = response.headers().get(&REQUEST_ID).cloned();
                 Ok((response.into_inner(), status, request_id))
             }
-            Err(error) => Err(self.classify::<O>(error, timestamp, key, attempt).await),
+            Err(error) => Err(self.classify(O::SPEC, error, timestamp, key, attempt).await),
         }
     }
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use progenitor_client::Error as RawError;
 use reqwest::header::{DATE, HeaderName, LOCATION, RETRY_AFTER};
+use stablemint_wire::OperationSpec;
 
-use crate::call::Operation;
 use crate::client::Client;
 use crate::error::{
     ApiBody, ApiError, DecodeError, DecodedBody, Error, HookError, HookStage, SKEW_TOLERANCE_SECS,
@@ -47,9 +47,11 @@ pub(crate) struct FailedAttempt {
 }
 
 impl Client {
-    /// Turns the raw client's error into ours, and decides whether to retry.
-    pub(crate) async fn classify<O: Operation>(
+    /// Turns the raw client's error of an attempt of `operation` into ours, and decides
+    /// whether to retry.
+    pub(crate) async fn classify(
         &self,
+        operation: &'static OperationSpec,
         error: RawError<()>,
         timestamp: u64,
         key: Option<&str>,
@@ -79,7 +81,7 @@ impl Client {
                         return self.body_failure(error, status, request_id, key);
                     }
                 };
-                let decoded = DecodedBody::declared(O::SPEC, status, &text);
+                let decoded = DecodedBody::declared(operation, status, &text);
                 let api = ApiError {
                     status,
                     body: ApiBody::new(text),
