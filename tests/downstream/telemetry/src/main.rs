@@ -14,22 +14,24 @@
 //! The idempotency keys are the one exception, by design: the call span records
 //! `stablemint.idempotency_key`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use opentelemetry::trace::{SpanKind, Status, TracerProvider as _};
-use opentelemetry::{Array, KeyValue, Value};
-use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
 use serde_json::json;
-use stablemint::types::{EmbeddedSessionRequest, RefundRequest, SessionNote};
+use stablemint::types::{EmbeddedSessionRequest, ProbeNote, ProbeRefundRequest};
 use stablemint::{Client, Credentials, Error, RetryPolicy, options};
 use stablemint_mock::{Fault, MockConfig, MockServer};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::SubscriberExt;
+
+mod checks;
+
+use checks::{check_metrics, check_redaction, check_results, check_spans, forbidden};
 
 const KEY: &str = "telemetry-key-made-up-0001";
 const SECRET: &str = "telemetry-made-up-secret-5b9e";
@@ -75,13 +77,13 @@ const SIGNED: [&str; 5] = [
 /// Every operation: its method and path template.
 const OPERATIONS: [(&str, &str, &str); 8] = [
     ("createEmbeddedSession", "POST", "/session/embedded"),
-    ("getSession", "GET", "/session/{sessionId}"),
-    ("deleteSession", "DELETE", "/session/{sessionId}"),
-    ("putSessionNote", "PUT", "/session/{sessionId}/note"),
-    ("amendSessionNote", "PATCH", "/session/{sessionId}/note"),
-    ("listSessions", "GET", "/sessions"),
-    ("createRefund", "POST", "/refunds"),
-    ("getServiceStatus", "GET", "/status"),
+    ("getProbe", "GET", "/probes/{probeId}"),
+    ("deleteProbe", "DELETE", "/probes/{probeId}"),
+    ("putProbeNote", "PUT", "/probes/{probeId}/note"),
+    ("amendProbeNote", "PATCH", "/probes/{probeId}/note"),
+    ("listProbes", "GET", "/probes"),
+    ("createProbeRefund", "POST", "/probe-refunds"),
+    ("getProbeServiceStatus", "GET", "/probe-status"),
 ];
 
 #[derive(Clone, Default)]
@@ -125,7 +127,7 @@ fn embedded(email: &str, amount: f64) -> EmbeddedSessionRequest {
     .expect("a request")
 }
 
-fn note(text: &str, key: Option<&str>) -> SessionNote {
+fn note(text: &str, key: Option<&str>) -> ProbeNote {
     let mut note = json!({"userId": "user-note-6b2d", "note": text});
     if let Some(key) = key {
         note["idempotencyKey"] = json!(key);
@@ -133,10 +135,10 @@ fn note(text: &str, key: Option<&str>) -> SessionNote {
     serde_json::from_value(note).expect("a note")
 }
 
-fn refund(currency: &str) -> RefundRequest {
+fn refund(currency: &str) -> ProbeRefundRequest {
     serde_json::from_value(json!({
         "userId": "user-refund-9a3c",
-        "sessionId": "sess-refund-2f7e",
+        "probeId": "sess-refund-2f7e",
         "amount": 1234.56,
         "currency": currency
     }))
@@ -247,219 +249,219 @@ async fn main() {
         ),
     );
 
-    // getSession: a GET, retried without a key.
-    let op = "getSession";
+    // getProbe: a GET, retried without a key.
+    let op = "getProbe";
     results.insert(
         (op, "success"),
-        summary(good.get_session("sess-path-8d1f").await),
+        summary(good.get_probe("sess-path-8d1f").await),
     );
-    results.insert((op, "validation"), summary(good.get_session("..").await));
+    results.insert((op, "validation"), summary(good.get_probe("..").await));
     results.insert(
         (op, "401"),
-        summary(wrong.get_session("sess-path-8d1f").await),
+        summary(wrong.get_probe("sess-path-8d1f").await),
     );
     fail(op, Fault::Status(409));
-    results.insert(
-        (op, "409"),
-        summary(good.get_session("sess-path-8d1f").await),
-    );
+    results.insert((op, "409"), summary(good.get_probe("sess-path-8d1f").await));
     fail(op, Fault::Status(503));
     results.insert(
         (op, "503-then-200"),
-        summary(good.get_session("sess-path-8d1f").await),
+        summary(good.get_probe("sess-path-8d1f").await),
     );
     fail(op, slow);
-    let with_timeout = options::GetSessionOptions::new().timeout(short);
+    let with_timeout = options::GetProbeOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.get_session_with("sess-path-8d1f", &with_timeout).await),
+        summary(good.get_probe_with("sess-path-8d1f", &with_timeout).await),
     );
 
-    // deleteSession: a DELETE answering 204.
-    let op = "deleteSession";
+    // deleteProbe: a DELETE answering 204.
+    let op = "deleteProbe";
     results.insert(
         (op, "success"),
-        summary(good.delete_session("sess-path-8d1f").await),
+        summary(good.delete_probe("sess-path-8d1f").await),
     );
-    results.insert((op, "validation"), summary(good.delete_session("").await));
+    results.insert((op, "validation"), summary(good.delete_probe("").await));
     results.insert(
         (op, "401"),
-        summary(wrong.delete_session("sess-path-8d1f").await),
+        summary(wrong.delete_probe("sess-path-8d1f").await),
     );
     fail(op, Fault::Status(409));
     results.insert(
         (op, "409"),
-        summary(good.delete_session("sess-path-8d1f").await),
+        summary(good.delete_probe("sess-path-8d1f").await),
     );
     fail(op, Fault::Status(503));
     results.insert(
         (op, "503-then-200"),
-        summary(good.delete_session("sess-path-8d1f").await),
+        summary(good.delete_probe("sess-path-8d1f").await),
     );
     fail(op, slow);
-    let with_timeout = options::DeleteSessionOptions::new().timeout(short);
+    let with_timeout = options::DeleteProbeOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
         summary(
-            good.delete_session_with("sess-path-8d1f", &with_timeout)
+            good.delete_probe_with("sess-path-8d1f", &with_timeout)
                 .await,
         ),
     );
 
-    // putSessionNote: a PUT with a body and an idempotency key.
-    let op = "putSessionNote";
+    // putProbeNote: a PUT with a body and an idempotency key.
+    let op = "putProbeNote";
     let first = note("note-text-private-4410", Some("note-key-1"));
     results.insert(
         (op, "success"),
-        summary(good.put_session_note("sess-path-8d1f", &first).await),
+        summary(good.put_probe_note("sess-path-8d1f", &first).await),
     );
     results.insert(
         (op, "validation"),
-        summary(good.put_session_note(".", &first).await),
+        summary(good.put_probe_note(".", &first).await),
     );
     results.insert(
         (op, "401"),
-        summary(wrong.put_session_note("sess-path-8d1f", &first).await),
+        summary(wrong.put_probe_note("sess-path-8d1f", &first).await),
     );
     let other = note("note-text-other-9903", Some("note-key-1"));
     results.insert(
         (op, "409"),
-        summary(good.put_session_note("sess-path-8d1f", &other).await),
+        summary(good.put_probe_note("sess-path-8d1f", &other).await),
     );
     fail(op, Fault::Status(503));
     let plain = note("note-text-private-4410", None);
     results.insert(
         (op, "503-then-200"),
-        summary(good.put_session_note("sess-path-8d1f", &plain).await),
+        summary(good.put_probe_note("sess-path-8d1f", &plain).await),
     );
     fail(op, slow);
-    let with_timeout = options::PutSessionNoteOptions::new().timeout(short);
+    let with_timeout = options::PutProbeNoteOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
         summary(
-            good.put_session_note_with("sess-path-8d1f", &plain, &with_timeout)
+            good.put_probe_note_with("sess-path-8d1f", &plain, &with_timeout)
                 .await,
         ),
     );
 
-    // amendSessionNote: a PATCH without a key: neither the 503 nor the timeout is
+    // amendProbeNote: a PATCH without a key: neither the 503 nor the timeout is
     // retried once the request has left; the next call gets its 200.
-    let op = "amendSessionNote";
+    let op = "amendProbeNote";
     let plain = note("note-text-private-4410", None);
     results.insert(
         (op, "success"),
-        summary(good.amend_session_note("sess-path-8d1f", &plain).await),
+        summary(good.amend_probe_note("sess-path-8d1f", &plain).await),
     );
     results.insert(
         (op, "validation"),
-        summary(good.amend_session_note("..", &plain).await),
+        summary(good.amend_probe_note("..", &plain).await),
     );
     results.insert(
         (op, "401"),
-        summary(wrong.amend_session_note("sess-path-8d1f", &plain).await),
+        summary(wrong.amend_probe_note("sess-path-8d1f", &plain).await),
     );
     fail(op, Fault::Status(409));
     results.insert(
         (op, "409"),
-        summary(good.amend_session_note("sess-path-8d1f", &plain).await),
+        summary(good.amend_probe_note("sess-path-8d1f", &plain).await),
     );
     fail(op, Fault::Status(503));
-    let unavailable = summary(good.amend_session_note("sess-path-8d1f", &plain).await);
-    let then = summary(good.amend_session_note("sess-path-8d1f", &plain).await);
+    let unavailable = summary(good.amend_probe_note("sess-path-8d1f", &plain).await);
+    let then = summary(good.amend_probe_note("sess-path-8d1f", &plain).await);
     results.insert((op, "503-then-200"), format!("{unavailable} {then}"));
     fail(op, slow);
-    let with_timeout = options::AmendSessionNoteOptions::new().timeout(short);
+    let with_timeout = options::AmendProbeNoteOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
         summary(
-            good.amend_session_note_with("sess-path-8d1f", &plain, &with_timeout)
+            good.amend_probe_note_with("sess-path-8d1f", &plain, &with_timeout)
                 .await,
         ),
     );
 
-    // listSessions: a GET with query parameters.
-    let op = "listSessions";
+    // listProbes: a GET with query parameters.
+    let op = "listProbes";
     results.insert(
         (op, "success"),
-        summary(good.list_sessions("user-list-5f9d").await),
+        summary(good.list_probes("user-list-5f9d").await),
     );
-    let invalid = options::ListSessionsOptions::new().currency("EURO");
+    let invalid = options::ListProbesOptions::new().currency("EURO");
     results.insert(
         (op, "validation"),
-        summary(good.list_sessions_with("user-list-5f9d", &invalid).await),
+        summary(good.list_probes_with("user-list-5f9d", &invalid).await),
     );
     results.insert(
         (op, "401"),
-        summary(wrong.list_sessions("user-list-5f9d").await),
+        summary(wrong.list_probes("user-list-5f9d").await),
     );
     fail(op, Fault::Status(409));
     results.insert(
         (op, "409"),
-        summary(good.list_sessions("user-list-5f9d").await),
+        summary(good.list_probes("user-list-5f9d").await),
     );
     fail(op, Fault::Status(503));
     results.insert(
         (op, "503-then-200"),
-        summary(good.list_sessions("user-list-5f9d").await),
+        summary(good.list_probes("user-list-5f9d").await),
     );
     fail(op, slow);
-    let with_timeout = options::ListSessionsOptions::new().timeout(short);
+    let with_timeout = options::ListProbesOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(
-            good.list_sessions_with("user-list-5f9d", &with_timeout)
-                .await,
-        ),
+        summary(good.list_probes_with("user-list-5f9d", &with_timeout).await),
     );
 
-    // createRefund: a POST without a key field.
-    let op = "createRefund";
+    // createProbeRefund: a POST without a key field.
+    let op = "createProbeRefund";
     results.insert(
         (op, "success"),
-        summary(good.create_refund(&refund("EUR")).await),
+        summary(good.create_probe_refund(&refund("EUR")).await),
     );
     results.insert(
         (op, "validation"),
-        summary(good.create_refund(&refund("XXQ")).await),
+        summary(good.create_probe_refund(&refund("XXQ")).await),
     );
     results.insert(
         (op, "401"),
-        summary(wrong.create_refund(&refund("EUR")).await),
+        summary(wrong.create_probe_refund(&refund("EUR")).await),
     );
     fail(op, Fault::Status(409));
     results.insert(
         (op, "409"),
-        summary(good.create_refund(&refund("EUR")).await),
+        summary(good.create_probe_refund(&refund("EUR")).await),
     );
     fail(op, Fault::Status(503));
-    let unavailable = summary(good.create_refund(&refund("EUR")).await);
-    let then = summary(good.create_refund(&refund("EUR")).await);
+    let unavailable = summary(good.create_probe_refund(&refund("EUR")).await);
+    let then = summary(good.create_probe_refund(&refund("EUR")).await);
     results.insert((op, "503-then-200"), format!("{unavailable} {then}"));
     fail(op, slow);
-    let with_timeout = options::CreateRefundOptions::new().timeout(short);
+    let with_timeout = options::CreateProbeRefundOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.create_refund_with(&refund("EUR"), &with_timeout).await),
+        summary(
+            good.create_probe_refund_with(&refund("EUR"), &with_timeout)
+                .await,
+        ),
     );
 
-    // getServiceStatus: no authentication and no input, so there is nothing to refuse
+    // getProbeServiceStatus: no authentication and no input, so there is nothing to refuse
     // before sending and no signature to get wrong; its 401 is the mock's fault.
-    let op = "getServiceStatus";
-    results.insert((op, "success"), summary(good.get_service_status().await));
+    let op = "getProbeServiceStatus";
+    results.insert(
+        (op, "success"),
+        summary(good.get_probe_service_status().await),
+    );
     fail(op, Fault::Status(401));
-    results.insert((op, "401"), summary(good.get_service_status().await));
+    results.insert((op, "401"), summary(good.get_probe_service_status().await));
     fail(op, Fault::Status(409));
-    results.insert((op, "409"), summary(good.get_service_status().await));
+    results.insert((op, "409"), summary(good.get_probe_service_status().await));
     fail(op, Fault::Status(503));
     results.insert(
         (op, "503-then-200"),
-        summary(good.get_service_status().await),
+        summary(good.get_probe_service_status().await),
     );
     fail(op, slow);
-    let with_timeout = options::GetServiceStatusOptions::new().timeout(short);
+    let with_timeout = options::GetProbeServiceStatusOptions::new().timeout(short);
     results.insert(
         (op, "timeout"),
-        summary(good.get_service_status_with(&with_timeout).await),
+        summary(good.get_probe_service_status_with(&with_timeout).await),
     );
 
     let ended = unix_now();
@@ -489,367 +491,4 @@ async fn main() {
         results.len(),
         forbidden.len()
     );
-}
-
-/// Each scenario ended as it should: the scenarios are real, not silent successes.
-fn check_results(results: &BTreeMap<(&str, &str), String>) {
-    let expected: BTreeMap<(&str, &str), &str> = BTreeMap::from([
-        (("createEmbeddedSession", "success"), "ok(1)"),
-        (("createEmbeddedSession", "validation"), "validation"),
-        (("createEmbeddedSession", "401"), "401"),
-        (("createEmbeddedSession", "409"), "409"),
-        (("createEmbeddedSession", "503-then-200"), "ok(2)"),
-        (("createEmbeddedSession", "timeout"), "ok(2)"),
-        (("getSession", "success"), "ok(1)"),
-        (("getSession", "validation"), "validation"),
-        (("getSession", "401"), "401"),
-        (("getSession", "409"), "409"),
-        (("getSession", "503-then-200"), "ok(2)"),
-        (("getSession", "timeout"), "ok(2)"),
-        (("deleteSession", "success"), "ok(1)"),
-        (("deleteSession", "validation"), "validation"),
-        (("deleteSession", "401"), "401"),
-        (("deleteSession", "409"), "409"),
-        (("deleteSession", "503-then-200"), "ok(2)"),
-        (("deleteSession", "timeout"), "ok(2)"),
-        (("putSessionNote", "success"), "ok(1)"),
-        (("putSessionNote", "validation"), "validation"),
-        (("putSessionNote", "401"), "401"),
-        (("putSessionNote", "409"), "409"),
-        (("putSessionNote", "503-then-200"), "ok(2)"),
-        (("putSessionNote", "timeout"), "ok(2)"),
-        (("amendSessionNote", "success"), "ok(1)"),
-        (("amendSessionNote", "validation"), "validation"),
-        (("amendSessionNote", "401"), "401"),
-        (("amendSessionNote", "409"), "409"),
-        (("amendSessionNote", "503-then-200"), "503 ok(1)"),
-        (("amendSessionNote", "timeout"), "timeout"),
-        (("listSessions", "success"), "ok(1)"),
-        (("listSessions", "validation"), "validation"),
-        (("listSessions", "401"), "401"),
-        (("listSessions", "409"), "409"),
-        (("listSessions", "503-then-200"), "ok(2)"),
-        (("listSessions", "timeout"), "ok(2)"),
-        (("createRefund", "success"), "ok(1)"),
-        (("createRefund", "validation"), "validation"),
-        (("createRefund", "401"), "401"),
-        (("createRefund", "409"), "409"),
-        (("createRefund", "503-then-200"), "503 ok(1)"),
-        (("createRefund", "timeout"), "timeout"),
-        (("getServiceStatus", "success"), "ok(1)"),
-        (("getServiceStatus", "401"), "401"),
-        (("getServiceStatus", "409"), "409"),
-        (("getServiceStatus", "503-then-200"), "ok(2)"),
-        (("getServiceStatus", "timeout"), "ok(2)"),
-    ]);
-    let got: BTreeMap<(&str, &str), &str> = results.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(got, expected);
-}
-
-/// The texts no telemetry may hold: the secrets, every signature the calls can have
-/// sent (any second of the run, either secret, every signed value), and every value
-/// sent in a body or a parameter that is long enough to search for.
-fn forbidden(started: u64, ended: u64) -> Vec<String> {
-    let mut out = vec![SECRET.to_owned(), WRONG_SECRET.to_owned()];
-    for timestamp in started.saturating_sub(2)..=ended + 2 {
-        for secret in [SECRET, WRONG_SECRET] {
-            for value in SIGNED {
-                out.push(stablemint_wire::signature(timestamp, secret, value));
-            }
-        }
-    }
-    out.extend(
-        SENT.iter()
-            .filter(|v| v.len() >= 6)
-            .map(|v| (*v).to_owned()),
-    );
-    out
-}
-
-/// Every text of every span (name, attribute keys and values, events, status), every
-/// metric (name, description, attribute keys and values), and the log, searched for
-/// each forbidden text; every attribute value compared with every value sent, short
-/// ones (`PT`, `EUR`) and amounts included.
-fn check_redaction(
-    spans: &[SpanData],
-    metrics: &[ResourceMetrics],
-    text: &str,
-    forbidden: &[String],
-) {
-    let mut attributes: Vec<KeyValue> = Vec::new();
-    let mut texts: Vec<String> = vec![text.to_owned()];
-    for span in spans {
-        texts.push(span.name.to_string());
-        attributes.extend(span.attributes.iter().cloned());
-        for event in span.events.iter() {
-            texts.push(event.name.to_string());
-            attributes.extend(event.attributes.iter().cloned());
-        }
-        if let Status::Error { description } = &span.status {
-            texts.push(description.to_string());
-        }
-    }
-    for resource in metrics {
-        for scope in resource.scope_metrics() {
-            for metric in scope.metrics() {
-                texts.push(metric.name().to_owned());
-                texts.push(metric.description().to_owned());
-                attributes.extend(metric_attributes(metric.data()));
-            }
-        }
-    }
-    for kv in &attributes {
-        texts.push(kv.key.as_str().to_owned());
-        match &kv.value {
-            Value::String(s) => {
-                assert!(
-                    !SENT.contains(&s.as_str()),
-                    "the attribute {} holds a value that was sent: {s}",
-                    kv.key
-                );
-                texts.push(s.as_str().to_owned());
-            }
-            Value::F64(f) => assert!(!AMOUNTS.contains(f), "{} holds an amount", kv.key),
-            Value::Array(Array::String(items)) => {
-                texts.extend(items.iter().map(|s| s.as_str().to_owned()))
-            }
-            other => texts.push(other.as_str().into_owned()),
-        }
-    }
-    for needle in forbidden {
-        for haystack in &texts {
-            assert!(
-                !haystack.contains(needle.as_str()),
-                "{needle:?} leaked into telemetry:\n{}",
-                haystack
-                    .lines()
-                    .filter(|line| line.contains(needle.as_str()))
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-    }
-    // The log is not empty: it would hold the values if the client recorded them.
-    assert!(text.contains("stablemint.createEmbeddedSession"), "{text}");
-}
-
-fn metric_attributes(data: &AggregatedMetrics) -> Vec<KeyValue> {
-    fn of<T: Copy>(data: &MetricData<T>) -> Vec<KeyValue> {
-        match data {
-            MetricData::Histogram(h) => h
-                .data_points()
-                .flat_map(|p| p.attributes().cloned().collect::<Vec<_>>())
-                .collect(),
-            MetricData::Sum(s) => s
-                .data_points()
-                .flat_map(|p| p.attributes().cloned().collect::<Vec<_>>())
-                .collect(),
-            MetricData::Gauge(g) => g
-                .data_points()
-                .flat_map(|p| p.attributes().cloned().collect::<Vec<_>>())
-                .collect(),
-            MetricData::ExponentialHistogram(e) => e
-                .data_points()
-                .flat_map(|p| p.attributes().cloned().collect::<Vec<_>>())
-                .collect(),
-        }
-    }
-    match data {
-        AggregatedMetrics::F64(d) => of(d),
-        AggregatedMetrics::U64(d) => of(d),
-        AggregatedMetrics::I64(d) => of(d),
-    }
-}
-
-fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a Value> {
-    attributes
-        .iter()
-        .find(|kv| kv.key.as_str() == key)
-        .map(|kv| &kv.value)
-}
-
-fn string(value: Option<&Value>) -> Option<&str> {
-    match value {
-        Some(Value::String(s)) => Some(s.as_str()),
-        _ => None,
-    }
-}
-
-fn int(value: Option<&Value>) -> Option<i64> {
-    match value {
-        Some(Value::I64(i)) => Some(*i),
-        _ => None,
-    }
-}
-
-/// Every attempt is an HTTP client span with the conventions' attributes, typed as
-/// they say, under a call span; the number of attempts.
-fn check_spans(spans: &[SpanData], port: i64) -> usize {
-    let calls: HashMap<_, &SpanData> = spans
-        .iter()
-        .filter(|s| s.name.starts_with("stablemint."))
-        .map(|s| (s.span_context.span_id(), s))
-        .collect();
-    let mut statuses = BTreeSet::new();
-    let mut error_types = BTreeSet::new();
-    let mut templates = BTreeSet::new();
-    let mut resent = 0;
-    let attempts: Vec<&SpanData> = spans
-        .iter()
-        .filter(|s| s.span_kind == SpanKind::Client)
-        .collect();
-    for span in &attempts {
-        let a = &span.attributes;
-        let method = string(attribute(a, "http.request.method")).expect("http.request.method");
-        let template = string(attribute(a, "url.template")).expect("url.template");
-        assert!(
-            OPERATIONS
-                .iter()
-                .any(|(_, m, t)| *m == method && *t == template),
-            "{method} {template}"
-        );
-        assert_eq!(span.name, format!("{method} {template}"));
-        assert_eq!(string(attribute(a, "server.address")), Some("127.0.0.1"));
-        assert_eq!(int(attribute(a, "server.port")), Some(port));
-        templates.insert(template.to_owned());
-        if let Some(status) = attribute(a, "http.response.status_code") {
-            statuses.insert(int(Some(status)).expect("http.response.status_code is an int"));
-        }
-        match (&span.status, attribute(a, "error.type")) {
-            (Status::Error { .. }, Some(error)) => {
-                let error = string(Some(error)).expect("error.type is a string");
-                error_types.insert(error.to_owned());
-            }
-            (Status::Unset, None) => {}
-            (status, error) => panic!("{}: status {status:?} with error.type {error:?}", span.name),
-        }
-        if let Some(count) = attribute(a, "http.request.resend_count") {
-            assert!(int(Some(count)).is_some_and(|c| c >= 1), "{count:?}");
-            resent += 1;
-        }
-        let call = calls
-            .get(&span.parent_span_id)
-            .expect("every attempt is under its call");
-        let operation =
-            string(attribute(&call.attributes, "stablemint.operation")).expect("an operation");
-        assert!(
-            OPERATIONS
-                .iter()
-                .any(|(id, m, t)| *id == operation && *m == method && *t == template)
-        );
-        // Nothing but the conventions' names, and what `tracing-opentelemetry` adds to
-        // every span (`code.*`, `thread.*`, `target`, `busy_ns`, `idle_ns`).
-        for kv in a {
-            let key = kv.key.as_str();
-            assert!(
-                [
-                    "http.request.method",
-                    "server.address",
-                    "server.port",
-                    "url.template",
-                    "http.response.status_code",
-                    "error.type",
-                    "http.request.resend_count",
-                ]
-                .contains(&key)
-                    || key.starts_with("code.")
-                    || key.starts_with("thread.")
-                    || ["target", "busy_ns", "idle_ns"].contains(&key),
-                "an attempt span has the attribute {key}"
-            );
-        }
-    }
-    for call in calls.values() {
-        let a = &call.attributes;
-        assert_eq!(call.span_kind, SpanKind::Internal);
-        assert!(
-            string(attribute(a, "stablemint.outcome")).is_some(),
-            "{}",
-            call.name
-        );
-        assert!(
-            int(attribute(a, "stablemint.attempts")).is_some(),
-            "{}",
-            call.name
-        );
-    }
-    let every_template: BTreeSet<String> =
-        OPERATIONS.iter().map(|(_, _, t)| (*t).to_owned()).collect();
-    assert_eq!(templates, every_template);
-    assert_eq!(
-        statuses,
-        BTreeSet::from([200, 201, 204, 401, 409, 503]),
-        "the statuses the attempts saw"
-    );
-    assert_eq!(
-        error_types,
-        ["401", "409", "503", "timeout"].map(str::to_owned).into(),
-        "the error types the attempts ended with"
-    );
-    assert!(resent >= 10, "{resent} resent attempts");
-    attempts.len()
-}
-
-/// `http.client.request.duration` holds one measurement per attempt, with the
-/// conventions' attributes and types; the retry counter counts by reason. The number of
-/// duration data points.
-fn check_metrics(metrics: &[ResourceMetrics], port: i64, attempts: usize) -> usize {
-    let mut duration_points = 0;
-    let mut measured = 0;
-    let mut retries: BTreeMap<String, u64> = BTreeMap::new();
-    for resource in metrics {
-        for scope in resource.scope_metrics() {
-            for metric in scope.metrics() {
-                match (metric.name(), metric.data()) {
-                    (
-                        "http.client.request.duration",
-                        AggregatedMetrics::F64(MetricData::Histogram(histogram)),
-                    ) => {
-                        assert_eq!(metric.unit(), "s");
-                        for point in histogram.data_points() {
-                            let a: Vec<KeyValue> = point.attributes().cloned().collect();
-                            assert!(string(attribute(&a, "http.request.method")).is_some());
-                            assert!(string(attribute(&a, "url.template")).is_some());
-                            assert_eq!(string(attribute(&a, "server.address")), Some("127.0.0.1"));
-                            assert_eq!(int(attribute(&a, "server.port")), Some(port));
-                            if let Some(status) = attribute(&a, "http.response.status_code") {
-                                assert!(int(Some(status)).is_some(), "{status:?}");
-                            }
-                            if let Some(error) = attribute(&a, "error.type") {
-                                assert!(string(Some(error)).is_some(), "{error:?}");
-                            }
-                            assert_eq!(
-                                point.bounds().collect::<Vec<_>>(),
-                                [
-                                    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0,
-                                    2.5, 5.0, 7.5, 10.0
-                                ]
-                            );
-                            duration_points += 1;
-                            measured += point.count() as usize;
-                        }
-                    }
-                    ("stablemint.client.retries", AggregatedMetrics::U64(MetricData::Sum(sum))) => {
-                        assert_eq!(metric.unit(), "{retry}");
-                        for point in sum.data_points() {
-                            let a: Vec<KeyValue> = point.attributes().cloned().collect();
-                            assert!(string(attribute(&a, "stablemint.operation")).is_some());
-                            let reason = string(attribute(&a, "error.type")).expect("a reason");
-                            *retries.entry(reason.to_owned()).or_default() += point.value();
-                        }
-                    }
-                    (name, _) => panic!("an unexpected metric: {name}"),
-                }
-            }
-        }
-    }
-    assert_eq!(measured, attempts, "one duration per attempt");
-    // 503s retried: createEmbeddedSession, getSession, deleteSession, putSessionNote,
-    // listSessions, getServiceStatus; timeouts retried: the same six.
-    assert_eq!(
-        retries,
-        BTreeMap::from([("503".to_owned(), 6), ("timeout".to_owned(), 6)])
-    );
-    duration_points
 }
