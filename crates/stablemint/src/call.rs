@@ -225,13 +225,7 @@ impl Client {
                         self.attempt_ended::<O>(&attempt_span, attempts, attempt_started, ended)
                     {
                         let error = after_hook_panicked(message, attempts, key);
-                        return Err(finish(
-                            &span,
-                            recording,
-                            Outcome::HookPanicked,
-                            attempts,
-                            error,
-                        ));
+                        return Err(ended_by_hook(&span, recording, attempts, error));
                     }
                     if offset != kept {
                         self.keep_clock_offset(offset);
@@ -263,13 +257,7 @@ impl Client {
                     self.attempt_ended::<O>(&attempt_span, attempts, attempt_started, ended)
                 {
                     let error = after_hook_panicked(message, attempts, key);
-                    return Err(finish(
-                        &span,
-                        recording,
-                        Outcome::HookPanicked,
-                        attempts,
-                        error,
-                    ));
+                    return Err(ended_by_hook(&span, recording, attempts, error));
                 }
             } else if !attempt_span.is_disabled() {
                 record_attempt_end(&attempt_span, None, Some(error_type));
@@ -463,6 +451,11 @@ fn after_hook_panicked(message: String, attempts: u32, key: Option<&str>) -> Err
         idempotency_key: key.map(str::to_owned),
         attempts,
     }))
+}
+
+/// [`finish`] for a call that a hook's panic ended after attempt number `attempts`.
+fn ended_by_hook(span: &tracing::Span, recording: bool, attempts: u32, error: Error) -> Error {
+    finish(span, recording, Outcome::HookPanicked, attempts, error)
 }
 
 /// `usual`, unless `error` says a hook panicked.
