@@ -16,6 +16,34 @@ pub fn workspace_root() -> &'static Path {
         .expect("the tests crate lives one level below the workspace root")
 }
 
+/// The distinct `name vX.Y.Z` entries of `package`'s normal dependency tree, as
+/// `cargo tree -p <package> -e normal` lists them with `extra` arguments (such as
+/// `["-e", "build"]` or `["--features", "metrics"]`); the package itself included.
+pub fn cargo_tree(package: &str, extra: &[&str]) -> std::collections::BTreeSet<String> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
+        .args(["--format", "{p}"])
+        .args(extra)
+        .output()
+        .expect("cannot run cargo tree");
+    assert!(
+        output.status.success(),
+        "cargo tree -p {package} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("cargo tree writes UTF-8")
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 /// `openapi/stablemint.yaml`.
 pub fn spec_path() -> PathBuf {
     workspace_root().join("openapi/stablemint.yaml")

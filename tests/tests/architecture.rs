@@ -183,21 +183,9 @@ fn every_arrow_points_to_a_crate_above() {
 
 /// The distinct package names in `package`'s normal tree, itself left out.
 fn normal_tree(package: &str) -> BTreeSet<String> {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
-        .args(["--format", "{p}", "--offline"])
-        .output()
-        .expect("cannot run cargo tree");
-    assert!(
-        output.status.success(),
-        "cargo tree -p {package} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
+    stablemint_tests::cargo_tree(package, &["--offline"])
+        .iter()
+        .filter_map(|entry| entry.split_whitespace().next())
         .filter(|name| *name != package)
         .map(str::to_owned)
         .collect()

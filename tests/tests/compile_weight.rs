@@ -4,9 +4,6 @@
 //! build time against reqwest, rustls, tokio and serde_json alone.
 
 use std::collections::BTreeSet;
-use std::process::Command;
-
-use stablemint_tests::workspace_root;
 
 /// Crate names that must never be in `stablemint`'s normal dependency tree.
 const FORBIDDEN: [&str; 8] = [
@@ -36,36 +33,7 @@ fn tree(extra: &[&str]) -> BTreeSet<String> {
 
 /// The distinct `name vX.Y.Z` lines of `stablemint`'s tree with `extra` args.
 fn tree_entries(extra: &[&str]) -> BTreeSet<String> {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args([
-            "tree",
-            "-p",
-            "stablemint",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .args(["--format", "{p}"])
-        .args(extra)
-        .output()
-        .expect("cannot run cargo tree");
-    assert!(
-        output.status.success(),
-        "cargo tree failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            line.split_whitespace()
-                .take(2)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    stablemint_tests::cargo_tree("stablemint", extra)
 }
 
 #[test]
