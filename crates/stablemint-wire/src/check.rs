@@ -264,7 +264,7 @@ impl<'e> ParameterCheck<'e> {
         let Some((name, _)) = self.largest else {
             return;
         };
-        let literal: usize = crate::operation::path_template_literal_len(operation.path);
+        let literal: usize = crate::operation_spec::path_template_literal_len(operation.path);
         let total = base_url.len() + literal + self.target;
         if total <= MAX_URL_BYTES {
             return;

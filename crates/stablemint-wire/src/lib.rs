@@ -34,7 +34,7 @@ mod encoding;
 pub mod headers;
 mod idempotency;
 mod json;
-mod operation;
+mod operation_spec;
 pub mod shape;
 mod signing;
 mod text;
@@ -49,7 +49,7 @@ pub use encoding::{
 };
 pub use idempotency::{MAX_IDEMPOTENCY_KEY_LEN, check_idempotency_key};
 pub use json::{UnknownFields, check_value, closest, parse_json, read_json};
-pub use operation::{
+pub use operation_spec::{
     Auth, BodyCheck, BodySpec, Decode, Location, Method, OperationSpec, ParameterKind,
     ParameterSpec, ResponseSpec, Status, TextRule, decode_as,
 };
