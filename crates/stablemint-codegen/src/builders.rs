@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+use crate::model::Schemas;
 use crate::naming::wire_name;
 use crate::rules::FieldRules;
 
@@ -24,26 +24,25 @@ struct Field {
 
 /// Rewrites the `builder` module inside `types`.
 pub(crate) fn document_builders(
-    document: &Value,
+    schemas: &Schemas<'_>,
     rules: &FieldRules,
     types: &mut [syn::Item],
 ) -> Result<(), String> {
     // Rust field name -> property, per schema, from the generated structs.
-    let mut schemas: BTreeMap<String, BTreeMap<String, Field>> = BTreeMap::new();
+    let mut builders: BTreeMap<String, BTreeMap<String, Field>> = BTreeMap::new();
     for item in types.iter() {
         let syn::Item::Struct(item) = item else {
             continue;
         };
         let name = item.ident.to_string();
-        let Some(schema) = document.pointer(&format!("/components/schemas/{name}")) else {
+        let Some(component) = schemas.component(&name) else {
             continue;
         };
-        let required: Vec<&str> = crate::spec::required_properties(schema);
+        let schema = &component.schema;
         let mut fields = BTreeMap::new();
         for field in &item.fields {
             let Some(ident) = &field.ident else { continue };
             let wire = wire_name(field);
-            let property = schema.get("properties").and_then(|p| p.get(&wire));
             let rule_list: Vec<String> = rules
                 .field(&name, &wire)
                 .iter()
@@ -52,17 +51,17 @@ pub(crate) fn document_builders(
             fields.insert(
                 ident.to_string(),
                 Field {
-                    required: required.contains(&wire.as_str()),
+                    required: schema.requires(&wire),
                     rules: rule_list.join(", "),
-                    description: property
-                        .and_then(|p| p.get("description"))
-                        .and_then(Value::as_str)
+                    description: schema
+                        .property(&wire)
+                        .and_then(|p| p.schema.description)
                         .map(str::to_owned),
                     wire,
                 },
             );
         }
-        schemas.insert(name, fields);
+        builders.insert(name, fields);
     }
 
     for item in types.iter_mut() {
@@ -93,7 +92,7 @@ pub(crate) fn document_builders(
         document_builder_item(item);
     }
     let mut pass = BuilderPass {
-        schemas: &schemas,
+        schemas: &builders,
         current: None,
     };
     for item in builder.iter_mut() {

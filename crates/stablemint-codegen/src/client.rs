@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject};
 use syn::visit_mut::VisitMut;
 
+use crate::model::Schemas;
 use crate::naming::wire_name;
 use crate::rules::{FieldRules, Rule};
 
@@ -16,7 +17,7 @@ use crate::rules::{FieldRules, Rule};
 /// request bodies use: each derives `Validate`, rules or not, so that every request can
 /// be validated the same way.
 pub(crate) fn generate(
-    document: &serde_json::Value,
+    schemas: &Schemas<'_>,
     spec: &openapiv3::OpenAPI,
     rules: &FieldRules,
     bodies: &[&str],
@@ -38,8 +39,8 @@ pub(crate) fn generate(
     add_validation(&mut file, rules, bodies)?;
     mark_non_exhaustive(&mut file)?;
     remove_panicking_constructor(&mut file)?;
-    crate::shape::add_shapes(document, types_module(&mut file)?)?;
-    crate::builders::document_builders(document, rules, types_module(&mut file)?)?;
+    crate::shape::add_shapes(schemas, types_module(&mut file)?)?;
+    crate::builders::document_builders(schemas, rules, types_module(&mut file)?)?;
     Ok(file)
 }
 

@@ -7,10 +7,21 @@ use stablemint_wire::Status;
 
 use crate::spec::{operations, parse_status, pointer_segment};
 
+/// An error response's inline schema that [`hoist_error_schemas`] moved into
+/// `components.schemas`.
+pub(crate) struct Hoisted {
+    /// Where the spec wrote it: the JSON Pointer of the media type's `schema`, which now
+    /// holds a `$ref` to the component.
+    pub pointer: String,
+    /// The component it became.
+    pub name: String,
+}
+
 /// Moves every error response's inline JSON schema into `components.schemas`, named
 /// `<OperationId><Status>Error` (`CreateThing400Error`, `CreateThingDefaultError`), so
-/// that it becomes a type of its own that errors can be decoded into.
-pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<(), String> {
+/// that it becomes a type of its own that errors can be decoded into. Returns what it
+/// moved, in the order it added the components.
+pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<Vec<Hoisted>, String> {
     let mut hoisted = Vec::new();
     for (path, method, operation) in operations(document) {
         let id = operation
@@ -55,6 +66,7 @@ pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<(), String> {
             }
         }
     }
+    let mut moved = Vec::new();
     for (pointer, name, schema) in hoisted {
         let schemas = document
             .as_object_mut()
@@ -78,8 +90,9 @@ pub(crate) fn hoist_error_schemas(document: &mut Value) -> Result<(), String> {
         if let Some(slot) = document.pointer_mut(&pointer) {
             *slot = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
         }
+        moved.push(Hoisted { pointer, name });
     }
-    Ok(())
+    Ok(moved)
 }
 
 /// The document as progenitor sees it: without error responses. progenitor would

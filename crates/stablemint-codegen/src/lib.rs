@@ -125,28 +125,27 @@ pub fn generate_with(
     settings: &Settings,
 ) -> Result<Output, CodegenError> {
     let fail = |problem: String| CodegenError::new(origin, problem);
-    let mut original = spec::parse(source).map_err(fail)?;
-    compose::merge_all_of(&mut original).map_err(fail)?;
-    let mut document = original.clone();
-    error_responses::hoist_error_schemas(&mut document).map_err(fail)?;
-    let models = model::read(&document).map_err(fail)?;
-    let field_rules = rules::FieldRules::from_spec(&document).map_err(fail)?;
+    let mut document = spec::parse(source).map_err(fail)?;
+    compose::merge_all_of(&mut document).map_err(fail)?;
+    let hoisted = error_responses::hoist_error_schemas(&mut document).map_err(fail)?;
+    let model = model::SpecModel::read(&document, &hoisted).map_err(fail)?;
+    let field_rules = rules::FieldRules::from_model(&model).map_err(fail)?;
     let openapi =
-        spec::openapi(&error_responses::without_error_responses(&document)).map_err(fail)?;
-    let bodies: Vec<&str> = models
+        spec::openapi(&error_responses::without_error_responses(model.document)).map_err(fail)?;
+    let bodies: Vec<&str> = model
+        .operations
         .iter()
-        .filter_map(|model| model.body.as_ref().map(|body| body.schema))
+        .filter_map(|operation| operation.body.as_ref().map(|body| body.schema))
         .collect();
-    let mut tree =
-        client::generate(&document, &openapi, &field_rules, &bodies, settings).map_err(fail)?;
-    open_enums::open_response_enums(&mut tree, &models).map_err(fail)?;
-    let operations = operations::generate(&models, &tree).map_err(fail)?;
-    let operations_tree = syn::parse_file(&operations)
-        .map_err(|e| fail(format!("the generated operations do not parse: {e}")))?;
-    let table = table::emit(&document, &models, &raw::RawMethods::new(&tree)).map_err(fail)?;
+    let mut tree = client::generate(&model.schemas, &openapi, &field_rules, &bodies, settings)
+        .map_err(fail)?;
+    open_enums::open_response_enums(&mut tree, &model.operations).map_err(fail)?;
+    let operations_tree = operations::generate(&model.operations, &tree).map_err(fail)?;
+    let operations = format!("{HEADER}\n{}", prettyplease::unparse(&operations_tree));
+    let table = table::emit(&model, &raw::RawMethods::new(&tree)).map_err(fail)?;
     tree.items.push(table);
     let client = format!("{HEADER}\n{}", prettyplease::unparse(&tree));
-    let surface = surface::render(&original, &field_rules);
+    let surface = surface::render(&model, &field_rules);
     let rust_api = rust_api::render(&tree, &operations_tree);
     Ok(Output {
         client,

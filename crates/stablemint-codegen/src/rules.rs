@@ -11,9 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::Value;
-
-use crate::spec::{schema_ref_name, walk_objects};
+use crate::model::{Component, Schemas, Site, SpecModel};
 
 /// Every `format` the generator understands, with the validation rule it implies.
 ///
@@ -67,20 +65,21 @@ pub struct FieldRules {
 }
 
 impl FieldRules {
-    /// Reads the rules from a spec that already passed the `$ref` checks.
-    pub fn from_spec(document: &Value) -> Result<Self, String> {
-        check_formats(document)?;
-        check_patterns(document)?;
-        let empty = serde_json::Map::new();
-        let schemas = document
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+    /// Reads the rules from the model: the checks of every `format` and `pattern`,
+    /// then the rules of each component schema's properties.
+    pub(crate) fn from_model(model: &SpecModel<'_>) -> Result<Self, String> {
+        Self::read(&model.keywords.sites, &model.schemas)
+    }
 
+    /// Checks the `format`s and `pattern`s at `sites` and reads the rules of the
+    /// properties of `schemas`.
+    fn read(sites: &[Site<'_>], schemas: &Schemas<'_>) -> Result<Self, String> {
+        check_formats(sites)?;
+        check_patterns(sites)?;
         let mut direct = BTreeMap::new();
-        for (name, schema) in schemas {
-            let fields = direct_rules(name, schema)?;
-            direct.insert(name.clone(), fields);
+        for component in schemas.components() {
+            let fields = direct_rules(component)?;
+            direct.insert(component.name.to_owned(), fields);
         }
 
         // `nested` goes on a reference to any schema that validates something, however
@@ -93,25 +92,18 @@ impl FieldRules {
                 .map(|(name, _)| name.clone())
                 .collect();
             let mut changed = false;
-            for (name, schema) in schemas {
-                let Some(Value::Object(properties)) = schema.get("properties") else {
-                    continue;
-                };
-                for (wire, property) in properties {
-                    let target = schema_ref_name(property).or_else(|| {
-                        property
-                            .get("items")
-                            .and_then(schema_ref_name)
-                            .filter(|_| property.get("type") == Some(&"array".into()))
-                    });
-                    let Some(target) = target else { continue };
+            for component in schemas.components() {
+                for property in component.schema.properties.iter().flatten() {
+                    let Some(target) = property.target() else {
+                        continue;
+                    };
                     if !validated.iter().any(|v| v == target) {
                         continue;
                     }
                     let entry = rules
-                        .entry(name.clone())
+                        .entry(component.name.to_owned())
                         .or_default()
-                        .entry(wire.clone())
+                        .entry(property.wire.to_owned())
                         .or_default();
                     if !entry.contains(&Rule::Nested) {
                         entry.push(Rule::Nested);
@@ -166,22 +158,24 @@ fn format_rule(format: &str, at: &str) -> Result<Option<&'static str>, String> {
         })
 }
 
-/// The rules a schema's own properties carry, before `nested`.
-fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>>, String> {
+/// The rules a component schema's own properties carry, before `nested`.
+fn direct_rules(component: &Component<'_>) -> Result<BTreeMap<String, Vec<Rule>>, String> {
+    let name = component.name;
     let mut fields = BTreeMap::new();
-    let Some(Value::Object(properties)) = schema.get("properties") else {
+    let Some(properties) = &component.schema.properties else {
         return Ok(fields);
     };
-    let currencies: Vec<&String> = properties
+    let currencies: Vec<&str> = properties
         .iter()
-        .filter(|(_, p)| p.get("format").and_then(Value::as_str) == Some(CURRENCY_FORMAT))
-        .map(|(wire, _)| wire)
+        .filter(|p| p.schema.format == Some(CURRENCY_FORMAT))
+        .map(|p| p.wire)
         .collect();
-    for (wire, property) in properties {
+    for property in properties {
+        let wire = property.wire;
         let at = format!("components.schemas.{name}.properties.{wire}");
         let mut rules = Vec::new();
-        let ty = property.get("type").and_then(Value::as_str);
-        if let Some(format) = property.get("format").and_then(Value::as_str)
+        let ty = property.schema.ty;
+        if let Some(format) = property.schema.format
             && let Some(rule) = format_rule(format, &at)?
         {
             if ty != Some("string") {
@@ -195,7 +189,7 @@ fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>
             rules.push(Rule::Positive);
             match currencies.as_slice() {
                 [] => {}
-                [currency] => rules.push(Rule::Precision((*currency).clone())),
+                [currency] => rules.push(Rule::Precision((*currency).to_owned())),
                 _ => {
                     return Err(format!(
                         "{at}: cannot tell which currency the amount is in, because \
@@ -206,7 +200,7 @@ fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>
             }
         }
         if !rules.is_empty() {
-            fields.insert(wire.clone(), rules);
+            fields.insert(wire.to_owned(), rules);
         }
     }
     Ok(fields)
@@ -214,35 +208,34 @@ fn direct_rules(name: &str, schema: &Value) -> Result<BTreeMap<String, Vec<Rule>
 
 /// No schema may have a `pattern`: typify checks one with the `regress` crate, which
 /// `stablemint-raw` does not depend on, so the generated code would not compile.
-fn check_patterns(document: &Value) -> Result<(), String> {
-    walk_objects(document, &mut |map, at| {
+fn check_patterns(sites: &[Site<'_>]) -> Result<(), String> {
+    for site in sites.iter().filter(|site| site.pattern) {
+        let at = &site.at;
         let in_example = at.split('/').any(|s| s == "example" || s == "examples");
-        match map.get("pattern") {
-            Some(Value::String(_)) if !in_example => Err(format!(
+        if !in_example {
+            return Err(format!(
                 "{at} has a `pattern`, which typify checks with the `regress` crate, a \
                  dependency stablemint-raw does not have; drop it and say in the \
                  `description` what the text looks like"
-            )),
-            _ => Ok(()),
+            ));
         }
-    })
+    }
+    Ok(())
 }
 
 /// Every `format` anywhere in the document must be known, and a format with a rule may
 /// stand only where a rule can be attached: directly on a component schema's property,
 /// or on a parameter's schema (or the items of a parameter that is a list).
-fn check_formats(document: &Value) -> Result<(), String> {
-    walk_objects(document, &mut |map, at| {
-        let Some(Value::String(format)) = map.get("format") else {
-            return Ok(());
+fn check_formats(sites: &[Site<'_>]) -> Result<(), String> {
+    for site in sites {
+        let Some(format) = site.format else {
+            continue;
         };
+        let at = site.at.as_str();
         let Some(rule) = format_rule(format, at)? else {
-            return Ok(());
+            continue;
         };
-        if let Some(key) = ["minLength", "maxLength"]
-            .into_iter()
-            .find(|key| map.contains_key(*key))
-        {
+        if let Some(key) = site.length_limit {
             return Err(format!(
                 "{at} has `format: {format}` (rule `{rule}`) and `{key}`: typify makes a \
                  string with `{key}` a newtype, which the rule cannot be put on; drop \
@@ -263,14 +256,13 @@ fn check_formats(document: &Value) -> Result<(), String> {
                 | ["", "components", "parameters", _, "schema"]
                 | ["", "components", "parameters", _, "schema", "items"]
         );
-        if on_property || on_parameter {
-            Ok(())
-        } else {
-            Err(format!(
+        if !(on_property || on_parameter) {
+            return Err(format!(
                 "{at} has `format: {format}` (rule `{rule}`), but rules are applied only to \
                  properties of schemas under components.schemas and to parameters; move it \
                  into a named schema's property"
-            ))
+            ));
         }
-    })
+    }
+    Ok(())
 }

@@ -5,17 +5,13 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
+use crate::model::{AdditionalProperties, Schema, Schemas};
 use crate::naming::wire_name;
-use crate::spec::{resolve, schema_ref_name};
 
 /// Adds `impl stablemint_wire::shape::WireShape for X` to `types` for every component schema with
 /// properties that was generated as a struct.
-pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result<(), String> {
-    let Some(Value::Object(schemas)) = document.pointer("/components/schemas") else {
-        return Ok(());
-    };
+pub(crate) fn add_shapes(schemas: &Schemas<'_>, types: &mut Vec<syn::Item>) -> Result<(), String> {
     let structs: BTreeMap<String, BTreeMap<String, String>> = types
         .iter()
         .filter_map(|item| match item {
@@ -35,21 +31,22 @@ pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result
         })
         .collect();
     let mut impls = Vec::new();
-    for (name, schema) in schemas {
-        let Some(Value::Object(properties)) = schema.get("properties") else {
+    for component in schemas.components() {
+        let name = component.name;
+        let Some(properties) = &component.schema.properties else {
             continue;
         };
         let Some(fields) = structs.get(name) else {
             continue;
         };
-        let required: Vec<&str> = crate::spec::required_properties(schema);
         let mut rows = Vec::new();
-        for (wire, property) in properties {
+        for property in properties {
+            let wire = property.wire;
             let field = fields.get(wire).ok_or_else(|| {
                 format!("`{name}` has no generated field for the property `{wire}`")
             })?;
-            let is_required = required.contains(&wire.as_str());
-            let kind = kind(document, property, &structs);
+            let is_required = property.required;
+            let kind = kind(schemas, &property.schema, &structs);
             rows.push(quote! {
                 ::stablemint_wire::shape::Property {
                     name: #wire,
@@ -75,45 +72,43 @@ pub(crate) fn add_shapes(document: &Value, types: &mut Vec<syn::Item>) -> Result
 
 /// The `Kind` of a property's schema.
 fn kind(
-    document: &Value,
-    schema: &Value,
+    schemas: &Schemas<'_>,
+    schema: &Schema<'_>,
     structs: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> TokenStream {
-    if let Some(name) = schema_ref_name(schema) {
-        let target = resolve(document, schema);
-        if target.get("properties").is_some() && structs.contains_key(name) {
+    if let Some(name) = schema.component() {
+        let target = schemas.resolve(schema);
+        if target.properties.is_some() && structs.contains_key(name) {
             let ident = format_ident!("{name}");
             return quote!(::stablemint_wire::shape::Kind::Object(
                 <#ident as ::stablemint_wire::shape::WireShape>::SHAPE
             ));
         }
-        return kind(document, target, structs);
+        return kind(schemas, target, structs);
     }
     // A null is allowed where the spec says so; the shape does not say it, so the value
     // is left to serde.
-    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+    if schema.nullable {
         return quote!(::stablemint_wire::shape::Kind::Any);
     }
-    match schema.get("type").and_then(Value::as_str) {
+    match schema.ty {
         Some("string") => quote!(::stablemint_wire::shape::Kind::String),
         Some("number") => quote!(::stablemint_wire::shape::Kind::Number),
-        Some("integer") => match schema.get("format").and_then(Value::as_str) {
+        Some("integer") => match schema.format {
             Some("int32") => quote!(::stablemint_wire::shape::Kind::Int32),
             _ => quote!(::stablemint_wire::shape::Kind::Int64),
         },
         Some("boolean") => quote!(::stablemint_wire::shape::Kind::Boolean),
         Some("array") => {
-            let items = schema.get("items").map_or_else(
+            let items = schema.items.as_deref().map_or_else(
                 || quote!(::stablemint_wire::shape::Kind::Any),
-                |i| kind(document, i, structs),
+                |i| kind(schemas, i, structs),
             );
             quote!(::stablemint_wire::shape::Kind::Array(&#items))
         }
-        Some("object") if schema.get("properties").is_none() => {
-            let values = match schema.get("additionalProperties") {
-                Some(inner @ Value::Object(map)) if !map.is_empty() => {
-                    kind(document, inner, structs)
-                }
+        Some("object") if schema.properties.is_none() => {
+            let values = match &schema.additional_properties {
+                Some(AdditionalProperties::Schema(inner)) => kind(schemas, inner, structs),
                 _ => quote!(::stablemint_wire::shape::Kind::Any),
             };
             quote!(::stablemint_wire::shape::Kind::Map(&#values))

@@ -96,15 +96,23 @@ fn check_refs(root: &Value) -> Result<(), String> {
     })
 }
 
-/// A visitor of JSON objects: the object and its JSON Pointer.
-pub(crate) type ObjectVisitor<'v> =
-    dyn FnMut(&serde_json::Map<String, Value>, &str) -> Result<(), String> + 'v;
+/// A visitor of the JSON objects of a document borrowed for `'d`: the object and its JSON
+/// Pointer.
+pub(crate) type ObjectVisitor<'d, 'v> =
+    dyn FnMut(&'d serde_json::Map<String, Value>, &str) -> Result<(), String> + 'v;
 
 /// Calls `visit` on every JSON object in the document with its JSON Pointer (`/` for the
 /// root), depth first, stopping at the first error.
-pub(crate) fn walk_objects(root: &Value, visit: &mut ObjectVisitor<'_>) -> Result<(), String> {
-    fn walk(node: &Value, at: &mut String, visit: &mut ObjectVisitor<'_>) -> Result<(), String> {
-        let children: Box<dyn Iterator<Item = (String, &Value)>> = match node {
+pub(crate) fn walk_objects<'d>(
+    root: &'d Value,
+    visit: &mut ObjectVisitor<'d, '_>,
+) -> Result<(), String> {
+    fn walk<'d>(
+        node: &'d Value,
+        at: &mut String,
+        visit: &mut ObjectVisitor<'d, '_>,
+    ) -> Result<(), String> {
+        let children: Box<dyn Iterator<Item = (String, &'d Value)>> = match node {
             Value::Object(map) => {
                 visit(map, if at.is_empty() { "/" } else { at })?;
                 Box::new(map.iter().map(|(k, v)| (pointer_segment(k), v)))

@@ -7,112 +7,90 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
-
-use crate::operations::EXTENSION;
+use crate::declaration::Signature;
+use crate::model::{AdditionalProperties, Component, Media, OperationModel, Schema, SpecModel};
 use crate::rules::FieldRules;
-use crate::spec::{operations, pointer_segment, resolve, schema_ref_name};
 
-pub(crate) fn render(document: &Value, rules: &FieldRules) -> String {
+/// The listing of `model`'s operations and component schemas. It shows the spec as
+/// written: an error response's schema that the generator hoisted into a component of
+/// its own is shown where the spec wrote it, and not as a component.
+pub(crate) fn render(model: &SpecModel<'_>, rules: &FieldRules) -> String {
     let mut out = String::new();
-    for (path, method, operation) in operations(document) {
-        render_operation(&mut out, document, path, method, operation);
+    for operation in &model.operations {
+        render_operation(&mut out, model, operation);
     }
-    if let Some(Value::Object(schemas)) = document.pointer("/components/schemas") {
-        for (name, schema) in schemas {
-            render_schema(&mut out, name, schema, rules);
+    for component in model.schemas.components() {
+        if !component.hoisted {
+            render_schema(&mut out, component, rules);
         }
     }
     out
 }
 
-fn render_operation(out: &mut String, document: &Value, path: &str, method: &str, op: &Value) {
-    let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
-    let _ = writeln!(out, "operation {id}: {} {path}", method.to_uppercase());
-    let mut rows = Vec::new();
-    if let Some(declared) = op.get(EXTENSION) {
-        let field = |key: &str| declared.get(key).and_then(Value::as_str);
-        let signed = match (
-            field("signedField"),
-            field("signedParameter"),
-            field("auth"),
-        ) {
-            (Some(f), _, _) => format!("body {f}"),
-            (_, Some(p), _) => format!("parameter {p}"),
-            (_, _, Some("none")) => "nothing: auth none".into(),
-            _ => "?".into(),
-        };
-        rows.push(["signed".into(), signed, String::new(), String::new()]);
-        let key = field("idempotencyKeyField");
-        rows.push([
-            "idempotency key".into(),
-            key.map_or("none".into(), |f| format!("body {f}")),
-            String::new(),
-            String::new(),
-        ]);
-        // What the client does (see `stablemint_wire::Method::is_idempotent`).
-        let idempotent = matches!(method, "get" | "head" | "put" | "delete" | "options");
-        let retried = match (key, idempotent) {
-            (Some(_), _) => "after timeouts, 429 and 5xx, with the key (added when absent)".into(),
-            (None, true) => format!(
-                "after timeouts, 429 and 5xx: {} is idempotent",
-                method.to_uppercase()
-            ),
-            (None, false) => "only when the connection could not be made".to_owned(),
-        };
-        rows.push(["retried".into(), retried, String::new(), String::new()]);
-    }
-    let path_params = document
-        .pointer(&format!("/paths/{}/parameters", pointer_segment(path)))
-        .and_then(Value::as_array);
-    let params = path_params.into_iter().flatten().chain(
-        op.get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten(),
+fn render_operation(out: &mut String, model: &SpecModel<'_>, operation: &OperationModel<'_>) {
+    let method = operation.method;
+    let _ = writeln!(
+        out,
+        "operation {}: {} {}",
+        operation.id,
+        method.to_uppercase(),
+        operation.path
     );
-    for param in params {
-        let param = resolve(document, param);
-        let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
-        let place = param.get("in").and_then(Value::as_str).unwrap_or("?");
-        let required = param.get("required").and_then(Value::as_bool) == Some(true);
-        let schema = param.get("schema");
+    let mut rows = Vec::new();
+    let declared = &operation.declaration;
+    let signed = match &declared.signature {
+        Signature::Field(f) => format!("body {f}"),
+        Signature::Parameter(p) => format!("parameter {p}"),
+        Signature::None => "nothing: auth none".into(),
+    };
+    rows.push(["signed".into(), signed, String::new(), String::new()]);
+    let key = declared.idempotency_key_field.as_deref();
+    rows.push([
+        "idempotency key".into(),
+        key.map_or("none".into(), |f| format!("body {f}")),
+        String::new(),
+        String::new(),
+    ]);
+    // What the client does (see `stablemint_wire::Method::is_idempotent`).
+    let idempotent = matches!(method, "get" | "head" | "put" | "delete" | "options");
+    let retried = match (key, idempotent) {
+        (Some(_), _) => "after timeouts, 429 and 5xx, with the key (added when absent)".into(),
+        (None, true) => format!(
+            "after timeouts, 429 and 5xx: {} is idempotent",
+            method.to_uppercase()
+        ),
+        (None, false) => "only when the connection could not be made".to_owned(),
+    };
+    rows.push(["retried".into(), retried, String::new(), String::new()]);
+    let written = &operation.written;
+    for param in &written.parameters {
+        let schema = param.schema.as_ref();
         rows.push([
-            format!("{place} {name}"),
+            format!(
+                "{} {}",
+                param.location.unwrap_or("?"),
+                param.name.unwrap_or("?")
+            ),
             schema.map_or("any".into(), type_of),
-            presence(required).into(),
+            presence(param.required).into(),
             schema
-                .and_then(|s| s.get("format"))
-                .and_then(Value::as_str)
+                .and_then(|s| s.format)
                 .map_or(String::new(), |f| format!("format={f}")),
         ]);
     }
-    if let Some(body) = op.get("requestBody") {
-        let body = resolve(document, body);
-        let required = body.get("required").and_then(Value::as_bool) == Some(true);
-        for (media, content) in body
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+    if let Some(body) = &written.body {
+        for media in &body.content {
             rows.push([
-                format!("body {media}"),
-                content.get("schema").map_or("any".into(), type_of),
-                presence(required).into(),
+                format!("body {}", media.media_type),
+                media.schema.as_ref().map_or("any".into(), type_of),
+                presence(body.required).into(),
                 String::new(),
             ]);
         }
     }
-    for (status, response) in op
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let response = resolve(document, response);
-        let content = response.get("content").and_then(Value::as_object);
-        if content.is_none_or(|c| c.is_empty()) {
+    for response in &written.responses {
+        let status = response.status;
+        if response.content.is_empty() {
             rows.push([
                 format!("response {status}"),
                 "no body".into(),
@@ -120,10 +98,10 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
                 String::new(),
             ]);
         }
-        for (media, content) in content.into_iter().flatten() {
+        for media in &response.content {
             rows.push([
-                format!("response {status} {media}"),
-                content.get("schema").map_or("any".into(), type_of),
+                format!("response {status} {}", media.media_type),
+                as_written(model, media).map_or("any".into(), type_of),
                 String::new(),
                 String::new(),
             ]);
@@ -132,18 +110,27 @@ fn render_operation(out: &mut String, document: &Value, path: &str, method: &str
     write_rows(out, &rows);
 }
 
-fn render_schema(out: &mut String, name: &str, schema: &Value, rules: &FieldRules) {
-    let _ = writeln!(out, "schema {name}: {}", type_of(schema));
-    let required: Vec<&str> = crate::spec::required_properties(schema);
+/// The schema of `media` as the spec wrote it: for an error schema the generator
+/// hoisted, the component it became.
+fn as_written<'m, 'd>(model: &'m SpecModel<'d>, media: &'m Media<'d>) -> Option<&'m Schema<'d>> {
+    let schema = media.schema.as_ref()?;
+    if !media.hoisted {
+        return Some(schema);
+    }
+    schema
+        .component()
+        .and_then(|name| model.schemas.component(name))
+        .map(|component| &component.schema)
+}
+
+fn render_schema(out: &mut String, component: &Component<'_>, rules: &FieldRules) {
+    let name = component.name;
+    let _ = writeln!(out, "schema {name}: {}", type_of(&component.schema));
     let mut rows = Vec::new();
-    for (wire, property) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for property in component.schema.properties.iter().flatten() {
+        let wire = property.wire;
         let mut notes = Vec::new();
-        if let Some(format) = property.get("format").and_then(Value::as_str) {
+        if let Some(format) = property.schema.format {
             notes.push(format!("format={format}"));
         }
         let field_rules = rules.field(name, wire);
@@ -152,9 +139,9 @@ fn render_schema(out: &mut String, name: &str, schema: &Value, rules: &FieldRule
             notes.push(format!("rule={}", list.join(",")));
         }
         rows.push([
-            wire.clone(),
-            type_of(property),
-            presence(required.contains(&wire.as_str())).into(),
+            wire.to_owned(),
+            type_of(&property.schema),
+            presence(property.required).into(),
             notes.join(" "),
         ]);
     }
@@ -166,42 +153,36 @@ fn presence(required: bool) -> &'static str {
 }
 
 /// A short type: `string`, `integer`, `UserKyc`, `array<SavedBank>`, `object<any>`.
-fn type_of(schema: &Value) -> String {
-    if let Some(name) = schema_ref_name(schema) {
+fn type_of(schema: &Schema<'_>) -> String {
+    if let Some(name) = schema.component() {
         return name.to_owned();
     }
-    if let Some(other) = schema.get("$ref").and_then(Value::as_str) {
+    if let Some(other) = schema.reference {
         return other.to_owned();
     }
-    let nullable = if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
-        "?"
-    } else {
-        ""
-    };
-    let ty = match schema.get("type").and_then(Value::as_str) {
+    let nullable = if schema.nullable { "?" } else { "" };
+    let ty = match schema.ty {
         Some("array") => format!(
             "array<{}>",
-            schema.get("items").map_or("any".into(), type_of)
+            schema.items.as_deref().map_or("any".into(), type_of)
         ),
-        Some("object") => match schema.get("additionalProperties") {
-            Some(Value::Bool(true)) | Some(Value::Object(_))
-                if schema.get("properties").is_none() =>
-            {
-                let values = match schema.get("additionalProperties") {
-                    Some(inner @ Value::Object(map)) if !map.is_empty() => type_of(inner),
-                    _ => "any".into(),
+        Some("object") => match &schema.additional_properties {
+            Some(additional) if schema.properties.is_none() => {
+                let values = match additional {
+                    AdditionalProperties::Schema(inner) => type_of(inner),
+                    AdditionalProperties::Any => "any".into(),
                 };
                 format!("map<string, {values}>")
             }
             _ => "object".into(),
         },
         Some(other) => other.to_owned(),
-        None => ["allOf", "oneOf", "anyOf"]
-            .into_iter()
-            .find_map(|k| {
-                let parts = schema.get(k)?.as_array()?;
-                let names: Vec<String> = parts.iter().map(type_of).collect();
-                Some(format!("{k}<{}>", names.join(", ")))
+        None => schema
+            .composition
+            .as_ref()
+            .map(|composition| {
+                let names: Vec<String> = composition.parts.iter().map(type_of).collect();
+                format!("{}<{}>", composition.keyword, names.join(", "))
             })
             .unwrap_or_else(|| "any".into()),
     };

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::declaration::Signature;
 use stablemint_wire::{ParameterKind, Status};
 
-use crate::model::{OperationModel, ResponseModel};
+use crate::model::{OperationModel, ResponseModel, SpecModel};
 use crate::raw::RawMethods;
 use crate::rules::format_rule_name;
 use crate::spec::resolve;
@@ -19,14 +19,11 @@ use crate::spec::resolve;
 const MAX_DEPTH: usize = 48;
 
 /// `pub mod operations { ... }`, to append to the raw client's file.
-pub(crate) fn emit(
-    document: &Value,
-    models: &[OperationModel<'_>],
-    raw: &RawMethods<'_>,
-) -> Result<syn::Item, String> {
+pub(crate) fn emit(spec: &SpecModel<'_>, raw: &RawMethods<'_>) -> Result<syn::Item, String> {
+    let document = spec.document;
     let mut names = Vec::new();
     let mut constants = Vec::new();
-    for model in models {
+    for model in &spec.operations {
         let constant = crate::naming::table_constant(model.id);
         let raw_method = raw.get(model)?;
         constants.push(operation(document, model, raw_method, &constant)?);
@@ -141,9 +138,9 @@ fn response(document: &Value, model: &ResponseModel<'_>, ty: Option<&syn::Type>)
         Status::Range(first) => quote!(::stablemint_wire::Status::Range(#first)),
         Status::Default => quote!(::stablemint_wire::Status::Default),
     };
-    let schema = match model.schema {
+    let schema = match &model.schema {
         Some(schema) => {
-            let text = resolved(document, schema, 0).to_string();
+            let text = resolved(document, schema.value, 0).to_string();
             quote!(Some(#text))
         }
         None => quote!(None),

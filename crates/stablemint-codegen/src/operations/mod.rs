@@ -27,14 +27,17 @@ mod options;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::HEADER;
 pub use crate::declaration::{AUTH_HEADERS, Declaration, EXTENSION, Signature};
 use crate::model::OperationModel;
 use crate::raw::{RawMethods, field_ident, success_type, without_lifetimes};
 use binding::Names;
 
-/// Emits `crates/stablemint/src/operations.rs`.
-pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result<String, String> {
+/// Emits `crates/stablemint/src/operations.rs`, as a tree: the caller prints it, and
+/// reads the Rust API listing from the same tree.
+pub(crate) fn generate(
+    models: &[OperationModel<'_>],
+    raw: &syn::File,
+) -> Result<syn::File, String> {
     let methods = RawMethods::new(raw);
     let types = crate::raw::types(raw);
     let mut items = Vec::new();
@@ -73,7 +76,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
             use crate::types;
         )
     });
-    let file: syn::File = syn::parse2(quote! {
+    syn::parse2(quote! {
         use std::marker::PhantomData;
 
         use stablemint_wire::OperationSpec;
@@ -101,8 +104,7 @@ pub(crate) fn generate(models: &[OperationModel<'_>], raw: &syn::File) -> Result
             #(#options)*
         }
     })
-    .map_err(|e| format!("the generated operations do not parse: {e}"))?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    .map_err(|e| format!("the generated operations do not parse: {e}"))
 }
 
 /// The name of `method`'s success type when it is a struct with a required

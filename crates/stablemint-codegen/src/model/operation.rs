@@ -8,28 +8,40 @@
 //! that names the operation and the fix.
 
 use serde_json::Value;
-use stablemint_wire::{Location, ParameterKind, Status};
+use stablemint_wire::{ParameterKind, Status};
 
+use super::parameters::{ParamModel, read_parameters};
+use super::schema::{Schema, Schemas};
+use super::written::{Written, WrittenBody, WrittenResponse};
 use crate::declaration::{self, AUTH_HEADERS, Declaration, Signature};
-use crate::spec::{
-    operations, parse_status, pointer_segment, required_properties, resolve, schema_ref_name,
-};
+use crate::error_responses::Hoisted;
+use crate::spec::{operations, parse_status};
 
-/// One operation.
+/// One operation, as the generator binds it.
 pub(crate) struct OperationModel<'d> {
+    /// Its `operationId`.
     pub id: &'d str,
     /// Lowercase, as the spec writes it: `get`.
     pub method: &'static str,
+    /// Its path template: `/session/{sessionId}`.
     pub path: &'d str,
+    /// Its `summary`.
     pub summary: Option<&'d str>,
+    /// Its `description`.
     pub description: Option<&'d str>,
     /// The parameters besides the authentication headers, path-level ones first, in the
     /// spec's order.
     pub parameters: Vec<ParamModel<'d>>,
+    /// Its `x-stablemint` declaration.
     pub declaration: Declaration,
+    /// Its JSON request body.
     pub body: Option<BodyModel<'d>>,
+    /// Its one success response.
     pub success: ResponseModel<'d>,
+    /// Its error responses with a JSON schema.
     pub errors: Vec<ResponseModel<'d>>,
+    /// The operation as the spec writes it, which the API surface lists.
+    pub written: Written<'d>,
 }
 
 impl OperationModel<'_> {
@@ -38,58 +50,61 @@ impl OperationModel<'_> {
         format!("{} {} ({})", self.method.to_uppercase(), self.path, self.id)
     }
 
+    /// Whether requests carry the authentication headers and a signature.
     pub fn is_signed(&self) -> bool {
         self.declaration.signature != Signature::None
     }
 }
 
-/// One parameter.
-pub(crate) struct ParamModel<'d> {
-    pub name: &'d str,
-    pub location: Location,
-    pub required: bool,
-    pub kind: ParameterKind,
-    /// The `format` of its value (of each item, for a list).
-    pub format: Option<&'d str>,
-    pub description: Option<&'d str>,
-}
-
 /// The JSON request body: a component schema.
 pub(crate) struct BodyModel<'d> {
+    /// The component's name, as the `$ref` writes it.
     pub schema: &'d str,
+    /// `required: true`.
     pub required: bool,
 }
 
 /// A declared response.
 pub(crate) struct ResponseModel<'d> {
+    /// Its status.
     pub status: Status,
     /// The JSON schema of its body, if it has one.
-    pub schema: Option<&'d Value>,
+    pub schema: Option<Schema<'d>>,
     /// The media type's `example`, if any.
     pub example: Option<&'d Value>,
 }
 
-impl ResponseModel<'_> {
+impl<'d> ResponseModel<'d> {
     /// The component an error response's schema names (after
     /// [`hoist_error_schemas`](crate::error_responses::hoist_error_schemas), every one does).
-    pub fn schema_name(&self) -> Option<&str> {
-        self.schema.and_then(schema_ref_name)
+    pub fn schema_name(&self) -> Option<&'d str> {
+        self.schema.as_ref().and_then(Schema::component)
     }
 }
 
-/// Reads and checks every operation.
-pub(crate) fn read(document: &Value) -> Result<Vec<OperationModel<'_>>, String> {
+/// Reads and checks every operation of `document`, whose schemas are `schemas` and
+/// whose error schemas `hoisted` were moved.
+pub(super) fn read<'d>(
+    document: &'d Value,
+    schemas: &Schemas<'d>,
+    hoisted: &[Hoisted],
+) -> Result<Vec<OperationModel<'d>>, String> {
     operations(document)
         .into_iter()
-        .map(|(path, method, operation)| read_operation(document, path, method, operation))
+        .map(|(path, method, operation)| {
+            let written = Written::read(document, path, method, operation, hoisted);
+            read_operation(schemas, path, method, operation, written)
+        })
         .collect()
 }
 
+/// Reads and checks one operation, written as `written`.
 fn read_operation<'d>(
-    document: &'d Value,
+    schemas: &Schemas<'d>,
     path: &'d str,
     method: &'static str,
     operation: &'d Value,
+    written: Written<'d>,
 ) -> Result<OperationModel<'d>, String> {
     let id = operation
         .get("operationId")
@@ -101,7 +116,7 @@ fn read_operation<'d>(
             "{here}: the generator binds GET, POST, PUT, PATCH and DELETE operations only"
         ));
     }
-    let (parameters, auth) = read_parameters(document, path, operation, &here)?;
+    let (parameters, auth) = read_parameters(schemas, path, &written.parameters, &here)?;
     let signed_headers = match auth.len() {
         0 => false,
         3 => true,
@@ -120,8 +135,8 @@ fn read_operation<'d>(
         }
     };
     let declaration = declaration::parse(operation, &here, signed_headers)?;
-    let body = read_body(document, operation, &here)?;
-    let (success, errors) = read_responses(document, operation, &here)?;
+    let body = read_body(schemas, written.body.as_ref(), &here)?;
+    let (success, errors) = read_responses(schemas, &written.responses, &here)?;
     let model = OperationModel {
         id,
         method,
@@ -133,217 +148,67 @@ fn read_operation<'d>(
         body,
         success,
         errors,
+        written,
     };
-    check_declaration(document, &model)?;
+    check_declaration(schemas, &model)?;
     Ok(model)
 }
 
-/// The operation's parameters (path-level ones overridden by the operation's own of the
-/// same name and place), and the names of the authentication headers among them.
-fn read_parameters<'d>(
-    document: &'d Value,
-    path: &'d str,
-    operation: &'d Value,
-    here: &str,
-) -> Result<(Vec<ParamModel<'d>>, Vec<&'static str>), String> {
-    let path_level = document
-        .pointer(&format!("/paths/{}/parameters", pointer_segment(path)))
-        .and_then(Value::as_array);
-    let own = operation.get("parameters").and_then(Value::as_array);
-    let mut declared: Vec<&'d Value> = Vec::new();
-    for parameter in path_level.into_iter().flatten() {
-        declared.push(resolve(document, parameter));
-    }
-    for parameter in own.into_iter().flatten() {
-        let parameter = resolve(document, parameter);
-        let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
-        declared.retain(|p| key(p) != key(parameter));
-        declared.push(parameter);
-    }
-
-    let mut parameters = Vec::new();
-    let mut auth = Vec::new();
-    for parameter in declared {
-        let name = parameter
-            .get("name")
-            .and_then(Value::as_str)
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| format!("{here} has a parameter without a `name`"))?;
-        let location = match parameter.get("in").and_then(Value::as_str) {
-            Some("path") => Location::Path,
-            Some("query") => Location::Query,
-            Some("header") => Location::Header,
-            other => {
-                return Err(format!(
-                    "{here}: parameter `{name}` is in `{}`; the generator binds path, query \
-                     and header parameters only",
-                    other.unwrap_or("?")
-                ));
-            }
-        };
-        let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
-        if location == Location::Header
-            && let Some(auth_header) = AUTH_HEADERS.iter().find(|h| **h == name)
-        {
-            if !required {
-                return Err(format!(
-                    "{here}: the authentication header `{name}` must be `required: true`"
-                ));
-            }
-            auth.push(*auth_header);
-            continue;
-        }
-        if location == Location::Path && !required {
-            return Err(format!(
-                "{here}: path parameter `{name}` must be `required: true`, as OpenAPI requires"
-            ));
-        }
-        if parameters.iter().any(|p: &ParamModel<'_>| p.name == name) {
-            return Err(format!(
-                "{here} has two parameters named `{name}`; the generated methods name \
-                 arguments after parameters, so rename one"
-            ));
-        }
-        let schema = parameter
-            .get("schema")
-            .map(|s| resolve(document, s))
-            .ok_or_else(|| format!("{here}: parameter `{name}` has no `schema`; give it one"))?;
-        let (kind, format) = param_kind(document, schema).ok_or_else(|| {
-            format!(
-                "{here}: parameter `{name}` must be a string, integer, number, boolean or an \
-                 array of strings"
-            )
-        })?;
-        parameters.push(ParamModel {
-            name,
-            location,
-            required,
-            kind,
-            format,
-            description: parameter.get("description").and_then(Value::as_str),
-        });
-    }
-    for variable in path_variables(path) {
-        if !parameters
-            .iter()
-            .any(|p| p.location == Location::Path && p.name == variable)
-        {
-            return Err(format!(
-                "{here}: the path has `{{{variable}}}` but no path parameter `{variable}`; \
-                 declare it"
-            ));
-        }
-    }
-    for parameter in parameters.iter().filter(|p| p.location == Location::Path) {
-        if !path_variables(path).any(|v| v == parameter.name) {
-            return Err(format!(
-                "{here}: path parameter `{}` does not appear in the path; add \
-                 `{{{}}}` to it or move the parameter",
-                parameter.name, parameter.name
-            ));
-        }
-    }
-    Ok((parameters, auth))
-}
-
-/// The `{name}`s of a path template, in order.
-pub(crate) fn path_variables(path: &str) -> impl Iterator<Item = &str> {
-    path.split('/').filter_map(|segment| {
-        segment
-            .strip_prefix('{')
-            .and_then(|rest| rest.strip_suffix('}'))
-    })
-}
-
-fn param_kind<'d>(
-    document: &'d Value,
-    schema: &'d Value,
-) -> Option<(ParameterKind, Option<&'d str>)> {
-    let format = schema.get("format").and_then(Value::as_str);
-    let kind = match schema.get("type").and_then(Value::as_str)? {
-        "string" => ParameterKind::String,
-        "integer" if format == Some("int32") => ParameterKind::Int32,
-        "integer" => ParameterKind::Int64,
-        "number" => ParameterKind::Number,
-        "boolean" => ParameterKind::Boolean,
-        "array" => {
-            let items = resolve(document, schema.get("items")?);
-            if items.get("type").and_then(Value::as_str) != Some("string") {
-                return None;
-            }
-            return Some((
-                ParameterKind::StringArray,
-                items.get("format").and_then(Value::as_str),
-            ));
-        }
-        _ => return None,
-    };
-    Some((kind, format))
-}
-
+/// The JSON request body: its `application/json` schema must name a component schema
+/// that is an object.
 fn read_body<'d>(
-    document: &'d Value,
-    operation: &'d Value,
+    schemas: &Schemas<'d>,
+    body: Option<&WrittenBody<'d>>,
     here: &str,
 ) -> Result<Option<BodyModel<'d>>, String> {
-    let Some(body) = operation.get("requestBody") else {
+    let Some(body) = body else {
         return Ok(None);
     };
-    let body = resolve(document, body);
     let schema = body
-        .pointer("/content/application~1json/schema")
+        .content
+        .iter()
+        .find(|media| media.media_type == "application/json")
+        .and_then(|media| media.schema.as_ref())
         .ok_or_else(|| {
             format!(
                 "{here}: the request body must be `application/json`; the generator binds \
                  JSON bodies only"
             )
         })?;
-    let name = schema_ref_name(schema).ok_or_else(|| {
+    let name = schema.component().ok_or_else(|| {
         format!(
             "{here}: the request body's schema must be a `$ref` to a schema under \
              components.schemas, so that it has a named type with a builder; move it there"
         )
     })?;
-    if resolve(document, schema)
-        .get("type")
-        .and_then(Value::as_str)
-        != Some("object")
-    {
+    if schemas.resolve(schema).ty != Some("object") {
         return Err(format!(
             "{here}: the request body's schema `{name}` must be `type: object`"
         ));
     }
     Ok(Some(BodyModel {
         schema: name,
-        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        required: body.required,
     }))
 }
 
+/// The one success response and the error responses with a JSON schema.
 fn read_responses<'d>(
-    document: &'d Value,
-    operation: &'d Value,
+    schemas: &Schemas<'d>,
+    responses: &[WrittenResponse<'d>],
     here: &str,
 ) -> Result<(ResponseModel<'d>, Vec<ResponseModel<'d>>), String> {
-    let responses = operation.get("responses").and_then(Value::as_object);
     let mut success = Vec::new();
     let mut errors = Vec::new();
-    for (status, response) in responses.into_iter().flatten() {
-        let response = resolve(document, response);
-        let status = parse_status(status)
-            .ok_or_else(|| format!("{here}: `{status}` is not a response status"))?;
-        let content = response.get("content").and_then(Value::as_object);
-        let json = content.and_then(|c| {
-            c.iter()
-                .find(|(media, _)| {
-                    *media == "application/json" || media.starts_with("application/json;")
-                })
-                .map(|(_, v)| v)
-        });
-        let has_other_content = content.is_some_and(|c| !c.is_empty()) && json.is_none();
+    for response in responses {
+        let status = parse_status(response.status)
+            .ok_or_else(|| format!("{here}: `{}` is not a response status", response.status))?;
+        let json = response.content.iter().find(|media| media.is_json());
+        let has_other_content = !response.content.is_empty() && json.is_none();
         let model = ResponseModel {
             status,
-            schema: json.and_then(|m| m.get("schema")),
-            example: json.and_then(|m| m.get("example")),
+            schema: json.and_then(|m| m.schema.clone()),
+            example: json.and_then(|m| m.example),
         };
         match status {
             Status::Code(200..=299) => {
@@ -390,10 +255,9 @@ fn read_responses<'d>(
             ));
         }
     };
-    if let Some(schema) = success.schema {
-        let target = resolve(document, schema);
-        let ty = target.get("type").and_then(Value::as_str);
-        if !matches!(ty, Some("object" | "array")) && target.get("$ref").is_none() {
+    if let Some(schema) = &success.schema {
+        let target = schemas.resolve(schema);
+        if !matches!(target.ty, Some("object" | "array")) && target.reference.is_none() {
             return Err(format!(
                 "{here}: the success response's schema must be an object or an array"
             ));
@@ -403,18 +267,14 @@ fn read_responses<'d>(
 }
 
 /// The declared field or parameter exists and has a shape the generated code can use.
-fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(), String> {
+fn check_declaration(schemas: &Schemas<'_>, model: &OperationModel<'_>) -> Result<(), String> {
     let here = model.here();
+    // The body's schema, its `$ref`s followed; `None` inside when no component has
+    // the name.
     let body_schema = model.body.as_ref().map(|body| {
-        resolve(
-            document,
-            document
-                .pointer(&format!(
-                    "/components/schemas/{}",
-                    pointer_segment(body.schema)
-                ))
-                .unwrap_or(&Value::Null),
-        )
+        schemas
+            .component(body.schema)
+            .map(|component| schemas.resolve(&component.schema))
     });
     let property = |name: &str, role: &str, must_be_required: bool| -> Result<(), String> {
         let schema = body_schema.ok_or_else(|| {
@@ -423,33 +283,37 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
                  properties"
             )
         })?;
-        let Some(property) = schema.get("properties").and_then(|p| p.get(name)) else {
+        let Some((schema, property)) =
+            schema.and_then(|schema| Some((schema, schema.property(name)?)))
+        else {
             return Err(format!(
                 "{here}: the {role} `{name}` is not a property of the request body"
             ));
         };
-        let property = resolve(document, property);
-        if property.get("type").and_then(Value::as_str) != Some("string") {
+        let property = schemas.resolve(&property.schema);
+        if property.ty != Some("string") {
             return Err(format!(
                 "{here}: the {role} `{name}` must be `type: string`"
             ));
         }
         // The generated code reads the field as text: typify makes an enum, a
         // constrained string or a uuid another type.
-        let typed = ["enum", "minLength", "maxLength", "pattern"]
-            .into_iter()
-            .find(|key| property.get(*key).is_some())
-            .or(
-                (property.get("format").and_then(Value::as_str) == Some("uuid"))
-                    .then_some("format: uuid"),
-            );
+        let typed = [
+            ("enum", property.enum_values),
+            ("minLength", property.min_length),
+            ("maxLength", property.max_length),
+            ("pattern", property.pattern),
+        ]
+        .into_iter()
+        .find_map(|(key, value)| value.map(|_| key))
+        .or((property.format == Some("uuid")).then_some("format: uuid"));
         if let Some(key) = typed {
             return Err(format!(
                 "{here}: the {role} `{name}` must be plain text, but its `{key}` makes \
                  typify generate another type than `String`; drop it"
             ));
         }
-        let required = required_properties(schema).contains(&name);
+        let required = schema.requires(name);
         if must_be_required != required {
             let want = if must_be_required {
                 "a required"
@@ -503,16 +367,4 @@ fn check_declaration(document: &Value, model: &OperationModel<'_>) -> Result<(),
         property(key, "idempotency key field", false)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_variables_in_order() {
-        let found: Vec<&str> = path_variables("/a/{x}/b/{y}").collect();
-        assert_eq!(found, ["x", "y"]);
-        assert_eq!(path_variables("/plain").count(), 0);
-    }
 }
