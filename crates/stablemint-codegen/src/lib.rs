@@ -16,9 +16,9 @@
 //! - the API surface ([`Output::surface`]): a compact listing of every operation and schema
 //!   that reviewers read, as an insta snapshot, when the API changes;
 //! - the Rust API ([`Output::rust_api`]): every public item of the two generated files,
-//!   one line each, read back from them with syn, so that a change of progenitor, typify
-//!   or this generator that changes what callers compile against shows in a snapshot
-//!   even when the spec did not change.
+//!   one line each, read from the syn trees that are printed, so that a change of
+//!   progenitor, typify or this generator that changes what callers compile against
+//!   shows in a snapshot even when the spec did not change.
 //!
 //! All are pure functions of the spec's text: the same spec gives byte-identical output.
 
