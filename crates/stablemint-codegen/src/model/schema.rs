@@ -331,4 +331,29 @@ mod tests {
         let unknown = Schema::read(&unknown);
         assert_eq!(schemas.resolve(&unknown).reference, Some("#/nowhere"));
     }
+
+    #[test]
+    fn additional_properties_and_nullable_are_read_as_written() {
+        let read = |value: Value| {
+            let schema = Schema::read(&value);
+            let additional = match schema.additional_properties {
+                None => "none".to_owned(),
+                Some(AdditionalProperties::Any) => "any".to_owned(),
+                Some(AdditionalProperties::Schema(inner)) => inner.ty.unwrap_or("?").to_owned(),
+            };
+            (additional, schema.nullable)
+        };
+        let any = ("any".to_owned(), false);
+        assert_eq!(read(json!({"additionalProperties": true})), any);
+        assert_eq!(read(json!({"additionalProperties": {}})), any);
+        assert_eq!(
+            read(json!({"additionalProperties": {"type": "integer"}, "nullable": true})),
+            ("integer".to_owned(), true)
+        );
+        assert_eq!(
+            read(json!({"additionalProperties": false, "nullable": false})),
+            ("none".to_owned(), false)
+        );
+        assert_eq!(read(json!({})), ("none".to_owned(), false));
+    }
 }
