@@ -266,3 +266,54 @@ fn check_formats(sites: &[Site<'_>]) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn rules(schemas: Value) -> Result<FieldRules, String> {
+        let document = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}});
+        let model = SpecModel::read(&document, &[])?;
+        FieldRules::from_model(&model)
+    }
+
+    #[test]
+    fn nested_reaches_every_schema_that_leads_to_a_validated_one() {
+        let rules = rules(json!({
+            "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+            "B": {"type": "object", "properties": {
+                "c": {"type": "array", "items": {"$ref": "#/components/schemas/C"}}
+            }},
+            "C": {"type": "object", "properties": {"e": {"type": "string", "format": "email"}}},
+        }))
+        .unwrap();
+        assert_eq!(rules.field("C", "e"), [Rule::Format("email")]);
+        assert_eq!(rules.field("B", "c"), [Rule::Nested]);
+        assert_eq!(rules.field("A", "b"), [Rule::Nested]);
+    }
+
+    #[test]
+    fn only_a_number_named_amount_is_an_amount_and_it_needs_no_currency_beside_it() {
+        let rules = rules(json!({
+            "Bare": {"type": "object", "properties": {"amount": {"type": "number"}}},
+            "Text": {"type": "object", "properties": {
+                "amount": {"type": "string"},
+                "total": {"type": "number"},
+            }},
+            "Priced": {"type": "object", "properties": {
+                "amount": {"type": "number"},
+                "currency": {"type": "string", "format": "iso4217"},
+            }},
+        }))
+        .unwrap();
+        assert_eq!(rules.field("Bare", "amount"), [Rule::Positive]);
+        assert!(rules.field("Text", "amount").is_empty());
+        assert!(rules.field("Text", "total").is_empty());
+        assert_eq!(
+            rules.field("Priced", "amount"),
+            [Rule::Positive, Rule::Precision("currency".into())]
+        );
+    }
+}

@@ -118,3 +118,49 @@ fn kind(
         _ => quote!(::stablemint_wire::shape::Kind::Any),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::model::Schema;
+
+    /// The kind of `schema` among `components`, where `structs` are the generated structs,
+    /// without spaces.
+    fn kind_of(components: Value, schema: Value, structs: &[&str]) -> String {
+        let document = json!({"components": {"schemas": components}});
+        let references = ["#/components/schemas/P"];
+        let schemas = Schemas::read(&document, &references, &[]);
+        let structs = structs
+            .iter()
+            .map(|name| ((*name).to_owned(), BTreeMap::new()))
+            .collect();
+        let kind = kind(&schemas, &Schema::read(&schema), &structs).to_string();
+        kind.replace(' ', "")
+            .replace("::stablemint_wire::shape::", "")
+            .replace("Kind::", "")
+    }
+
+    #[test]
+    fn a_map_checks_its_values_and_an_object_with_properties_is_left_to_serde() {
+        let none = json!({});
+        let map = json!({"type": "object", "additionalProperties": {"type": "integer"}});
+        assert_eq!(kind_of(none.clone(), map, &[]), "Map(&Int64)");
+        let any_map = json!({"type": "object", "additionalProperties": true});
+        assert_eq!(kind_of(none.clone(), any_map, &[]), "Map(&Any)");
+        let inline = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        assert_eq!(kind_of(none, inline, &[]), "Any");
+    }
+
+    #[test]
+    fn a_reference_is_an_object_shape_only_for_a_generated_struct_with_properties() {
+        let components = json!({"P": {"type": "object", "properties": {"a": {}}}});
+        let reference = json!({"$ref": "#/components/schemas/P"});
+        assert_eq!(
+            kind_of(components.clone(), reference.clone(), &["P"]),
+            "Object(<PasWireShape>::SHAPE)"
+        );
+        assert_eq!(kind_of(components, reference, &[]), "Any");
+    }
+}

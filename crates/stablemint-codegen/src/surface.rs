@@ -204,3 +204,22 @@ fn write_rows(out: &mut String, rows: &[[String; 4]]) {
     }
     out.push('\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_an_object_without_properties_is_listed_as_a_map() {
+        let map = json!({"type": "object", "additionalProperties": {"type": "integer"}});
+        assert_eq!(type_of(&Schema::read(&map)), "map<string, integer>");
+        let both = json!({
+            "type": "object",
+            "properties": {"a": {"type": "string"}},
+            "additionalProperties": true,
+        });
+        assert_ne!(type_of(&Schema::read(&both)), "map<string, any>");
+    }
+}
