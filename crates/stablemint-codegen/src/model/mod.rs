@@ -94,6 +94,12 @@ mod tests {
         json!({"name": name, "in": location, "required": required, "schema": schema})
     }
 
+    /// [`spec`] with the path parameter alone and `responses`.
+    fn with_responses(responses: Value) -> Value {
+        let id = param("id", "path", true, json!({"type": "string"}));
+        spec(json!([id]), json!([]), responses)
+    }
+
     #[test]
     fn each_parameter_kind_is_read_with_its_format_and_an_override_replaces_the_path_level_one() {
         let document = spec(
@@ -164,17 +170,13 @@ mod tests {
 
     #[test]
     fn only_error_responses_with_a_schema_are_errors_and_a_body_says_if_it_is_required() {
-        let mut document = spec(
-            json!([param("id", "path", true, json!({"type": "string"}))]),
-            json!([]),
-            json!({
-                "200": ok()["200"],
-                "404": {"description": "no body"},
-                "409": {"content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Thing"}
-                }}},
-            }),
-        );
+        let mut document = with_responses(json!({
+            "200": ok()["200"],
+            "404": {"description": "no body"},
+            "409": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Thing"}
+            }}},
+        }));
         let model = SpecModel::read(&document, &[]).unwrap();
         let errors: Vec<Status> = model.operations[0]
             .errors
@@ -198,16 +200,12 @@ mod tests {
 
     #[test]
     fn an_error_schema_hoisted_into_a_component_is_marked_where_the_spec_wrote_it() {
-        let mut document = spec(
-            json!([param("id", "path", true, json!({"type": "string"}))]),
-            json!([]),
-            json!({
-                "200": ok()["200"],
-                "400": {"content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"code": {"type": "string"}}
-                }}}},
-            }),
-        );
+        let mut document = with_responses(json!({
+            "200": ok()["200"],
+            "400": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"code": {"type": "string"}}
+            }}}},
+        }));
         let hoisted = crate::error_responses::hoist_error_schemas(&mut document).unwrap();
         assert_eq!(hoisted.len(), 1);
         let model = SpecModel::read(&document, &hoisted).unwrap();
