@@ -16,23 +16,32 @@ pub fn workspace_root() -> &'static Path {
         .expect("the tests crate lives one level below the workspace root")
 }
 
+/// What `cargo <args>` prints on stdout, run in the workspace root; panics with cargo's
+/// stderr if it fails.
+pub fn cargo_stdout(args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace_root())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo {}: {e}", args.join(" ")));
+    assert!(
+        output.status.success(),
+        "cargo {} failed:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
 /// The distinct `name vX.Y.Z` entries of `package`'s normal dependency tree, as
 /// `cargo tree -p <package> -e normal` lists them with `extra` arguments (such as
 /// `["-e", "build"]` or `["--features", "metrics"]`); the package itself included.
 pub fn cargo_tree(package: &str, extra: &[&str]) -> std::collections::BTreeSet<String> {
-    let output = std::process::Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
-        .args(["--format", "{p}"])
-        .args(extra)
-        .output()
-        .expect("cannot run cargo tree");
-    assert!(
-        output.status.success(),
-        "cargo tree -p {package} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
+    let mut args = vec!["tree", "-p", package, "-e", "normal", "--prefix", "none"];
+    args.extend(["--format", "{p}"]);
+    args.extend(extra);
+    let output = cargo_stdout(&args);
+    String::from_utf8(output)
         .expect("cargo tree writes UTF-8")
         .lines()
         .map(|line| {

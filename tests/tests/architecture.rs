@@ -3,10 +3,9 @@
 //! pointing up, and what must stay out of a crate's tree out of it (`cargo tree`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use serde_json::Value;
-use stablemint_tests::workspace_root;
+use stablemint_tests::{cargo_stdout, workspace_root};
 
 /// A dependency as the document writes it: `name` or `name [feature]`.
 type Arrow = (String, Option<String>);
@@ -57,23 +56,14 @@ fn documented_arrows() -> Vec<(String, BTreeSet<Arrow>)> {
 }
 
 fn metadata() -> Value {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(workspace_root())
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()
-        .expect("cannot run cargo metadata");
-    assert!(
-        output.status.success(),
-        "cargo metadata failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let output = cargo_stdout(&[
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+        "--offline",
+    ]);
+    serde_json::from_slice(&output).unwrap()
 }
 
 /// Each workspace crate and its normal and build dependencies on other workspace crates;
